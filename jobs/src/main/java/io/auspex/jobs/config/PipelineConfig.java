@@ -1,0 +1,96 @@
+package io.auspex.jobs.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The validated settings of one pipeline job. Built once in {@code main} from a Flink
+ * {@link Configuration}; every problem is reported at start-up with the key that has it.
+ */
+public final class PipelineConfig implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Configuration conf;
+
+    private PipelineConfig(Configuration conf) {
+        this.conf = conf;
+    }
+
+    /** Validates {@code conf}; throws {@link IllegalArgumentException} naming every bad key. */
+    public static PipelineConfig from(Configuration conf) {
+        List<String> problems = new ArrayList<>();
+        requireString(conf, PipelineOptions.BOOTSTRAP_SERVERS, problems);
+        requireString(conf, PipelineOptions.SLO_FILE, problems);
+        conf.getOptional(PipelineOptions.SLO_FILE).ifPresent(f -> {
+            if (!Files.isReadable(Path.of(f))) {
+                problems.add(PipelineOptions.SLO_FILE.key() + ": file not readable: " + f);
+            }
+        });
+        conf.getOptional(PipelineOptions.MODEL_FILE).ifPresent(f -> {
+            if (!Files.isReadable(Path.of(f))) {
+                problems.add(PipelineOptions.MODEL_FILE.key() + ": file not readable: " + f);
+            }
+        });
+        positive(conf, PipelineOptions.WINDOW, problems);
+        notNegative(conf, PipelineOptions.OUT_OF_ORDERNESS, problems);
+        positive(conf, PipelineOptions.IDLENESS, problems);
+        positive(conf, PipelineOptions.MAX_FUTURE_SKEW, problems);
+        positive(conf, PipelineOptions.MAX_AGE, problems);
+        notNegative(conf, PipelineOptions.SLO_RELOAD, problems);
+        positive(conf, PipelineOptions.RCA_LOOKBACK, problems);
+        positive(conf, PipelineOptions.TRACE_TTL, problems);
+        double th = conf.get(PipelineOptions.EVIDENCE_THRESHOLD);
+        if (!(th > 0 && th <= 1)) {
+            problems.add(PipelineOptions.EVIDENCE_THRESHOLD.key() + ": must be in (0, 1], was " + th);
+        }
+        if (conf.get(PipelineOptions.ANOMALY_ALERT_WINDOWS) < 0) {
+            problems.add(PipelineOptions.ANOMALY_ALERT_WINDOWS.key() + ": must be >= 0");
+        }
+        int maxPar = conf.get(PipelineOptions.MAX_PARALLELISM);
+        if (maxPar < 1 || maxPar > 32768) {
+            problems.add(PipelineOptions.MAX_PARALLELISM.key() + ": must be in 1..32768, was " + maxPar);
+        }
+        long windowMs = conf.get(PipelineOptions.WINDOW).toMillis();
+        if (windowMs > 0 && 60_000 % windowMs != 0) {
+            problems.add(PipelineOptions.WINDOW.key() + ": must divide one minute evenly (SLO minute buckets), was "
+                    + conf.get(PipelineOptions.WINDOW));
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid pipeline configuration:\n  " + String.join("\n  ", problems));
+        }
+        return new PipelineConfig(conf);
+    }
+
+    private static void requireString(Configuration conf, ConfigOption<String> opt, List<String> problems) {
+        String v = conf.get(opt);
+        if (v == null || v.isBlank()) {
+            problems.add(opt.key() + ": required, not set");
+        }
+    }
+
+    private static void positive(Configuration conf, ConfigOption<Duration> opt, List<String> problems) {
+        Duration d = conf.get(opt);
+        if (d.isZero() || d.isNegative()) {
+            problems.add(opt.key() + ": must be > 0, was " + d);
+        }
+    }
+
+    private static void notNegative(Configuration conf, ConfigOption<Duration> opt, List<String> problems) {
+        if (conf.get(opt).isNegative()) {
+            problems.add(opt.key() + ": must be >= 0, was " + conf.get(opt));
+        }
+    }
+
+    public <T> T get(ConfigOption<T> option) {
+        return conf.get(option);
+    }
+
+    public Configuration configuration() {
+        return new Configuration(conf);
+    }
+}

@@ -1,0 +1,87 @@
+package io.auspex.jobs.config;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Every setting of the pipeline job, declared once with key, default and description. */
+public final class PipelineOptions {
+
+    private PipelineOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("auspex.kafka.bootstrap-servers")
+            .stringType().noDefaultValue()
+            .withDescription("Kafka bootstrap servers (required).");
+
+    public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("auspex.kafka.group-id")
+            .stringType().defaultValue("auspex-pipeline")
+            .withDescription("Consumer group id of the input sources.");
+
+    public static final ConfigOption<String> SPANS_TOPIC = ConfigOptions.key("auspex.topics.spans")
+            .stringType().defaultValue("telemetry.spans").withDescription("Input topic of Avro Span records.");
+    public static final ConfigOption<String> METRICS_TOPIC = ConfigOptions.key("auspex.topics.metrics")
+            .stringType().defaultValue("telemetry.metrics").withDescription("Input topic of Avro MetricPoint records.");
+    public static final ConfigOption<String> LOGS_TOPIC = ConfigOptions.key("auspex.topics.logs")
+            .stringType().defaultValue("telemetry.logs").withDescription("Input topic of Avro LogRecord records.");
+    public static final ConfigOption<String> SIGNALS_TOPIC = ConfigOptions.key("auspex.topics.signals")
+            .stringType().defaultValue("telemetry.signals").withDescription("Output topic of ServiceSignals.");
+    public static final ConfigOption<String> ALERTS_TOPIC = ConfigOptions.key("auspex.topics.alerts")
+            .stringType().defaultValue("telemetry.alerts").withDescription("Output topic of Alerts (exactly-once).");
+    public static final ConfigOption<String> SLO_STATUS_TOPIC = ConfigOptions.key("auspex.topics.slo-status")
+            .stringType().defaultValue("telemetry.slo-status").withDescription("Output topic of SloStatus records.");
+    public static final ConfigOption<String> DLQ_TOPIC = ConfigOptions.key("auspex.topics.dlq")
+            .stringType().defaultValue("telemetry.dlq").withDescription("Dead-letter topic.");
+
+    public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("auspex.sources.bounded")
+            .booleanType().defaultValue(false)
+            .withDescription("Stop at the offsets that are latest when the job starts (tests, demo, backfills).");
+    public static final ConfigOption<Boolean> FROM_EARLIEST = ConfigOptions.key("auspex.sources.from-earliest")
+            .booleanType().defaultValue(false)
+            .withDescription("Start from the earliest offsets when the group has no committed offsets (default: latest).");
+
+    public static final ConfigOption<Duration> WINDOW = ConfigOptions.key("auspex.signals.window")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("Length of the event-time tumbling window of the golden signals.");
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("auspex.watermarks.out-of-orderness")
+            .durationType().defaultValue(Duration.ofSeconds(5))
+            .withDescription("Bounded out-of-orderness of event time.");
+    public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("auspex.watermarks.idleness")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("A source split with no record for this long (wall time) stops holding back the watermark.");
+    public static final ConfigOption<Duration> MAX_FUTURE_SKEW = ConfigOptions.key("auspex.validation.max-future-skew")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("Records whose event time is further ahead of wall time go to the dead-letter topic.");
+    public static final ConfigOption<Duration> MAX_AGE = ConfigOptions.key("auspex.validation.max-age")
+            .durationType().defaultValue(Duration.ofDays(7))
+            .withDescription("Records whose event time is older than this go to the dead-letter topic.");
+
+    public static final ConfigOption<String> SLO_FILE = ConfigOptions.key("auspex.slo.file")
+            .stringType().noDefaultValue()
+            .withDescription("Path of the SLO YAML file (required). See docs/slo-reference.md.");
+    public static final ConfigOption<Duration> SLO_RELOAD = ConfigOptions.key("auspex.slo.reload-interval")
+            .durationType().defaultValue(Duration.ZERO)
+            .withDescription("How often the SLO file is re-read; 0 disables reload.");
+    public static final ConfigOption<String> MODEL_FILE = ConfigOptions.key("auspex.model.file")
+            .stringType().noDefaultValue()
+            .withDescription("Path of the model artifact; when unset the bundled default model is used.");
+
+    public static final ConfigOption<Double> EVIDENCE_THRESHOLD = ConfigOptions.key("auspex.anomaly.signal-threshold")
+            .doubleType().defaultValue(0.8)
+            .withDescription("Per-signal anomaly score in [0, 1] at or above which a signal counts as moved.");
+    public static final ConfigOption<Integer> ANOMALY_ALERT_WINDOWS = ConfigOptions.key("auspex.anomaly.alert-windows")
+            .intType().defaultValue(6)
+            .withDescription("Consecutive windows above the model threshold before an anomaly alert fires; 0 disables anomaly alerts.");
+    public static final ConfigOption<Duration> RCA_LOOKBACK = ConfigOptions.key("auspex.rca.lookback")
+            .durationType().defaultValue(Duration.ofMinutes(15))
+            .withDescription("How far back root-cause ranking looks for anomaly evidence.");
+    public static final ConfigOption<Duration> TRACE_TTL = ConfigOptions.key("auspex.graph.trace-ttl")
+            .durationType().defaultValue(Duration.ofSeconds(60))
+            .withDescription("Event time after a trace's last span at which its state is dropped.");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("auspex.sink.transactional-id-prefix")
+            .stringType().defaultValue("auspex-alerts")
+            .withDescription("Transactional id prefix of the exactly-once alert sink; unique per job.");
+    public static final ConfigOption<Integer> MAX_PARALLELISM = ConfigOptions.key("auspex.max-parallelism")
+            .intType().defaultValue(128)
+            .withDescription("Max parallelism (number of key groups) of every operator; fixed for the life of the state.");
+}

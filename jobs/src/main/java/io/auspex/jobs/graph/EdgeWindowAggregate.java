@@ -1,0 +1,58 @@
+package io.auspex.jobs.graph;
+
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+
+/** Counts the calls of one edge in one window. */
+public final class EdgeWindowAggregate implements AggregateFunction<ServiceCall, EdgeStats, EdgeStats> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public EdgeStats createAccumulator() {
+        return new EdgeStats();
+    }
+
+    @Override
+    public EdgeStats add(ServiceCall c, EdgeStats acc) {
+        acc.caller = c.caller;
+        acc.callee = c.callee;
+        acc.calls++;
+        if (c.error) {
+            acc.errors++;
+        }
+        acc.sumDurationUs += c.durationUs;
+        return acc;
+    }
+
+    @Override
+    public EdgeStats getResult(EdgeStats acc) {
+        return acc;
+    }
+
+    @Override
+    public EdgeStats merge(EdgeStats a, EdgeStats b) {
+        a.calls += b.calls;
+        a.errors += b.errors;
+        a.sumDurationUs += b.sumDurationUs;
+        if (a.caller == null) {
+            a.caller = b.caller;
+            a.callee = b.callee;
+        }
+        return a;
+    }
+
+    /** Stamps the window end on the result. */
+    public static final class StampWindow extends ProcessWindowFunction<EdgeStats, EdgeStats, String, TimeWindow> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void process(String edge, Context ctx, Iterable<EdgeStats> in, Collector<EdgeStats> out) {
+            for (EdgeStats e : in) {
+                e.windowEndMs = ctx.window().getEnd();
+                out.collect(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.auspex.jobs.io;
+
+import io.auspex.jobs.config.PipelineConfig;
+import io.auspex.jobs.config.PipelineOptions;
+import io.auspex.jobs.decode.Telemetry;
+import io.auspex.jobs.decode.TelemetryDecoder;
+import io.auspex.jobs.decode.TelemetryDeserializer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Builds the job's Kafka sources and sinks from the validated configuration. */
+public final class KafkaIo {
+    /** Must stay below the broker's transaction.max.timeout.ms (15 min by default). */
+    static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+    private KafkaIo() {}
+
+    public static KafkaSource<Telemetry> source(PipelineConfig cfg, TelemetryDecoder.Kind kind) {
+        String topic = switch (kind) {
+            case SPAN -> cfg.get(PipelineOptions.SPANS_TOPIC);
+            case METRIC -> cfg.get(PipelineOptions.METRICS_TOPIC);
+            case LOG -> cfg.get(PipelineOptions.LOGS_TOPIC);
+        };
+        TelemetryDecoder decoder = new TelemetryDecoder(kind, cfg.get(PipelineOptions.MAX_FUTURE_SKEW).toMillis(),
+                cfg.get(PipelineOptions.MAX_AGE).toMillis());
+        KafkaSourceBuilder<Telemetry> b = KafkaSource.<Telemetry>builder()
+                .setBootstrapServers(cfg.get(PipelineOptions.BOOTSTRAP_SERVERS))
+                .setTopics(topic)
+                .setGroupId(cfg.get(PipelineOptions.GROUP_ID))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(cfg.get(PipelineOptions.FROM_EARLIEST)
+                        ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST))
+                .setDeserializer(new TelemetryDeserializer(decoder))
+                .setProperty("isolation.level", "read_committed");
+        if (cfg.get(PipelineOptions.BOUNDED)) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    /** An at-least-once sink (signals, status, dead letters: consumers key on their ids). */
+    public static <T extends SpecificRecord> KafkaSink<T> sink(PipelineConfig cfg, String topic, Class<T> type,
+            AvroKeyedSerializer.KeyOf<T> key) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(cfg.get(PipelineOptions.BOOTSTRAP_SERVERS))
+                .setRecordSerializer(new AvroKeyedSerializer<>(topic, type, key))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setProperty("linger.ms", "20")
+                .build();
+    }
+
+    /** The exactly-once (transactional) sink: read_committed consumers see each record once. */
+    public static <T extends SpecificRecord> KafkaSink<T> exactlyOnceSink(PipelineConfig cfg, String topic,
+            Class<T> type, AvroKeyedSerializer.KeyOf<T> key) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(cfg.get(PipelineOptions.BOOTSTRAP_SERVERS))
+                .setRecordSerializer(new AvroKeyedSerializer<>(topic, type, key))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(cfg.get(PipelineOptions.TRANSACTIONAL_ID_PREFIX))
+                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                .build();
+    }
+}

@@ -1,0 +1,244 @@
+package io.auspex.jobs.rca;
+
+import io.auspex.jobs.anomaly.ServiceEvidence;
+import io.auspex.jobs.graph.EdgeStats;
+import io.auspex.schemas.Alert;
+import io.auspex.schemas.AlertStatus;
+import io.auspex.schemas.RootCauseHint;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keeps the service graph (decayed call counts per edge) and each service's recent anomaly
+ * evidence, and attaches ranked root-cause hints to every firing alert.
+ *
+ * <p>An alert is held until the watermark reaches its event time, so the evidence and edges of
+ * every window up to the alert have arrived; alerts leave in event-time order.
+ *
+ * <p>State, all under one key: edges, evidence per service, pending alerts. <b>Cleared</b>:
+ * pending alerts when emitted; an edge unseen for {@code edgeTtlMs} and evidence older than the
+ * lookback are dropped on every timer, and a cleanup timer runs every lookback period.
+ */
+public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInput, Alert> {
+    private static final long serialVersionUID = 1L;
+    public static final int MAX_HINTS = 3;
+    public static final long EDGE_HALF_LIFE_MS = 10 * 60_000L;
+
+    private final long lookbackMs;
+    private final long edgeTtlMs;
+    private final double signalThreshold;
+    private transient MapState<String, EdgeState> edges;
+    private transient MapState<String, EvidenceHistory> evidence;
+    private transient ListState<Alert> pending;
+
+    /** Decayed statistics of one caller->callee edge. */
+    public static class EdgeState {
+        public String caller;
+        public String callee;
+        public double calls;
+        public double errors;
+        public long lastSeenMs;
+
+        public EdgeState() {}
+    }
+
+    /** The current anomaly episode of one service. */
+    public static class EvidenceHistory {
+        public long onsetMs;
+        public long lastAnomalousMs;
+        public double peak;
+        public double lastModelScore = Double.NaN;
+        public String[] movedSignals = new String[0];
+        public String[] exemplarTraceIds = new String[0];
+        public String[] errorLogTemplates = new String[0];
+
+        public EvidenceHistory() {}
+    }
+
+    public RootCauseEnricher(long lookbackMs, long edgeTtlMs, double signalThreshold) {
+        this.lookbackMs = lookbackMs;
+        this.edgeTtlMs = edgeTtlMs;
+        this.signalThreshold = signalThreshold;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        edges = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("edges", Types.STRING, Types.POJO(EdgeState.class)));
+        evidence = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("evidence", Types.STRING, Types.POJO(EvidenceHistory.class)));
+        pending = getRuntimeContext().getListState(
+                new ListStateDescriptor<>("pending-alerts", TypeInformation.of(Alert.class)));
+    }
+
+    @Override
+    public void processElement(RcaInput in, Context ctx, Collector<Alert> out) throws Exception {
+        if (in.edge != null) {
+            addEdge(in.edge);
+            long t = in.edge.windowEndMs;
+            ctx.timerService().registerEventTimeTimer((t / lookbackMs + 1) * lookbackMs);
+        } else if (in.evidence != null) {
+            addEvidence(in.evidence);
+        } else if (in.alert != null) {
+            pending.add(in.alert);
+            ctx.timerService().registerEventTimeTimer(in.alert.getEventTimeMs());
+        }
+    }
+
+    private void addEdge(EdgeStats s) throws Exception {
+        String key = s.caller + "->" + s.callee;
+        EdgeState e = edges.get(key);
+        if (e == null) {
+            e = new EdgeState();
+            e.caller = s.caller;
+            e.callee = s.callee;
+            e.lastSeenMs = s.windowEndMs;
+        }
+        double decay = Math.pow(0.5, Math.max(0, s.windowEndMs - e.lastSeenMs) / (double) EDGE_HALF_LIFE_MS);
+        e.calls = e.calls * decay + s.calls;
+        e.errors = e.errors * decay + s.errors;
+        e.lastSeenMs = Math.max(e.lastSeenMs, s.windowEndMs);
+        edges.put(key, e);
+    }
+
+    private void addEvidence(ServiceEvidence ev) throws Exception {
+        EvidenceHistory h = evidence.get(ev.service);
+        if (h == null) {
+            h = new EvidenceHistory();
+            h.lastAnomalousMs = Long.MIN_VALUE / 2;
+        }
+        h.lastModelScore = ev.modelScore;
+        if (ev.strength >= signalThreshold) {
+            if (h.lastAnomalousMs < ev.windowEndMs - lookbackMs) {
+                h.onsetMs = ev.windowEndMs;
+                h.peak = 0;
+            }
+            h.peak = Math.max(h.peak, ev.strength);
+            h.lastAnomalousMs = ev.windowEndMs;
+            h.movedSignals = ev.movedSignals;
+            if (ev.exemplarTraceIds.length > 0) {
+                h.exemplarTraceIds = ev.exemplarTraceIds;
+            }
+            if (ev.errorLogTemplates.length > 0) {
+                h.errorLogTemplates = ev.errorLogTemplates;
+            }
+        }
+        evidence.put(ev.service, h);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        List<Alert> due = new ArrayList<>();
+        List<Alert> later = new ArrayList<>();
+        for (Alert a : pending.get()) {
+            (a.getEventTimeMs() <= timestamp ? due : later).add(a);
+        }
+        if (!due.isEmpty()) {
+            due.sort(Comparator.comparingLong(Alert::getEventTimeMs));
+            for (Alert a : due) {
+                out.collect(a.getStatus() == AlertStatus.FIRING ? enrich(a) : a);
+            }
+            if (later.isEmpty()) {
+                pending.clear();
+            } else {
+                pending.update(later);
+            }
+        }
+        cleanup(timestamp);
+        if (!edges.isEmpty() || !evidence.isEmpty()) {
+            ctx.timerService().registerEventTimeTimer((timestamp / lookbackMs + 1) * lookbackMs);
+        }
+    }
+
+    private void cleanup(long now) throws Exception {
+        List<String> drop = new ArrayList<>();
+        for (Map.Entry<String, EdgeState> e : edges.entries()) {
+            if (e.getValue().lastSeenMs + edgeTtlMs < now) {
+                drop.add(e.getKey());
+            }
+        }
+        for (String k : drop) {
+            edges.remove(k);
+        }
+        drop.clear();
+        for (Map.Entry<String, EvidenceHistory> e : evidence.entries()) {
+            if (e.getValue().lastAnomalousMs + lookbackMs < now) {
+                drop.add(e.getKey());
+            }
+        }
+        for (String k : drop) {
+            evidence.remove(k);
+        }
+        if (edges.isEmpty()) {
+            edges.clear();
+        }
+        if (evidence.isEmpty()) {
+            evidence.clear();
+        }
+    }
+
+    /** Adds root-cause hints, moved signals and the model score to a firing alert. */
+    Alert enrich(Alert a) throws Exception {
+        long now = a.getEventTimeMs();
+        Map<String, Set<String>> callees = new HashMap<>();
+        for (EdgeState e : edges.values()) {
+            if (e.lastSeenMs + edgeTtlMs >= now) {
+                callees.computeIfAbsent(e.caller, k -> new HashSet<>()).add(e.callee);
+            }
+        }
+        Map<String, RootCauseRanker.Evidence> ev = new HashMap<>();
+        Map<String, EvidenceHistory> histories = new HashMap<>();
+        for (Map.Entry<String, EvidenceHistory> e : evidence.entries()) {
+            EvidenceHistory h = e.getValue();
+            histories.put(e.getKey(), h);
+            if (h.lastAnomalousMs >= now - lookbackMs) {
+                ev.put(e.getKey(), new RootCauseRanker.Evidence(h.peak, h.onsetMs));
+            }
+        }
+        List<RootCauseRanker.Candidate> ranked = RootCauseRanker.rank(a.getService(), callees, ev);
+        List<RootCauseHint> hints = new ArrayList<>();
+        for (RootCauseRanker.Candidate c : ranked.subList(0, Math.min(MAX_HINTS, ranked.size()))) {
+            EvidenceHistory h = histories.get(c.service());
+            boolean recent = h != null && ev.containsKey(c.service());
+            String reason = c.evidence() > 0
+                    ? String.format("anomalous since %d (strength %.2f), %d hop(s) below %s", h.onsetMs, c.evidence(),
+                            c.depth(), a.getService())
+                    : (c.depth() == 0 ? "the alerting service; no anomaly evidence below it"
+                            : "dependency of " + a.getService() + " without anomaly evidence");
+            hints.add(RootCauseHint.newBuilder()
+                    .setService(c.service())
+                    .setConfidence(c.confidence())
+                    .setMovedSignals(recent ? Arrays.asList(h.movedSignals) : List.of())
+                    .setExemplarTraceIds(recent ? Arrays.asList(h.exemplarTraceIds) : List.of())
+                    .setErrorLogTemplates(recent ? Arrays.asList(h.errorLogTemplates) : List.of())
+                    .setReason(reason)
+                    .build());
+        }
+        Alert.Builder b = Alert.newBuilder(a).setRootCauses(hints);
+        EvidenceHistory own = histories.get(a.getService());
+        if (own != null) {
+            if (a.getMovedSignals().isEmpty() && ev.containsKey(a.getService())) {
+                b.setMovedSignals(Arrays.asList(own.movedSignals));
+            }
+            if (a.getAnomalyScore() == null && !Double.isNaN(own.lastModelScore)) {
+                b.setAnomalyScore(own.lastModelScore);
+            }
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,136 @@
+package io.auspex.jobs.rca;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Ranks root-cause candidates of an alert on one service: the service itself and every service
+ * it calls, directly or not. A personalized PageRank-style walk (as in MicroRCA) starts at the
+ * alerting service; at each step it restarts with probability {@link #RESTART}, otherwise it
+ * stays at the current service with weight {@code SELF * e(u)} or moves to a callee {@code v}
+ * with weight {@code e(v)}, where {@code e} is a service's anomaly evidence in the lookback
+ * (plus {@link #EPSILON}) discounted by how much later than the earliest candidate its anomaly
+ * began. The walk settles on the deepest anomalous service whose own callees look healthy;
+ * confidence is the stationary probability.
+ */
+public final class RootCauseRanker {
+    public static final double RESTART = 0.15;
+    public static final double SELF = 1.0;
+    public static final double EPSILON = 0.01;
+    /** Evidence of a service whose anomaly began this much later than the earliest is discounted by 1/e. */
+    public static final long ONSET_SCALE_MS = 5 * 60_000L;
+    private static final int ITERATIONS = 100;
+
+    private RootCauseRanker() {}
+
+    /** Evidence of one service in the lookback. */
+    public record Evidence(double strength, long onsetMs) {}
+
+    /** One ranked candidate. */
+    public record Candidate(String service, double confidence, double evidence, int depth) {}
+
+    /**
+     * @param alerting the service the alert is about
+     * @param callees caller -> callees of the active service graph
+     * @param evidence service -> evidence; services absent have none
+     */
+    public static List<Candidate> rank(String alerting, Map<String, Set<String>> callees,
+            Map<String, Evidence> evidence) {
+        // candidates in BFS order with their depth below the alerting service
+        Map<String, Integer> depth = new HashMap<>();
+        List<String> nodes = new ArrayList<>();
+        Deque<String> queue = new ArrayDeque<>();
+        depth.put(alerting, 0);
+        nodes.add(alerting);
+        queue.add(alerting);
+        while (!queue.isEmpty()) {
+            String u = queue.poll();
+            for (String v : callees.getOrDefault(u, Set.of())) {
+                if (!depth.containsKey(v)) {
+                    depth.put(v, depth.get(u) + 1);
+                    nodes.add(v);
+                    queue.add(v);
+                }
+            }
+        }
+        int n = nodes.size();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            index.put(nodes.get(i), i);
+        }
+        long earliest = Long.MAX_VALUE;
+        for (String s : nodes) {
+            Evidence ev = evidence.get(s);
+            if (ev != null && ev.strength() > 0) {
+                earliest = Math.min(earliest, ev.onsetMs());
+            }
+        }
+        double[] e = new double[n];
+        for (int i = 0; i < n; i++) {
+            Evidence ev = evidence.get(nodes.get(i));
+            double strength = ev == null ? 0 : ev.strength();
+            if (strength > 0 && earliest != Long.MAX_VALUE) {
+                strength *= Math.exp(-(double) (ev.onsetMs() - earliest) / ONSET_SCALE_MS);
+            }
+            e[i] = strength + EPSILON;
+        }
+        // transition rows
+        double[][] p = new double[n][];
+        int[][] to = new int[n][];
+        for (int i = 0; i < n; i++) {
+            Set<String> out = new LinkedHashSet<>();
+            for (String v : callees.getOrDefault(nodes.get(i), Set.of())) {
+                if (index.containsKey(v) && !v.equals(nodes.get(i))) {
+                    out.add(v);
+                }
+            }
+            to[i] = new int[out.size() + 1];
+            p[i] = new double[out.size() + 1];
+            to[i][0] = i;
+            p[i][0] = SELF * e[i];
+            double sum = p[i][0];
+            int k = 1;
+            for (String v : out) {
+                int j = index.get(v);
+                to[i][k] = j;
+                p[i][k] = e[j];
+                sum += e[j];
+                k++;
+            }
+            for (k = 0; k < p[i].length; k++) {
+                p[i][k] /= sum;
+            }
+        }
+        double[] pi = new double[n];
+        pi[0] = 1.0;
+        for (int it = 0; it < ITERATIONS; it++) {
+            double[] next = new double[n];
+            next[0] += RESTART;
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < to[i].length; k++) {
+                    next[to[i][k]] += (1 - RESTART) * pi[i] * p[i][k];
+                }
+            }
+            pi = next;
+        }
+        double total = 0;
+        for (double v : pi) {
+            total += v;
+        }
+        List<Candidate> ranked = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ranked.add(new Candidate(nodes.get(i), pi[i] / total, e[i] - EPSILON, depth.get(nodes.get(i))));
+        }
+        ranked.sort((a, b) -> a.confidence() != b.confidence()
+                ? Double.compare(b.confidence(), a.confidence())
+                : Integer.compare(b.depth(), a.depth()));
+        return Collections.unmodifiableList(ranked);
+    }
+}

@@ -1,0 +1,174 @@
+package io.auspex.jobs.signals;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
+import io.auspex.schemas.LogRecord;
+import io.auspex.schemas.MetricPoint;
+import io.auspex.schemas.Span;
+import io.auspex.schemas.SpanKind;
+import io.auspex.schemas.StatusCode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
+/**
+ * Golden-signal partial aggregate of one service in one window. Mergeable (local and global
+ * aggregation use the same class). Serialized by {@link SignalsAccumulatorSerializer}, never Kryo.
+ *
+ * <p>Latency quantiles come from a DDSketch with 1 % relative accuracy; latency-threshold counts
+ * ({@code overCounts}, aligned with the configured thresholds) are exact.
+ */
+@TypeInfo(SignalsAccumulatorTypeInfo.Factory.class)
+public final class SignalsAccumulator {
+    public static final double RELATIVE_ACCURACY = 0.01;
+    public static final int MAX_EXEMPLARS = 5;
+    public static final int MAX_TEMPLATES = 5;
+    public static final int MAX_OPERATIONS = 200;
+
+    long requests;
+    long errorSpans;
+    long http5xx;
+    long errorLogs;
+    long logs;
+    DDSketch latencyMs;
+    long[] overCounts;
+    final Map<String, Double> gauges = new HashMap<>();
+    final Map<String, OperationAcc> operations = new HashMap<>();
+    final List<String> exemplars = new ArrayList<>();
+    /** Template -> event time of its newest occurrence. */
+    final Map<String, Long> templates = new LinkedHashMap<>();
+
+    /** Exact counts of one operation (span name). */
+    static final class OperationAcc {
+        long total;
+        long errors;
+        long[] over;
+
+        OperationAcc(int thresholds) {
+            over = new long[thresholds];
+        }
+    }
+
+    public SignalsAccumulator(int thresholds) {
+        latencyMs = newSketch();
+        overCounts = new long[thresholds];
+    }
+
+    static DDSketch newSketch() {
+        return DDSketches.logarithmicUnboundedDense(RELATIVE_ACCURACY);
+    }
+
+    /** Is this span one the service served (traffic, errors and latency are server-side)? */
+    static boolean isServed(Span s) {
+        return s.getKind() == SpanKind.SERVER || s.getKind() == SpanKind.CONSUMER;
+    }
+
+    /** OpenTelemetry: a server span is an error when its status is ERROR or its HTTP status is 5xx. */
+    public static boolean isError(Span s) {
+        Integer code = s.getHttpStatusCode();
+        return s.getStatusCode() == StatusCode.ERROR || (code != null && code >= 500);
+    }
+
+    void addSpan(Span s, long[] thresholdsUs) {
+        if (!isServed(s)) {
+            return;
+        }
+        requests++;
+        boolean error = isError(s);
+        Integer code = s.getHttpStatusCode();
+        if (error) {
+            errorSpans++;
+            if (exemplars.size() < MAX_EXEMPLARS) {
+                exemplars.add(s.getTraceId());
+            }
+        }
+        if (code != null && code >= 500) {
+            http5xx++;
+        }
+        long us = s.getDurationUs();
+        latencyMs.accept(us / 1000.0);
+        OperationAcc op = operations.get(s.getName());
+        if (op == null && operations.size() < MAX_OPERATIONS) {
+            op = new OperationAcc(thresholdsUs.length);
+            operations.put(s.getName(), op);
+        }
+        if (op != null) {
+            op.total++;
+            if (error) {
+                op.errors++;
+            }
+        }
+        for (int i = 0; i < thresholdsUs.length; i++) {
+            if (us > thresholdsUs[i]) {
+                overCounts[i]++;
+                if (op != null) {
+                    op.over[i]++;
+                }
+            }
+        }
+    }
+
+    void addLog(LogRecord l) {
+        logs++;
+        if (l.getSeverityNumber() >= 17) {
+            errorLogs++;
+            String template = LogTemplates.templateOf(l.getBody());
+            templates.remove(template);
+            templates.put(template, l.getTimeMs());
+            if (templates.size() > MAX_TEMPLATES) {
+                templates.remove(templates.keySet().iterator().next());
+            }
+        }
+    }
+
+    void addMetric(MetricPoint m) {
+        gauges.merge(m.getName(), m.getValue(), Math::max);
+    }
+
+    void merge(SignalsAccumulator o) {
+        requests += o.requests;
+        errorSpans += o.errorSpans;
+        http5xx += o.http5xx;
+        errorLogs += o.errorLogs;
+        logs += o.logs;
+        latencyMs.mergeWith(o.latencyMs);
+        for (int i = 0; i < overCounts.length; i++) {
+            overCounts[i] += o.overCounts[i];
+        }
+        o.gauges.forEach((k, v) -> gauges.merge(k, v, Math::max));
+        o.operations.forEach((k, v) -> {
+            OperationAcc mine = operations.get(k);
+            if (mine == null) {
+                if (operations.size() < MAX_OPERATIONS) {
+                    operations.put(k, v);
+                }
+            } else {
+                mine.total += v.total;
+                mine.errors += v.errors;
+                for (int i = 0; i < mine.over.length; i++) {
+                    mine.over[i] += v.over[i];
+                }
+            }
+        });
+        for (String e : o.exemplars) {
+            if (exemplars.size() < MAX_EXEMPLARS) {
+                exemplars.add(e);
+            }
+        }
+        o.templates.forEach((k, v) -> templates.merge(k, v, Math::max));
+        while (templates.size() > MAX_TEMPLATES) {
+            String oldest = null;
+            long oldestTs = Long.MAX_VALUE;
+            for (Map.Entry<String, Long> e : templates.entrySet()) {
+                if (e.getValue() < oldestTs) {
+                    oldestTs = e.getValue();
+                    oldest = e.getKey();
+                }
+            }
+            templates.remove(oldest);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.auspex.jobs.signals;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.store.UnboundedSizeDenseStore;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/** Hand-written, versioned serializer of {@link SignalsAccumulator} (window state). */
+public final class SignalsAccumulatorSerializer extends TypeSerializerSingleton<SignalsAccumulator> {
+    private static final long serialVersionUID = 1L;
+    public static final SignalsAccumulatorSerializer INSTANCE = new SignalsAccumulatorSerializer();
+    /** Format version written first in every record; bump it and keep reading old ones on change. */
+    static final int FORMAT_VERSION = 1;
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public SignalsAccumulator createInstance() {
+        return new SignalsAccumulator(0);
+    }
+
+    @Override
+    public SignalsAccumulator copy(SignalsAccumulator from) {
+        SignalsAccumulator c = new SignalsAccumulator(from.overCounts.length);
+        c.merge(from);
+        return c;
+    }
+
+    @Override
+    public SignalsAccumulator copy(SignalsAccumulator from, SignalsAccumulator reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(SignalsAccumulator a, DataOutputView out) throws IOException {
+        out.writeInt(FORMAT_VERSION);
+        out.writeLong(a.requests);
+        out.writeLong(a.errorSpans);
+        out.writeLong(a.http5xx);
+        out.writeLong(a.errorLogs);
+        out.writeLong(a.logs);
+        GrowingByteArrayOutput sketch = GrowingByteArrayOutput.withDefaultInitialCapacity();
+        a.latencyMs.encode(sketch, false);
+        out.writeInt(sketch.numWrittenBytes());
+        out.write(sketch.backingArray(), 0, sketch.numWrittenBytes());
+        writeLongs(a.overCounts, out);
+        out.writeInt(a.gauges.size());
+        for (Map.Entry<String, Double> e : a.gauges.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeDouble(e.getValue());
+        }
+        out.writeInt(a.operations.size());
+        for (Map.Entry<String, SignalsAccumulator.OperationAcc> e : a.operations.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue().total);
+            out.writeLong(e.getValue().errors);
+            writeLongs(e.getValue().over, out);
+        }
+        out.writeInt(a.exemplars.size());
+        for (String s : a.exemplars) {
+            out.writeUTF(s);
+        }
+        out.writeInt(a.templates.size());
+        for (Map.Entry<String, Long> e : a.templates.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    @Override
+    public SignalsAccumulator deserialize(DataInputView in) throws IOException {
+        int version = in.readInt();
+        if (version != FORMAT_VERSION) {
+            throw new IOException("unknown SignalsAccumulator format version " + version);
+        }
+        long requests = in.readLong();
+        long errorSpans = in.readLong();
+        long http5xx = in.readLong();
+        long errorLogs = in.readLong();
+        long logs = in.readLong();
+        byte[] sketch = new byte[in.readInt()];
+        in.readFully(sketch);
+        long[] over = readLongs(in);
+        SignalsAccumulator a = new SignalsAccumulator(over.length);
+        a.requests = requests;
+        a.errorSpans = errorSpans;
+        a.http5xx = http5xx;
+        a.errorLogs = errorLogs;
+        a.logs = logs;
+        a.latencyMs = DDSketch.decode(ByteArrayInput.wrap(sketch), UnboundedSizeDenseStore::new);
+        a.overCounts = over;
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            a.gauges.put(in.readUTF(), in.readDouble());
+        }
+        n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            String name = in.readUTF();
+            SignalsAccumulator.OperationAcc op = new SignalsAccumulator.OperationAcc(0);
+            op.total = in.readLong();
+            op.errors = in.readLong();
+            op.over = readLongs(in);
+            a.operations.put(name, op);
+        }
+        n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            a.exemplars.add(in.readUTF());
+        }
+        n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            a.templates.put(in.readUTF(), in.readLong());
+        }
+        return a;
+    }
+
+    @Override
+    public SignalsAccumulator deserialize(SignalsAccumulator reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<SignalsAccumulator> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    private static void writeLongs(long[] v, DataOutputView out) throws IOException {
+        out.writeInt(v.length);
+        for (long x : v) {
+            out.writeLong(x);
+        }
+    }
+
+    private static long[] readLongs(DataInputView in) throws IOException {
+        long[] v = new long[in.readInt()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = in.readLong();
+        }
+        return v;
+    }
+
+    /** Serializer snapshot for savepoint compatibility. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<SignalsAccumulator> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}

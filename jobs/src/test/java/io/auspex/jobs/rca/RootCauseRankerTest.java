@@ -1,0 +1,56 @@
+package io.auspex.jobs.rca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RootCauseRankerTest {
+    static final Map<String, Set<String>> GRAPH = Map.of(
+            "frontend", Set.of("checkout", "catalog"),
+            "checkout", Set.of("payment", "inventory"),
+            "payment", Set.of("database"),
+            "inventory", Set.of("database"),
+            "catalog", Set.of("database"));
+
+    static RootCauseRanker.Evidence ev(double s) {
+        return new RootCauseRanker.Evidence(s, 0);
+    }
+
+    @Test
+    void deepestAnomalousServiceWins() {
+        var ranked = RootCauseRanker.rank("frontend", GRAPH,
+                Map.of("frontend", ev(1), "checkout", ev(1), "payment", ev(1)));
+        assertEquals("payment", ranked.get(0).service());
+        assertTrue(ranked.get(0).confidence() > 0.4);
+        assertEquals(1.0, ranked.stream().mapToDouble(RootCauseRanker.Candidate::confidence).sum(), 1e-9);
+    }
+
+    @Test
+    void noEvidenceBelowMeansTheAlertingServiceItself() {
+        var ranked = RootCauseRanker.rank("checkout", GRAPH, Map.of("checkout", ev(1)));
+        assertEquals("checkout", ranked.get(0).service());
+        assertEquals(Set.of("checkout", "payment", "inventory", "database"),
+                Set.copyOf(ranked.stream().map(RootCauseRanker.Candidate::service).toList()));
+    }
+
+    @Test
+    void laterOnsetIsDiscounted() {
+        // both anomalous, but inventory's anomaly began 10 minutes after payment's
+        var ranked = RootCauseRanker.rank("checkout", GRAPH, Map.of(
+                "checkout", new RootCauseRanker.Evidence(1, 0),
+                "payment", new RootCauseRanker.Evidence(1, 0),
+                "inventory", new RootCauseRanker.Evidence(1, 600_000)));
+        assertEquals("payment", ranked.get(0).service());
+    }
+
+    @Test
+    void unknownServiceStandsAlone() {
+        List<RootCauseRanker.Candidate> ranked = RootCauseRanker.rank("lonely", GRAPH, Map.of());
+        assertEquals(1, ranked.size());
+        assertEquals(1.0, ranked.get(0).confidence(), 1e-12);
+    }
+}

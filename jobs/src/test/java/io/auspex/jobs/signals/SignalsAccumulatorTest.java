@@ -1,0 +1,99 @@
+package io.auspex.jobs.signals;
+
+import static io.auspex.jobs.Fixtures.T0;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.auspex.jobs.Fixtures;
+import io.auspex.jobs.decode.Telemetry;
+import io.auspex.schemas.ServiceSignals;
+import io.auspex.schemas.SpanKind;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+class SignalsAccumulatorTest {
+    static final long[] THRESHOLDS = {300, 500};
+    static final Set<String> GAUGES = Set.of("process.cpu.utilization");
+
+    /** 100 server spans of 1..100 ms (every 10th an error), two client spans, 3 logs, 2 gauges. */
+    static SignalsAccumulator filled() {
+        SignalsAggregate agg = new SignalsAggregate(THRESHOLDS);
+        SignalsAccumulator acc = agg.createAccumulator();
+        for (int i = 1; i <= 100; i++) {
+            agg.add(Telemetry.of(Fixtures.server("checkout", T0 + i, i * 1000L, i % 10 == 0)), acc);
+        }
+        agg.add(Telemetry.of(Fixtures.server("checkout", T0, 400_000, false)), acc);
+        agg.add(Telemetry.of(Fixtures.server("checkout", T0, 600_000, false)), acc);
+        agg.add(Telemetry.of(Fixtures.span("checkout", "00000000000000b2", null, SpanKind.CLIENT, T0).build()), acc);
+        agg.add(Telemetry.of(Fixtures.log("checkout", T0, 9, "ok")), acc);
+        agg.add(Telemetry.of(Fixtures.log("checkout", T0 + 1, 17, "payment failed for order 123")), acc);
+        agg.add(Telemetry.of(Fixtures.log("checkout", T0 + 2, 17, "payment failed for order 456")), acc);
+        agg.add(Telemetry.of(Fixtures.gauge("checkout", "process.cpu.utilization", T0, 0.4)), acc);
+        agg.add(Telemetry.of(Fixtures.gauge("checkout", "process.cpu.utilization", T0 + 5, 0.7)), acc);
+        agg.add(Telemetry.of(Fixtures.gauge("checkout", "process.memory.utilization", T0, 0.9)), acc);
+        return acc;
+    }
+
+    @Test
+    void goldenSignalsAreExact() {
+        ServiceSignals s = SignalsWindowFunction.toSignals("checkout", T0, T0 + 10_000, filled(), THRESHOLDS, GAUGES);
+        assertEquals(102, s.getRequestCount());
+        assertEquals(10.2, s.getTrafficRps(), 1e-12);
+        assertEquals(10, s.getErrorSpanCount());
+        assertEquals(10, s.getHttp5xxCount());
+        assertEquals(10.0 / 102, s.getErrorRatio(), 1e-12);
+        assertEquals(3, s.getLogCount());
+        assertEquals(2, s.getErrorLogCount());
+        assertEquals(List.of("payment failed for order <n>"), s.getErrorLogTemplates());
+        assertEquals(0.7, s.getSaturation(), 1e-12, "max of the configured gauges only");
+        assertEquals(0.9, s.getGauges().get("process.memory.utilization"), 1e-12);
+        assertEquals(Map.of("300", 2L, "500", 1L), s.getLatencyOverMs());
+        assertEquals(5, s.getExemplarTraceIds().size(), "capped");
+        assertEquals(1, s.getOperations().size());
+        assertEquals(102, s.getOperations().get(0).getTotal());
+        assertEquals(10, s.getOperations().get(0).getErrors());
+        // DDSketch (lower rank, 1 % relative accuracy): rank 0.5 * 101 of 1..100, 400, 600 ms is 51 ms
+        assertEquals(51.0, s.getLatencyP50Ms(), 51.0 * 0.01);
+        assertEquals(600.0, s.getLatencyMaxMs(), 600.0 * 0.01);
+    }
+
+    @Test
+    void serializerRoundTripsEverything() throws Exception {
+        SignalsAccumulator a = filled();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        SignalsAccumulatorSerializer.INSTANCE.serialize(a, out);
+        SignalsAccumulator b = SignalsAccumulatorSerializer.INSTANCE.deserialize(
+                new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertEquals(SignalsWindowFunction.toSignals("c", T0, T0 + 10_000, a, THRESHOLDS, GAUGES),
+                SignalsWindowFunction.toSignals("c", T0, T0 + 10_000, b, THRESHOLDS, GAUGES));
+    }
+
+    @Test
+    void mergeEqualsOneAccumulatorOverAllInput() {
+        SignalsAccumulator merged = filled();
+        merged.merge(filled());
+        ServiceSignals s = SignalsWindowFunction.toSignals("checkout", T0, T0 + 10_000, merged, THRESHOLDS, GAUGES);
+        assertEquals(204, s.getRequestCount());
+        assertEquals(20, s.getErrorSpanCount());
+        assertEquals(Map.of("300", 4L, "500", 2L), s.getLatencyOverMs());
+    }
+
+    @Test
+    void emptyWindowHasZeroLatency() {
+        ServiceSignals s = SignalsWindowFunction.toSignals("x", T0, T0 + 10_000, new SignalsAccumulator(0),
+                new long[0], GAUGES);
+        assertEquals(0, s.getLatencyP99Ms());
+        assertEquals(0, s.getErrorRatio());
+    }
+
+    @Test
+    void logTemplatesMaskIdsAndNumbers() {
+        assertEquals("order <n> failed: trace <id> user <uuid>", LogTemplates.templateOf(
+                "order 12345 failed: trace 0af7651916cd43dd user 123e4567-e89b-12d3-a456-426614174000"));
+        assertTrue(LogTemplates.templateOf("x".repeat(500)).length() == LogTemplates.MAX_LENGTH);
+    }
+}
