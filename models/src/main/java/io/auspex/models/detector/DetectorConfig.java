@@ -1,0 +1,50 @@
+package io.auspex.models.detector;
+
+/**
+ * Parameters of {@link StreamingDetector}. Every one has a default that serves series of very
+ * different shapes and cadences; see docs/detector.md for the table.
+ *
+ * @param warmupRows rows at the start of a series that always score 0 while the statistics fill
+ * @param levelAlpha smoothing of the short-term level that the point residual is measured against
+ * @param scaleAlpha smoothing of the residual scales (mean absolute residual)
+ * @param longAlpha smoothing of the long-term level and spread, which set a floor under the residual scales
+ * @param seasonBuckets time-of-day buckets of the daily profile (each bucket is 86400 / buckets seconds)
+ * @param seasonAlpha smoothing of each daily-profile bucket when a row lands in it
+ * @param calibrationRows memory, in rows, of each component's score distribution (anomaly likelihood)
+ * @param noveltyRows memory, in rows, of the decaying peak surprise that a new surprise must exceed to score
+ * @param halfScoreSurprise surprise (in -log10 of the tail probability) that maps to a score of 0.5
+ */
+public record DetectorConfig(int warmupRows, double levelAlpha, double scaleAlpha, double longAlpha,
+                             int seasonBuckets, double seasonAlpha, int calibrationRows,
+                             int noveltyRows, double halfScoreSurprise) {
+
+    /** The defaults, chosen on the NAB development set and kept round. */
+    public static final DetectorConfig DEFAULTS =
+            new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.1, 2000, 3000, 2.0);
+
+    public DetectorConfig {
+        requireRange("warmupRows", warmupRows, 1, 1_000_000);
+        requireAlpha("levelAlpha", levelAlpha);
+        requireAlpha("scaleAlpha", scaleAlpha);
+        requireAlpha("longAlpha", longAlpha);
+        requireRange("seasonBuckets", seasonBuckets, 2, 1440);
+        requireAlpha("seasonAlpha", seasonAlpha);
+        requireRange("calibrationRows", calibrationRows, 10, 10_000_000);
+        requireRange("noveltyRows", noveltyRows, 2, 100_000_000);
+        if (!(halfScoreSurprise > 0) || !Double.isFinite(halfScoreSurprise)) {
+            throw new IllegalArgumentException("halfScoreSurprise must be a positive number, got " + halfScoreSurprise);
+        }
+    }
+
+    private static void requireRange(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);
+        }
+    }
+
+    private static void requireAlpha(String name, double value) {
+        if (!(value > 0 && value <= 1)) {
+            throw new IllegalArgumentException(name + " must be in (0, 1], got " + value);
+        }
+    }
+}

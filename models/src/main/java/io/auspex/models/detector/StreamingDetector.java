@@ -1,0 +1,278 @@
+package io.auspex.models.detector;
+
+import smile.math.special.Erf;
+
+/**
+ * A streaming univariate anomaly detector: one value at a time, bounded state, no look-ahead.
+ *
+ * <p>Three components each measure how far the new value is from what they expect, in units of
+ * their own robust residual scale:
+ * <ul>
+ *   <li><b>point</b>: distance from a short-term exponentially weighted level (spikes, steps);</li>
+ *   <li><b>season</b>: distance from a time-of-day profile learned online (broken daily patterns);</li>
+ *   <li><b>shift</b>: distance of a short-term mean from the long-term mean (sustained shifts).</li>
+ * </ul>
+ * Each component's residual goes through its own anomaly-likelihood calibration: the running
+ * distribution of {@code log(1 + residual)} over the last {@code calibrationRows} rows gives a
+ * Gaussian tail probability, so a residual is judged against what is usual for this series. The
+ * smallest probability, Bonferroni-corrected for the number of components, becomes a surprise
+ * {@code s = -log10(p)}. An onset filter then passes {@code s} only when it is the highest of the
+ * last {@code noveltyRows} rows, so a sustained anomaly scores once, at its start. The score is
+ * {@code s / (s + halfScoreSurprise)}: in [0, 1), with the same meaning (a tail probability) on
+ * every series.
+ *
+ * <p>Not thread-safe; one instance per series. The saved form is {@link DetectorState}.
+ */
+public final class StreamingDetector {
+
+    private static final int COMPONENTS = 2;
+    private static final int POINT = 0;
+    private static final int SEASON = 1;
+    /** Residuals larger than this many scales update the scale as if they were this large. */
+    private static final double SCALE_CLIP = 5.0;
+    /** Smallest standard deviation of log(1 + residual) the calibration trusts. */
+    private static final double MIN_CALIBRATION_SD = 0.1;
+    /** A daily-profile bucket predicts once it has seen this many rows. */
+    private static final int SEASON_READY_ROWS = 3;
+    private static final double MAX_SURPRISE = 300.0;
+    private static final double SQRT2 = Math.sqrt(2.0);
+    private static final int SECONDS_PER_DAY = 86_400;
+
+    private final DetectorConfig config;
+
+    private long rows;
+    private double level;
+    private double levelScale;
+    private double longMean;
+    private double longAbsDev;
+    private double seasonScale;
+    private final double[] seasonMean;
+    private final int[] seasonCount;
+    private final double[] calibrationMean = new double[COMPONENTS];
+    private final double[] calibrationVar = new double[COMPONENTS];
+    private final long[] calibrationCount = new long[COMPONENTS];
+    private double peakSurprise;
+    private final double peakDecay;
+
+    private final double[] residual = new double[COMPONENTS];
+    private final boolean[] active = new boolean[COMPONENTS];
+
+    public StreamingDetector() {
+        this(DetectorConfig.DEFAULTS);
+    }
+
+    public StreamingDetector(DetectorConfig config) {
+        this.config = config;
+        this.seasonMean = new double[config.seasonBuckets()];
+        this.seasonCount = new int[config.seasonBuckets()];
+        this.peakDecay = 1.0 - 1.0 / config.noveltyRows();
+    }
+
+    public DetectorConfig config() {
+        return config;
+    }
+
+    /** Rows seen so far. */
+    public long rows() {
+        return rows;
+    }
+
+    /**
+     * Learns the value and returns its anomaly score in [0, 1), computed only from this and
+     * earlier values.
+     *
+     * @param epochSecond the row's time, seconds since the epoch (UTC); used for the daily profile
+     * @param value the row's value, finite
+     */
+    public double score(long epochSecond, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("value must be finite, got " + value);
+        }
+        rows++;
+        if (rows == 1) {
+            level = value;
+            longMean = value;
+            updateSeason(epochSecond, value);
+            return 0.0;
+        }
+        double floor = 1e-9 * (1.0 + Math.abs(longMean)) + 1e-3 * longAbsDev;
+        boolean warm = rows > config.warmupRows();
+
+        // point: distance from the short-term level
+        double pointError = Math.abs(value - level);
+        residual[POINT] = pointError / (levelScale + floor);
+        active[POINT] = true;
+        levelScale = updateScale(levelScale, pointError, config.scaleAlpha());
+        level += config.levelAlpha() * (value - level);
+
+        // season: distance from the time-of-day profile
+        double prediction = seasonPrediction(epochSecond);
+        active[SEASON] = !Double.isNaN(prediction);
+        if (active[SEASON]) {
+            double seasonError = Math.abs(value - prediction);
+            residual[SEASON] = seasonError / (seasonScale + floor);
+            seasonScale = updateScale(seasonScale, seasonError, config.scaleAlpha());
+        }
+        updateSeason(epochSecond, value);
+
+        // long-term level and spread: they set the floor under the residual scales
+        longAbsDev = updateScale(longAbsDev, Math.abs(value - longMean), config.longAlpha());
+        longMean += config.longAlpha() * (value - longMean);
+
+        double minTail = 1.0;
+        int activeCount = 0;
+        for (int c = 0; c < COMPONENTS; c++) {
+            if (active[c]) {
+                activeCount++;
+                minTail = Math.min(minTail, calibrate(c, Math.log1p(residual[c])));
+            }
+        }
+        double p = Math.min(1.0, minTail * activeCount);
+        double surprise = p <= 0 ? MAX_SURPRISE : Math.min(MAX_SURPRISE, -Math.log10(p));
+        double previousPeak = peakSurprise;
+        peakSurprise = Math.max(surprise, peakSurprise * peakDecay);
+        if (!warm) {
+            return 0.0;
+        }
+        double excess = Math.max(0.0, surprise - previousPeak);
+        return excess / (excess + config.halfScoreSurprise());
+    }
+
+    /** Robust exponentially weighted mean absolute residual; plain running mean until warm. */
+    private double updateScale(double scale, double error, double alpha) {
+        if (rows <= config.warmupRows()) {
+            double a = Math.max(alpha, 1.0 / (rows - 1));
+            return scale + a * (error - scale);
+        }
+        return scale + alpha * (Math.min(error, SCALE_CLIP * scale) - scale);
+    }
+
+    /** Tail probability of {@code u} under component {@code c}'s running distribution, then learns {@code u}. */
+    private double calibrate(int c, double u) {
+        long n = ++calibrationCount[c];
+        double tail = 1.0;
+        if (n > 1) {
+            double sd = Math.max(Math.sqrt(calibrationVar[c]), MIN_CALIBRATION_SD);
+            double z = (u - calibrationMean[c]) / sd;
+            tail = 0.5 * Erf.erfc(z / SQRT2);
+        }
+        double a = Math.max(1.0 / n, 1.0 / config.calibrationRows());
+        double delta = u - calibrationMean[c];
+        calibrationMean[c] += a * delta;
+        calibrationVar[c] = (1 - a) * (calibrationVar[c] + a * delta * delta);
+        return tail;
+    }
+
+    private double seasonPrediction(long epochSecond) {
+        int buckets = seasonMean.length;
+        double position = positionInDay(epochSecond) - 0.5;
+        int lower = (int) Math.floor(position);
+        double fraction = position - lower;
+        int b0 = Math.floorMod(lower, buckets);
+        int b1 = (b0 + 1) % buckets;
+        if (seasonCount[b0] < SEASON_READY_ROWS || seasonCount[b1] < SEASON_READY_ROWS) {
+            return Double.NaN;
+        }
+        return (1 - fraction) * seasonMean[b0] + fraction * seasonMean[b1];
+    }
+
+    private void updateSeason(long epochSecond, double value) {
+        int buckets = seasonMean.length;
+        double position = positionInDay(epochSecond) - 0.5;
+        int lower = (int) Math.floor(position);
+        double fraction = position - lower;
+        int b0 = Math.floorMod(lower, buckets);
+        int b1 = (b0 + 1) % buckets;
+        learnBucket(b0, value, 1 - fraction);
+        learnBucket(b1, value, fraction);
+    }
+
+    private void learnBucket(int bucket, double value, double weight) {
+        if (weight < 0.5 && seasonCount[bucket] > 0) {
+            seasonMean[bucket] += config.seasonAlpha() * weight * (value - seasonMean[bucket]);
+            return;
+        }
+        int count = ++seasonCount[bucket];
+        double a = Math.max(config.seasonAlpha() * weight, 1.0 / count);
+        seasonMean[bucket] += a * (value - seasonMean[bucket]);
+    }
+
+    private double positionInDay(long epochSecond) {
+        return Math.floorMod(epochSecond, SECONDS_PER_DAY) * (double) seasonMean.length / SECONDS_PER_DAY;
+    }
+
+    /** A copy of everything this detector has learned, with its configuration. */
+    public DetectorState snapshot() {
+        DetectorState s = new DetectorState();
+        s.version = DetectorState.CURRENT_VERSION;
+        s.warmupRows = config.warmupRows();
+        s.levelAlpha = config.levelAlpha();
+        s.scaleAlpha = config.scaleAlpha();
+        s.longAlpha = config.longAlpha();
+        s.seasonBuckets = config.seasonBuckets();
+        s.seasonAlpha = config.seasonAlpha();
+        s.calibrationRows = config.calibrationRows();
+        s.noveltyRows = config.noveltyRows();
+        s.halfScoreSurprise = config.halfScoreSurprise();
+        s.rows = rows;
+        s.level = level;
+        s.levelScale = levelScale;
+        s.longMean = longMean;
+        s.longAbsDev = longAbsDev;
+        s.seasonScale = seasonScale;
+        s.seasonMean = seasonMean.clone();
+        s.seasonCount = seasonCount.clone();
+        s.calibrationMean = calibrationMean.clone();
+        s.calibrationVar = calibrationVar.clone();
+        s.calibrationCount = calibrationCount.clone();
+        s.peakSurprise = peakSurprise;
+        return s;
+    }
+
+    /**
+     * A detector that continues exactly where the one that wrote {@code state} stopped.
+     *
+     * @throws IllegalArgumentException if the state's version is unknown or its arrays do not
+     *     match its configuration
+     */
+    public static StreamingDetector restore(DetectorState state) {
+        if (state.version != DetectorState.CURRENT_VERSION) {
+            throw new IllegalArgumentException("unknown detector state version " + state.version
+                    + "; this code reads version " + DetectorState.CURRENT_VERSION);
+        }
+        DetectorConfig config = new DetectorConfig(state.warmupRows, state.levelAlpha, state.scaleAlpha,
+                state.longAlpha, state.seasonBuckets, state.seasonAlpha, state.calibrationRows,
+                state.noveltyRows, state.halfScoreSurprise);
+        requireLength("seasonMean", state.seasonMean, config.seasonBuckets());
+        requireLength("seasonCount", state.seasonCount == null ? null : new double[state.seasonCount.length],
+                config.seasonBuckets());
+        requireLength("calibrationMean", state.calibrationMean, COMPONENTS);
+        requireLength("calibrationVar", state.calibrationVar, COMPONENTS);
+        requireLength("calibrationCount", state.calibrationCount == null ? null
+                : new double[state.calibrationCount.length], COMPONENTS);
+        if (state.rows < 0 || !(state.peakSurprise >= 0)) {
+            throw new IllegalArgumentException("detector state has a negative row count or peak surprise");
+        }
+        StreamingDetector d = new StreamingDetector(config);
+        d.rows = state.rows;
+        d.level = state.level;
+        d.levelScale = state.levelScale;
+        d.longMean = state.longMean;
+        d.longAbsDev = state.longAbsDev;
+        d.seasonScale = state.seasonScale;
+        System.arraycopy(state.seasonMean, 0, d.seasonMean, 0, d.seasonMean.length);
+        System.arraycopy(state.seasonCount, 0, d.seasonCount, 0, d.seasonCount.length);
+        System.arraycopy(state.calibrationMean, 0, d.calibrationMean, 0, COMPONENTS);
+        System.arraycopy(state.calibrationVar, 0, d.calibrationVar, 0, COMPONENTS);
+        System.arraycopy(state.calibrationCount, 0, d.calibrationCount, 0, COMPONENTS);
+        d.peakSurprise = state.peakSurprise;
+        return d;
+    }
+
+    private static void requireLength(String name, double[] array, int expected) {
+        if (array == null || array.length != expected) {
+            throw new IllegalArgumentException("detector state field " + name + " has length "
+                    + (array == null ? "null" : array.length) + ", expected " + expected);
+        }
+    }
+}

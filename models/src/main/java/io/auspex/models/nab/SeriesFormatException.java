@@ -1,0 +1,19 @@
+package io.auspex.models.nab;
+
+/** A series file that cannot be read: names the file line (1-based) and the problem. */
+public final class SeriesFormatException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    private final long line;
+
+    public SeriesFormatException(long line, String problem) {
+        super("line " + line + ": " + problem);
+        this.line = line;
+    }
+
+    /** The 1-based line of the file where the problem is. */
+    public long line() {
+        return line;
+    }
+}

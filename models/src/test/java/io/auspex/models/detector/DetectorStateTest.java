@@ -1,0 +1,122 @@
+package io.auspex.models.detector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.auspex.models.testutil.SyntheticSeries;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DetectorStateTest {
+
+    private static DetectorState trainedState() {
+        StreamingDetector detector = new StreamingDetector();
+        double[] values = SyntheticSeries.of(1000).constant(20).dailySine(3).gaussianNoise(1, 5).values();
+        for (int i = 0; i < values.length; i++) {
+            detector.score(SyntheticSeries.timestamp(i), values[i]);
+        }
+        return detector.snapshot();
+    }
+
+    @Test
+    void bytesRoundTripKeepsEveryField() {
+        DetectorState state = trainedState();
+        byte[] bytes = state.toBytes();
+        DetectorState back = DetectorState.fromBytes(bytes);
+        assertEquals(state, back);
+        assertEquals(DetectorState.CURRENT_VERSION, back.version);
+        assertTrue(bytes.length < 2_000, "compact: " + bytes.length + " bytes");
+        assertEquals(state, StreamingDetector.restore(back).snapshot());
+    }
+
+    @Test
+    void equalsSeesADifferentStatistic() {
+        DetectorState state = trainedState();
+        DetectorState other = DetectorState.fromBytes(state.toBytes());
+        other.calibrationMean[1] += 1e-9;
+        assertNotEquals(state, other);
+    }
+
+    @Test
+    void unknownVersionFailsWithAClearMessage() {
+        byte[] bytes = trainedState().toBytes();
+        ByteBuffer.wrap(bytes).putInt(4, 99);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DetectorState.fromBytes(bytes));
+        assertEquals("unknown detector state version 99; this code reads version 1", e.getMessage());
+
+        DetectorState state = trainedState();
+        state.version = 2;
+        assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(state));
+    }
+
+    @Test
+    void corruptBytesAreRejected() {
+        byte[] bytes = trainedState().toBytes();
+        assertThrows(IllegalArgumentException.class, () -> DetectorState.fromBytes(new byte[] {1, 2, 3}));
+        byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 5);
+        assertThrows(IllegalArgumentException.class, () -> DetectorState.fromBytes(truncated));
+        byte[] notOurs = bytes.clone();
+        notOurs[0] = 0;
+        assertThrows(IllegalArgumentException.class, () -> DetectorState.fromBytes(notOurs));
+    }
+
+    @Test
+    void stateWithArraysThatDoNotMatchItsConfigIsRejected() {
+        DetectorState state = trainedState();
+        state.seasonMean = new double[3];
+        assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(state));
+    }
+
+    /**
+     * Flink's POJO rules, checked by reflection (models does not depend on Flink): public class,
+     * public no-arg constructor, every instance field public and non-final, of a primitive, a
+     * primitive array or String type, so Flink's PojoSerializer handles it without Kryo.
+     */
+    @Test
+    void isAFlinkPojoWithoutGenericTypes() throws Exception {
+        assertEquals(List.of(), pojoViolations(DetectorState.class));
+        assertTrue(Modifier.isPublic(DetectorState.class.getConstructor().getModifiers()));
+        assertEquals(int.class, DetectorState.class.getField("version").getType());
+    }
+
+    @Test
+    void pojoCheckCatchesAViolation() {
+        assertEquals(List.of("field names is not public", "field names has type java.util.List"),
+                pojoViolations(NotAPojo.class));
+    }
+
+    /** Deliberately breaks two rules, to show the check can fail. */
+    static class NotAPojo {
+        List<String> names = new ArrayList<>();
+        public int count;
+    }
+
+    private static List<String> pojoViolations(Class<?> type) {
+        List<String> violations = new ArrayList<>();
+        for (Field field : type.getDeclaredFields()) {
+            int mod = field.getModifiers();
+            if (Modifier.isStatic(mod) || field.isSynthetic()) {
+                continue;
+            }
+            if (!Modifier.isPublic(mod)) {
+                violations.add("field " + field.getName() + " is not public");
+            }
+            if (Modifier.isFinal(mod)) {
+                violations.add("field " + field.getName() + " is final");
+            }
+            Class<?> t = field.getType();
+            boolean allowed = t.isPrimitive() || t == String.class
+                    || (t.isArray() && t.getComponentType().isPrimitive());
+            if (!allowed) {
+                violations.add("field " + field.getName() + " has type " + t.getName());
+            }
+        }
+        return violations;
+    }
+}

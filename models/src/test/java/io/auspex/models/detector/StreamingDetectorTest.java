@@ -1,0 +1,143 @@
+package io.auspex.models.detector;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.auspex.models.nab.NabCorpusRunner;
+import io.auspex.models.nab.Series;
+import io.auspex.models.testutil.SyntheticSeries;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class StreamingDetectorTest {
+
+    private static final DetectorConfig CONFIG = DetectorConfig.DEFAULTS;
+    /**
+     * The alert level these tests use: 0.5, the score of a row whose surprise exceeds the decayed
+     * peak of earlier surprises by {@code halfScoreSurprise} (2 by default: a tail probability a
+     * hundred times smaller than anything recent).
+     */
+    private static final double ALERT = 0.5;
+
+    private static double[] score(SyntheticSeries series) {
+        return NabCorpusRunner.scoreSeries(series.toSeries(), CONFIG);
+    }
+
+    private static double max(double[] scores, int from, int to) {
+        return Arrays.stream(scores, from, to).max().orElseThrow();
+    }
+
+    private static long alerts(double[] scores, int from, int to) {
+        return Arrays.stream(scores, from, to).filter(s -> s >= ALERT).count();
+    }
+
+    @Test
+    void warmUpRowsScoreZeroEvenWhenWild() {
+        double[] scores = score(SyntheticSeries.of(400).constant(10).gaussianNoise(1, 1).spike(50, 1000));
+        for (int i = 0; i < CONFIG.warmupRows(); i++) {
+            assertEquals(0.0, scores[i], "row " + i);
+        }
+    }
+
+    @Test
+    void levelShiftIsFlaggedOnceAtItsOnsetThenAbsorbed() {
+        double[] scores = score(SyntheticSeries.of(5000).constant(100).gaussianNoise(1, 7).levelShift(3000, 10));
+        assertEquals(0, alerts(scores, 0, 3000), "no alert before the shift");
+        assertTrue(max(scores, 3000, 3003) >= ALERT, "alert within 3 rows of the shift");
+        assertEquals(1, alerts(scores, 3000, 5000), "exactly one alert for the shift");
+        assertTrue(max(scores, 3100, 5000) < ALERT, "the new level is normal after 100 rows");
+    }
+
+    @Test
+    void spikeIsFlaggedOnItsRow() {
+        double[] scores = score(SyntheticSeries.of(5000).constant(100).gaussianNoise(1, 8).spike(3000, 10));
+        assertEquals(0, alerts(scores, 0, 3000));
+        assertTrue(scores[3000] >= ALERT, "spike row scores " + scores[3000]);
+        assertEquals(0, alerts(scores, 3001, 5000));
+    }
+
+    @Test
+    void dailySeasonalityIsNotAnAnomaly() {
+        int days = 14;
+        double[] scores = score(SyntheticSeries.of(days * SyntheticSeries.ROWS_PER_DAY).constant(100)
+                .dailySine(20).gaussianNoise(1, 9));
+        assertEquals(0, alerts(scores, CONFIG.warmupRows(), scores.length),
+                "max score " + max(scores, CONFIG.warmupRows(), scores.length));
+    }
+
+    @Test
+    void scoresStayInUnitIntervalOnWildInput() {
+        Random random = new Random(3);
+        StreamingDetector detector = new StreamingDetector();
+        for (int i = 0; i < 20_000; i++) {
+            double value = switch (i % 7) {
+                case 0 -> random.nextGaussian() * 1e12;
+                case 1 -> 0.0;
+                case 2 -> -1e-300;
+                default -> Math.exp(random.nextGaussian() * 10);
+            };
+            double s = detector.score(SyntheticSeries.timestamp(i), value);
+            assertTrue(s >= 0.0 && s <= 1.0, "row " + i + " scored " + s);
+        }
+        StreamingDetector flat = new StreamingDetector();
+        for (int i = 0; i < 2_000; i++) {
+            double s = flat.score(SyntheticSeries.timestamp(i), i < 1_000 ? 5.0 : 6.0);
+            assertTrue(s >= 0.0 && s <= 1.0, "flat row " + i + " scored " + s);
+        }
+    }
+
+    @Test
+    void rejectsNonFiniteValues() {
+        StreamingDetector detector = new StreamingDetector();
+        assertThrows(IllegalArgumentException.class, () -> detector.score(0, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> detector.score(0, Double.POSITIVE_INFINITY));
+    }
+
+    @Test
+    void scoresOfAPrefixDoNotChangeWhenRowsAreAppended() {
+        SyntheticSeries full = SyntheticSeries.of(3000).constant(50).dailySine(5).gaussianNoise(2, 11)
+                .levelShift(2500, 30).spike(2000, 40);
+        Series whole = full.toSeries();
+        double[] all = NabCorpusRunner.scoreSeries(whole, CONFIG);
+        for (int prefix : new int[] {1, 151, 1999, 2000, 2600}) {
+            Series head = new Series(Arrays.copyOf(whole.timestampsMicros(), prefix),
+                    Arrays.copyOf(whole.values(), prefix));
+            assertArrayEquals(Arrays.copyOf(all, prefix), NabCorpusRunner.scoreSeries(head, CONFIG),
+                    "prefix " + prefix);
+        }
+    }
+
+    @Test
+    void restoredDetectorContinuesExactlyWhereTheSnapshotWasTaken() {
+        Series series = SyntheticSeries.of(3000).constant(50).dailySine(5).gaussianNoise(2, 12)
+                .levelShift(2500, 30).toSeries();
+        double[] uninterrupted = NabCorpusRunner.scoreSeries(series, CONFIG);
+
+        StreamingDetector first = new StreamingDetector(CONFIG);
+        double[] resumed = new double[series.size()];
+        for (int i = 0; i < 1800; i++) {
+            resumed[i] = first.score(series.epochSecond(i), series.values()[i]);
+        }
+        byte[] saved = first.snapshot().toBytes();
+        StreamingDetector second = StreamingDetector.restore(DetectorState.fromBytes(saved));
+        for (int i = 1800; i < series.size(); i++) {
+            resumed[i] = second.score(series.epochSecond(i), series.values()[i]);
+        }
+        assertArrayEquals(uninterrupted, resumed);
+        assertEquals(CONFIG, second.config());
+        assertEquals(series.size(), second.rows());
+    }
+
+    @Test
+    void configRejectsNonsense() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new DetectorConfig(0, 0.1, 0.01, 0.002, 48, 0.1, 2000, 3000, 2.0));
+        assertThrows(IllegalArgumentException.class,
+                () -> new DetectorConfig(150, 1.5, 0.01, 0.002, 48, 0.1, 2000, 3000, 2.0));
+        assertThrows(IllegalArgumentException.class,
+                () -> new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.1, 2000, 3000, 0.0));
+    }
+}
