@@ -1,0 +1,268 @@
+package io.auspex.infra.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A single-node KRaft Kafka broker (combined broker + controller) running inside this JVM, built
+ * on Kafka's {@link KafkaClusterTestKit}. For tests and for the one-command local demo; a real
+ * deployment points the jobs at a real cluster instead.
+ *
+ * <p>Settings a one-node cluster needs: the metadata version is pinned to
+ * {@code MetadataVersion.latestProduction()} (the kit's default is a testing-only version), and
+ * the transaction-state and offsets topics have replication factor 1, so transactional producers
+ * and consumer groups work. Group rebalances start without delay.
+ *
+ * <p>{@link #close()} stops the broker and deletes the temporary directory it ran in.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+ *     kafka.createTopics("telemetry.spans", "telemetry.metrics");
+ *     String bootstrap = kafka.bootstrapServers();
+ * }
+ * }</pre>
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    /** Partitions of each topic created by {@link #createTopics(String...)} unless configured. */
+    public static final int DEFAULT_PARTITIONS = 2;
+
+    private static final long ADMIN_TIMEOUT_SECONDS = 60;
+
+    private final KafkaClusterTestKit cluster;
+    private final Path baseDirectory;
+    private final int defaultPartitions;
+    private final String bootstrapServers;
+    private boolean closed;
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDirectory, int defaultPartitions) {
+        this.cluster = cluster;
+        this.baseDirectory = baseDirectory;
+        this.defaultPartitions = defaultPartitions;
+        this.bootstrapServers = cluster.bootstrapServers();
+    }
+
+    /** Starts a broker whose {@link #createTopics(String...)} uses {@value #DEFAULT_PARTITIONS} partitions. */
+    public static EmbeddedKafka start() {
+        return start(DEFAULT_PARTITIONS, Map.of());
+    }
+
+    /**
+     * Starts a broker.
+     *
+     * @param defaultPartitions partitions of topics created by {@link #createTopics(String...)}
+     * @param brokerOverrides extra broker settings (e.g. {@code log.retention.ms}); they win over
+     *     the defaults set here
+     */
+    public static EmbeddedKafka start(int defaultPartitions, Map<String, String> brokerOverrides) {
+        if (defaultPartitions < 1) {
+            throw new IllegalArgumentException("defaultPartitions must be >= 1, was " + defaultPartitions);
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("auspex-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the broker's temporary directory", e);
+        }
+        KafkaClusterTestKit cluster = null;
+        try {
+            TestKitNodes.Builder nodesBuilder = new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .setBaseDirectory(dir);
+            pinLatestProductionMetadataVersion(nodesBuilder);
+            TestKitNodes nodes = nodesBuilder.build();
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes)
+                    .setDeleteOnClose(true)
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("offsets.topic.num.partitions", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("auto.create.topics.enable", "false");
+            brokerOverrides.forEach(builder::setConfigProp);
+            cluster = builder.build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return new EmbeddedKafka(cluster, dir, defaultPartitions);
+        } catch (Exception e) {
+            IllegalStateException failure = new IllegalStateException("embedded Kafka broker failed to start", e);
+            if (cluster != null) {
+                try {
+                    cluster.close();
+                } catch (Exception closeFailure) {
+                    failure.addSuppressed(closeFailure);
+                }
+            }
+            try {
+                deleteRecursively(dir);
+            } catch (IOException deleteFailure) {
+                failure.addSuppressed(deleteFailure);
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw failure;
+        }
+    }
+
+    /**
+     * Calls {@code nodesBuilder.setBootstrapMetadataVersion(MetadataVersion.latestProduction())}.
+     * {@code MetadataVersion} lives in kafka-server-common, which this module receives at runtime
+     * scope only (through kafka-test-common-runtime), so it is reached reflectively; declaring
+     * kafka-server-common at compile scope in infra/pom.xml would allow the direct call.
+     */
+    private static void pinLatestProductionMetadataVersion(TestKitNodes.Builder nodesBuilder)
+            throws ReflectiveOperationException {
+        Class<?> metadataVersion = Class.forName("org.apache.kafka.server.common.MetadataVersion");
+        Object latest = metadataVersion.getMethod("latestProduction").invoke(null);
+        Method setter = TestKitNodes.Builder.class.getMethod("setBootstrapMetadataVersion", metadataVersion);
+        try {
+            setter.invoke(nodesBuilder, latest);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("cannot pin the metadata version to " + latest, e.getCause());
+        }
+    }
+
+    /** {@code host:port} of the broker's PLAINTEXT listener, for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The directory holding the broker's logs and metadata; deleted by {@link #close()}. */
+    public Path baseDirectory() {
+        return baseDirectory;
+    }
+
+    /** Partitions used by {@link #createTopics(String...)}. */
+    public int defaultPartitions() {
+        return defaultPartitions;
+    }
+
+    /** Creates topics with {@link #defaultPartitions()} partitions each; existing topics are left as they are. */
+    public void createTopics(String... names) {
+        createTopics(defaultPartitions, names);
+    }
+
+    /** Creates topics with the given partition count (replication factor 1); existing topics are left as they are. */
+    public void createTopics(int partitions, String... names) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
+        }
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name : names) {
+            topics.add(new NewTopic(name, partitions, (short) 1));
+        }
+        try (Admin admin = admin()) {
+            for (var entry : admin.createTopics(topics).values().entrySet()) {
+                try {
+                    entry.getValue().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + entry.getKey(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics " + Arrays.toString(names), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out creating topics " + Arrays.toString(names), e);
+        }
+    }
+
+    /** Names of the topics that exist now, internal topics excluded. */
+    public Set<String> topics() {
+        try (Admin admin = admin()) {
+            return admin.listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list topics", e);
+        }
+    }
+
+    /** A new admin client for this broker; the caller closes it. */
+    public Admin admin() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return Admin.create(props);
+    }
+
+    /** Stops the broker and deletes its directory. Calling it again does nothing. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        IllegalStateException failure = null;
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            failure = new IllegalStateException("embedded Kafka broker did not shut down cleanly", e);
+        }
+        try {
+            deleteRecursively(baseDirectory);
+        } catch (IOException e) {
+            if (failure == null) {
+                failure = new IllegalStateException("cannot delete " + baseDirectory, e);
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                if (exc != null) {
+                    throw exc;
+                }
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
