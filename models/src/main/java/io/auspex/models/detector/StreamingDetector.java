@@ -5,23 +5,30 @@ import smile.math.special.Erf;
 /**
  * A streaming univariate anomaly detector: one value at a time, bounded state, no look-ahead.
  *
- * <p>Three components each measure how far the new value is from what they expect, in units of
- * their own robust residual scale:
+ * <p>Two components measure how far the new value is from what they expect, in units of their
+ * own robust residual scale (an exponentially weighted mean absolute residual, with residuals
+ * clipped at five scales so an outlier does not inflate it):
  * <ul>
  *   <li><b>point</b>: distance from a short-term exponentially weighted level (spikes, steps);</li>
- *   <li><b>season</b>: distance from a time-of-day profile learned online (broken daily patterns);</li>
- *   <li><b>shift</b>: distance of a short-term mean from the long-term mean (sustained shifts).</li>
+ *   <li><b>season</b>: distance from a time-of-day profile learned online (broken daily patterns).</li>
  * </ul>
  * Each component's residual goes through its own anomaly-likelihood calibration: the running
- * distribution of {@code log(1 + residual)} over the last {@code calibrationRows} rows gives a
- * Gaussian tail probability, so a residual is judged against what is usual for this series. The
- * smallest probability, Bonferroni-corrected for the number of components, becomes a surprise
- * {@code s = -log10(p)}. An onset filter then passes {@code s} only when it is the highest of the
- * last {@code noveltyRows} rows, so a sustained anomaly scores once, at its start. The score is
- * {@code s / (s + halfScoreSurprise)}: in [0, 1), with the same meaning (a tail probability) on
- * every series.
+ * distribution of {@code log(1 + residual)} over about {@code calibrationRows} rows gives a
+ * Gaussian tail probability (Smile's {@code erfc}), so a residual is judged against what is usual
+ * for this series. The smallest probability, Bonferroni-corrected for the number of components,
+ * becomes a surprise {@code s = -log10(p)}.
  *
- * <p>Not thread-safe; one instance per series. The saved form is {@link DetectorState}.
+ * <p>The score is the <em>novelty</em> of that surprise: how far it exceeds a peak that remembers
+ * the largest recent surprises and decays by {@code 1 - 1/noveltyRows} per row. A row that exceeds
+ * the peak raises it by half the excess; other rows let it decay. So the first row of an anomaly
+ * scores, the rows that follow (no more surprising) score 0, a level shift scores once and is then
+ * absorbed by the level, and a series whose ordinary noise is spiky learns a high bar. The score
+ * is {@code e / (e + halfScoreSurprise)} for an excess {@code e} in decades of probability: in
+ * [0, 1), 0.5 meaning "a hundred times less likely than anything recently seen" with the default
+ * {@code halfScoreSurprise} of 2, on every series.
+ *
+ * <p>The first {@code warmupRows} rows score 0 and do not touch the peak (their calibration is
+ * immature). Not thread-safe; one instance per series. The saved form is {@link DetectorState}.
  */
 public final class StreamingDetector {
 
@@ -35,6 +42,12 @@ public final class StreamingDetector {
     /** A daily-profile bucket predicts once it has seen this many rows. */
     private static final int SEASON_READY_ROWS = 3;
     private static final double MAX_SURPRISE = 300.0;
+    /**
+     * When a row's surprise exceeds the peak, the peak rises by this fraction of the excess: an
+     * anomaly raises the bar for the next one, but only halfway, so a second anomaly as strong as
+     * the first still scores.
+     */
+    private static final double PEAK_ABSORPTION = 0.5;
     private static final double SQRT2 = Math.sqrt(2.0);
     private static final int SECONDS_PER_DAY = 86_400;
 
@@ -129,12 +142,17 @@ public final class StreamingDetector {
         }
         double p = Math.min(1.0, minTail * activeCount);
         double surprise = p <= 0 ? MAX_SURPRISE : Math.min(MAX_SURPRISE, -Math.log10(p));
-        double previousPeak = peakSurprise;
-        peakSurprise = Math.max(surprise, peakSurprise * peakDecay);
         if (!warm) {
+            // the calibration is still immature: its surprises must not raise the bar for later rows
             return 0.0;
         }
+        double previousPeak = peakSurprise;
         double excess = Math.max(0.0, surprise - previousPeak);
+        if (excess > 0) {
+            peakSurprise = previousPeak + PEAK_ABSORPTION * excess;
+        } else {
+            peakSurprise = Math.max(surprise, previousPeak * peakDecay);
+        }
         return excess / (excess + config.halfScoreSurprise());
     }
 
