@@ -15,6 +15,12 @@ import picocli.CommandLine.Command;
         description = "Streaming telemetry anomaly detection on Apache Flink.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
+            SimulateSignalsCommand.class,
+            io.auspex.models.cli.ScoreSeriesCommand.class,
+            io.auspex.models.cli.NabEvaluateCommand.class,
+            io.auspex.models.cli.TrainCommand.class,
+            io.auspex.models.cli.ModelInfoCommand.class,
         })
 public final class AuspexCli implements Runnable {
 

@@ -1,0 +1,77 @@
+package io.auspex.infra.runtime;
+
+import io.auspex.jobs.PipelineJob;
+import io.auspex.jobs.anomaly.ModelWindowScorer;
+import io.auspex.jobs.config.PipelineConfig;
+import io.auspex.jobs.config.PipelineOptions;
+import io.auspex.jobs.slo.SloSet;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Runs the pipeline job on a local Flink MiniCluster in this JVM, with the production settings
+ * (RocksDB, incremental exactly-once checkpoints, no Kryo) and bounded Kafka sources, so the job
+ * finishes once it has read what the topics held when it started.
+ */
+public final class LocalPipeline {
+    public static final int PARALLELISM = 2;
+    public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
+    /** The SLO file the demo uses, bundled in the jobs jar. */
+    public static final String DEFAULT_SLO_RESOURCE = "/slo/default-slos.yaml";
+
+    private LocalPipeline() {}
+
+    /** Copies the bundled default SLO file into {@code dir} and returns its path. */
+    public static Path defaultSloFile(Path dir) {
+        try (InputStream in = LocalPipeline.class.getResourceAsStream(DEFAULT_SLO_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("bundled SLO file " + DEFAULT_SLO_RESOURCE + " is missing");
+            }
+            Path file = dir.resolve("slos.yaml");
+            Files.copy(in, file);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Builds and starts the job; returns at once.
+     *
+     * @param overrides extra {@link PipelineOptions} keys (e.g. topic names, window length)
+     */
+    public static JobClient start(String bootstrapServers, Path sloFile, Path workDir, Map<String, String> overrides)
+            throws Exception {
+        Map<String, String> m = new HashMap<>();
+        m.put(PipelineOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+        m.put(PipelineOptions.SLO_FILE.key(), sloFile.toString());
+        m.put(PipelineOptions.BOUNDED.key(), "true");
+        m.put(PipelineOptions.FROM_EARLIEST.key(), "true");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        m.put(PipelineOptions.GROUP_ID.key(), "auspex-local-" + run);
+        m.put(PipelineOptions.TRANSACTIONAL_ID_PREFIX.key(), "auspex-local-" + run);
+        m.putAll(overrides);
+        PipelineConfig cfg = PipelineConfig.from(Configuration.fromMap(m));
+        SloSet slos = SloSet.load(sloFile);
+
+        Configuration flink = PipelineJob.flinkConfiguration(
+                workDir.resolve("checkpoints").toUri().toString(), CHECKPOINT_INTERVAL);
+        flink.setString("parallelism.default", Integer.toString(PARALLELISM));
+        flink.setString("taskmanager.memory.managed.size", "256m");
+        flink.setString("rest.bind-port", "0");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(PARALLELISM);
+        PipelineJob.define(env, cfg, slos, ModelWindowScorer.fromConfig(cfg));
+        return env.executeAsync("auspex-pipeline");
+    }
+}
