@@ -21,6 +21,7 @@ import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -88,9 +90,11 @@ public final class ModelArtifactIO {
         byte[] bytes = toBytes(artifact);
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        // A sibling temporary file (same file system, so the move is atomic), created with
+        // the process's default permissions rather than createTempFile's owner-only ones.
+        Path tmp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            Files.write(tmp, bytes);
+            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
         } finally {
@@ -445,8 +449,11 @@ public final class ModelArtifactIO {
             }
             return forest;
         } catch (InvalidClassException e) {
+            // Either the allow-list filter refused a class, or the artifact was written with
+            // another Smile version whose classes are not serialization-compatible.
             throw new InvalidArtifactException(origin + ": " + MODEL_ENTRY
-                    + " was rejected: " + e.getMessage(), e);
+                    + " was rejected (only smile.anomaly classes of this build's Smile version "
+                    + "are accepted): " + e.getMessage(), e);
         } catch (ClassNotFoundException | IOException e) {
             throw new InvalidArtifactException(origin + ": cannot read " + MODEL_ENTRY + ": " + e,
                     e);

@@ -8,6 +8,7 @@ import io.auspex.models.features.FeatureVector;
 import io.auspex.models.features.Normalization;
 import io.auspex.schemas.ServiceSignals;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -105,7 +106,7 @@ public final class IsolationForestTrainer {
                 config.minServiceRows(), config.seed());
         ModelMetadata metadata = new ModelMetadata(ModelArtifactIO.FORMAT_VERSION, modelName,
                 modelVersion, IsolationForest.class.getName(), FeatureVector.names(), threshold,
-                quantiles, data.range(), clock.instant(), params);
+                quantiles, data.range(), clock.instant().truncatedTo(ChronoUnit.MILLIS), params);
         return new ModelArtifact(metadata, normalization, forest);
     }
 
@@ -113,13 +114,14 @@ public final class IsolationForestTrainer {
         MathEx.setSeed(config.seed());
         SplittableRandom sampling = new SplittableRandom(config.seed());
         int[] index = new int[z.length];
+        for (int i = 0; i < index.length; i++) {
+            index[i] = i;
+        }
         IsolationTree[] trees = new IsolationTree[config.trees()];
         for (int t = 0; t < trees.length; t++) {
-            for (int i = 0; i < index.length; i++) {
-                index[i] = i;
-            }
             List<double[]> sample = new ArrayList<>(subsample);
-            // Partial Fisher-Yates: the first `subsample` positions become a uniform sample.
+            // Partial Fisher-Yates: the first `subsample` positions become a uniform sample
+            // without replacement. `index` stays a permutation, so no reset between trees.
             for (int i = 0; i < subsample; i++) {
                 int j = i + sampling.nextInt(index.length - i);
                 int tmp = index[i];

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.InvalidAvroMagicException;
@@ -89,7 +90,9 @@ public final class SignalsFile {
     public static void write(Path file, Iterable<ServiceSignals> signals) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        // A sibling temporary file (same file system, so the move is atomic), created with
+        // the process's default permissions rather than createTempFile's owner-only ones.
+        Path tmp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             try (DataFileWriter<ServiceSignals> writer =
                     new DataFileWriter<>(new SpecificDatumWriter<>(ServiceSignals.class))) {

@@ -159,7 +159,8 @@ class ModelArtifactIOTest {
                 m -> ArtifactZip.javaSerialize(new ArrayList<>(List.of("x"))), true);
         var e = assertThrows(InvalidArtifactException.class,
                 () -> ModelArtifactIO.fromBytes(edited));
-        assertTrue(e.getMessage().startsWith("artifact bytes: model.ser was rejected: "),
+        assertTrue(e.getMessage().startsWith("artifact bytes: model.ser was rejected (only "
+                + "smile.anomaly classes of this build's Smile version are accepted): "),
                 e.getMessage());
     }
 
