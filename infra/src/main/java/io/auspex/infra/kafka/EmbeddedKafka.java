@@ -168,7 +168,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         createTopics(defaultPartitions, names);
     }
 
-    /** Creates topics with the given partition count (replication factor 1); existing topics are left as they are. */
+    /**
+     * Creates topics with the given partition count (replication factor 1) and returns once the
+     * broker lists them; existing topics are left as they are.
+     */
     public void createTopics(int partitions, String... names) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
@@ -187,11 +190,34 @@ public final class EmbeddedKafka implements AutoCloseable {
                     }
                 }
             }
+            awaitVisible(admin, Set.of(names));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics " + Arrays.toString(names), e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("timed out creating topics " + Arrays.toString(names), e);
+        }
+    }
+
+    /**
+     * Waits until the broker's metadata lists every topic: the controller acknowledges a creation
+     * before the broker's metadata cache has caught up.
+     */
+    private static void awaitVisible(Admin admin, Set<String> names)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ADMIN_TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                if (admin.listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).containsAll(names)) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("cannot list topics", e.getCause());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics " + names + " not visible after " + ADMIN_TIMEOUT_SECONDS + " s");
+            }
+            Thread.sleep(20);
         }
     }
 

@@ -127,11 +127,8 @@ public final class TelemetrySimulator {
             for (ServiceState st : states.values()) {
                 st.expectedPerInterval = st.visitsPerRequest * perInterval;
                 st.memory = st.spec.memoryMean();
-                for (String callee : topo.callees(st.spec.name())) {
-                    ServiceState cs = states.get(callee);
-                    if (cs.statementsOnly) {
-                        st.poolBackends.add(cs);
-                    }
+                if (st.spec.hasConnectionPool()) {
+                    st.poolBackend = states.get(st.spec.poolBackend());
                 }
             }
         }
@@ -142,9 +139,6 @@ public final class TelemetrySimulator {
                 return existing;
             }
             ServiceState st = states.get(op.service());
-            if (op.http()) {
-                st.statementsOnly = false;
-            }
             List<Topology.Call> calls = op.calls();
             OpNode[] targets = new OpNode[calls.size()];
             double[] probs = new double[calls.size()];
@@ -408,10 +402,7 @@ public final class TelemetrySimulator {
                 emitMetric(st, CPU, t, clamp(cpu), r);
                 emitMetric(st, MEMORY, t, st.memory, r);
                 if (spec.hasConnectionPool()) {
-                    double backendSlowdown = 1;
-                    for (ServiceState backend : st.poolBackends) {
-                        backendSlowdown = Math.max(backendSlowdown, backend.latencyMultiplierDuring(intervalStart, t));
-                    }
+                    double backendSlowdown = st.poolBackend.latencyMultiplierDuring(intervalStart, t);
                     double pool = 0.08 + 0.25 * load * backendSlowdown + 0.02 * m.nextGaussian();
                     if (saturation > 0) {
                         pool = Math.max(pool, saturation + 0.01 * m.nextGaussian());
@@ -486,8 +477,7 @@ public final class TelemetrySimulator {
     private static final class ServiceState {
         final Topology.Service spec;
         final List<Incident> incidents = new ArrayList<>();
-        final List<ServiceState> poolBackends = new ArrayList<>();
-        boolean statementsOnly = true;
+        ServiceState poolBackend;
         double visitsPerRequest;
         double expectedPerInterval;
         double memory;

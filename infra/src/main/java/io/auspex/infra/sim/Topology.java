@@ -90,12 +90,18 @@ public final class Topology {
      * @param cpuIdle CPU utilization with no load
      * @param cpuAtMeanLoad CPU utilization at the mean request rate
      * @param memoryMean long-run mean of memory utilization
-     * @param hasConnectionPool whether the service holds a database connection pool (emits
-     *     {@code db.client.connection.pool.utilization})
+     * @param poolBackend the service this one holds a connection pool to (emits
+     *     {@code db.client.connection.pool.utilization}; its slowdowns fill the pool), or
+     *     {@code null} for none
      */
-    public record Service(String name, double cpuIdle, double cpuAtMeanLoad, double memoryMean, boolean hasConnectionPool) {
+    public record Service(String name, double cpuIdle, double cpuAtMeanLoad, double memoryMean, String poolBackend) {
         public Service {
             Objects.requireNonNull(name, "name");
+        }
+
+        /** Whether the service holds a connection pool. */
+        public boolean hasConnectionPool() {
+            return poolBackend != null;
         }
     }
 
@@ -147,6 +153,12 @@ public final class Topology {
                 down.get(op.service()).add(callee);
                 up.get(callee).add(op.service());
                 todo.add(c.target());
+            }
+        }
+        for (Service s : byName.values()) {
+            if (s.hasConnectionPool() && !down.get(s.name()).contains(s.poolBackend())) {
+                throw new IllegalArgumentException(s.name() + " pools connections to " + s.poolBackend()
+                        + " but does not call it");
             }
         }
         Map<String, Set<String>> downFrozen = new LinkedHashMap<>();
@@ -203,15 +215,15 @@ public final class Topology {
         return new Topology(
                 List.of(new Entry(home, 0.30), new Entry(product, 0.35), new Entry(cart, 0.20), new Entry(checkout, 0.15)),
                 List.of(
-                        new Service("frontend", 0.06, 0.35, 0.55, false),
-                        new Service("auth", 0.04, 0.20, 0.40, false),
-                        new Service("catalog", 0.05, 0.30, 0.60, true),
-                        new Service("checkout", 0.05, 0.25, 0.50, false),
-                        new Service("payment", 0.04, 0.20, 0.45, true),
-                        new Service("inventory", 0.04, 0.22, 0.50, true),
-                        new Service("shipping", 0.03, 0.15, 0.35, false),
-                        new Service("cache", 0.03, 0.25, 0.70, false),
-                        new Service("database", 0.08, 0.40, 0.75, false)));
+                        new Service("frontend", 0.06, 0.35, 0.55, null),
+                        new Service("auth", 0.04, 0.20, 0.40, null),
+                        new Service("catalog", 0.05, 0.30, 0.60, "database"),
+                        new Service("checkout", 0.05, 0.25, 0.50, null),
+                        new Service("payment", 0.04, 0.20, 0.45, "database"),
+                        new Service("inventory", 0.04, 0.22, 0.50, "database"),
+                        new Service("shipping", 0.03, 0.15, 0.35, null),
+                        new Service("cache", 0.03, 0.25, 0.70, null),
+                        new Service("database", 0.08, 0.40, 0.75, null)));
     }
 
     private static Operation leafCache(String name) {

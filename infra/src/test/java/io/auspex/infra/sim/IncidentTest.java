@@ -148,5 +148,10 @@ class IncidentTest {
                     .filter(m -> m.getTimeMs() <= FROM).mapToDouble(MetricPoint::getValue).average().orElseThrow();
             assertTrue(inside > outside + 0.25, caller + " pool " + outside + " -> " + inside);
         }
+        // a slow cache is not the database: catalog's connection pool does not notice it
+        InMemorySink slowCache = SimFixtures.run(withIncident(IncidentKind.LATENCY, "cache", 3.0));
+        InMemorySink normal = SimFixtures.run(minutes(20).seed(5).build());
+        assertEquals(SimFixtures.gauges(normal.metrics(), "catalog", TelemetrySimulator.POOL),
+                SimFixtures.gauges(slowCache.metrics(), "catalog", TelemetrySimulator.POOL));
     }
 }

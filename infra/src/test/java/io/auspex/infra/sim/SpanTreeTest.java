@@ -47,6 +47,18 @@ class SpanTreeTest {
                 "catalog->database", "checkout->inventory", "checkout->payment", "checkout->shipping",
                 "payment->database", "inventory->database"), TOPOLOGY.edges());
         assertEquals(Set.of("payment", "checkout", "frontend"), TOPOLOGY.upstreamOf("payment"));
+        assertEquals(List.of("catalog", "payment", "inventory"), TOPOLOGY.serviceNames().stream()
+                .filter(s -> TOPOLOGY.service(s).hasConnectionPool()).toList());
+        Topology.Operation leaf = new Topology.Operation("b", "GET /x", 1.0, 0.1, true, List.of());
+        Topology.Operation root = new Topology.Operation("a", "GET /", 1.0, 0.1, true, List.of(new Topology.Call(leaf, 1.0)));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Topology(
+                List.of(new Topology.Entry(root, 1.0)),
+                List.of(new Topology.Service("a", 0.1, 0.2, 0.5, "c"), new Topology.Service("b", 0.1, 0.2, 0.5, null),
+                        new Topology.Service("c", 0.1, 0.2, 0.5, null))),
+                "a pool backend must be a callee");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Topology(
+                List.of(new Topology.Entry(root, 1.0)), List.of(new Topology.Service("a", 0.1, 0.2, 0.5, null))),
+                "every called service must be listed");
     }
 
     @Test
