@@ -205,7 +205,7 @@ public final class SimulatorConfig {
         private double peakToTrough = 2.0;
         private double peakHourUtc = 15.0;
         private double rateNoise = 0.05;
-        private double baselineErrorRate = 0.0001;
+        private double baselineErrorRate = 0.00005;
         private double errorPropagation = 0.9;
         private double tailProbability = 0.01;
         private double infoLogFraction = 0.1;

@@ -87,7 +87,7 @@ class TrafficTest {
         // an "own" error is one that did not come from a callee (502 = propagated)
         long own = spans.stream().filter(s -> SimFixtures.isServer(s) && SimFixtures.isError(s)
                 && !Integer.valueOf(502).equals(s.getHttpStatusCode())).count();
-        double expectedOwn = 0.0001 * servers;
+        double expectedOwn = 0.00005 * servers;
         assertEquals(expectedOwn, own, 5 * Math.sqrt(expectedOwn) + 1, "own errors among " + servers + " server spans");
         for (String service : Topology.standard().serviceNames()) {
             double ratio = SimFixtures.errorRatio(spans, SimFixtures.serverOf(service));
