@@ -1,15 +1,12 @@
 package io.auspex.jobs.slo;
 
+import io.auspex.jobs.alerts.Fingerprint;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
 import io.auspex.schemas.Severity;
 import io.auspex.schemas.SloStatus;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -256,16 +253,9 @@ public final class SloEvaluator {
         return l;
     }
 
-    /** 16 hex chars of SHA-256 over {@code name=value\n} of the labels sorted by name. */
+    /** 16 hex chars of SHA-256 over the labels sorted by name: the project-wide {@link Fingerprint}. */
     public static String fingerprint(Map<String, String> labels) {
-        StringBuilder b = new StringBuilder();
-        new TreeMap<>(labels).forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Fingerprint.of(labels);
     }
 
     private static Alert alert(SloDefinition def, String instance, SloInstanceState s, BurnRule r,

@@ -72,4 +72,9 @@ public final class SloInstanceState {
     public long firstDataMs() {
         return firstDataMs;
     }
+
+    /** End of the newest window evaluated, or {@link Long#MIN_VALUE} before any. */
+    public long lastEvalMs() {
+        return lastEvalMs;
+    }
 }
