@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,6 +37,11 @@ public final class NabEvaluateCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    /** Standalone entry point; the auspex CLI registers this class as a subcommand instead. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new NabEvaluateCommand()).execute(args));
+    }
 
     @Parameters(index = "0", paramLabel = "DATA_DIR",
             description = "Folder holding category/file.csv series (e.g. /work/shared/data/nab).")

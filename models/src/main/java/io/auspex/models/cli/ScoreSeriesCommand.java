@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -30,6 +31,11 @@ public final class ScoreSeriesCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    /** Standalone entry point; the auspex CLI registers this class as a subcommand instead. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ScoreSeriesCommand()).execute(args));
+    }
 
     @Parameters(index = "0", paramLabel = "FILE", description = "CSV file with header 'timestamp,value'.")
     private Path file;

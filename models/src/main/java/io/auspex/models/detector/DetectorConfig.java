@@ -20,7 +20,7 @@ public record DetectorConfig(int warmupRows, double levelAlpha, double scaleAlph
 
     /** The defaults, chosen on the NAB development set and kept round. */
     public static final DetectorConfig DEFAULTS =
-            new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.1, 2000, 8000, 2.0);
+            new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.03, 2000, 8000, 2.0);
 
     public DetectorConfig {
         requireRange("warmupRows", warmupRows, 1, 1_000_000);

@@ -115,7 +115,7 @@ public final class StreamingDetector {
         double pointError = Math.abs(value - level);
         residual[POINT] = pointError / (levelScale + floor);
         active[POINT] = true;
-        levelScale = updateScale(levelScale, pointError, config.scaleAlpha());
+        levelScale = updateScale(levelScale, pointError, config.scaleAlpha(), floor);
         level += config.levelAlpha() * (value - level);
 
         // season: distance from the time-of-day profile
@@ -124,12 +124,12 @@ public final class StreamingDetector {
         if (active[SEASON]) {
             double seasonError = Math.abs(value - prediction);
             residual[SEASON] = seasonError / (seasonScale + floor);
-            seasonScale = updateScale(seasonScale, seasonError, config.scaleAlpha());
+            seasonScale = updateScale(seasonScale, seasonError, config.scaleAlpha(), floor);
         }
         updateSeason(epochSecond, value);
 
         // long-term level and spread: they set the floor under the residual scales
-        longAbsDev = updateScale(longAbsDev, Math.abs(value - longMean), config.longAlpha());
+        longAbsDev = updateScale(longAbsDev, Math.abs(value - longMean), config.longAlpha(), floor);
         longMean += config.longAlpha() * (value - longMean);
 
         double minTail = 1.0;
@@ -156,13 +156,17 @@ public final class StreamingDetector {
         return excess / (excess + config.halfScoreSurprise());
     }
 
-    /** Robust exponentially weighted mean absolute residual; plain running mean until warm. */
-    private double updateScale(double scale, double error, double alpha) {
+    /**
+     * Robust exponentially weighted mean absolute residual; plain running mean until warm. The
+     * clip is relative to the scale plus the floor, so a scale that shrank to nothing on a flat
+     * stretch can still grow again.
+     */
+    private double updateScale(double scale, double error, double alpha, double floor) {
         if (rows <= config.warmupRows()) {
             double a = Math.max(alpha, 1.0 / (rows - 1));
             return scale + a * (error - scale);
         }
-        return scale + alpha * (Math.min(error, SCALE_CLIP * scale) - scale);
+        return scale + alpha * (Math.min(error, SCALE_CLIP * (scale + floor)) - scale);
     }
 
     /** Tail probability of {@code u} under component {@code c}'s running distribution, then learns {@code u}. */
@@ -181,42 +185,21 @@ public final class StreamingDetector {
         return tail;
     }
 
+    /** The daily profile's value for this time of day, or NaN while its bucket has seen too few rows. */
     private double seasonPrediction(long epochSecond) {
-        int buckets = seasonMean.length;
-        double position = positionInDay(epochSecond) - 0.5;
-        int lower = (int) Math.floor(position);
-        double fraction = position - lower;
-        int b0 = Math.floorMod(lower, buckets);
-        int b1 = (b0 + 1) % buckets;
-        if (seasonCount[b0] < SEASON_READY_ROWS || seasonCount[b1] < SEASON_READY_ROWS) {
-            return Double.NaN;
-        }
-        return (1 - fraction) * seasonMean[b0] + fraction * seasonMean[b1];
+        int bucket = seasonBucket(epochSecond);
+        return seasonCount[bucket] < SEASON_READY_ROWS ? Double.NaN : seasonMean[bucket];
     }
 
     private void updateSeason(long epochSecond, double value) {
-        int buckets = seasonMean.length;
-        double position = positionInDay(epochSecond) - 0.5;
-        int lower = (int) Math.floor(position);
-        double fraction = position - lower;
-        int b0 = Math.floorMod(lower, buckets);
-        int b1 = (b0 + 1) % buckets;
-        learnBucket(b0, value, 1 - fraction);
-        learnBucket(b1, value, fraction);
-    }
-
-    private void learnBucket(int bucket, double value, double weight) {
-        if (weight < 0.5 && seasonCount[bucket] > 0) {
-            seasonMean[bucket] += config.seasonAlpha() * weight * (value - seasonMean[bucket]);
-            return;
-        }
+        int bucket = seasonBucket(epochSecond);
         int count = ++seasonCount[bucket];
-        double a = Math.max(config.seasonAlpha() * weight, 1.0 / count);
+        double a = Math.max(config.seasonAlpha(), 1.0 / count);
         seasonMean[bucket] += a * (value - seasonMean[bucket]);
     }
 
-    private double positionInDay(long epochSecond) {
-        return Math.floorMod(epochSecond, SECONDS_PER_DAY) * (double) seasonMean.length / SECONDS_PER_DAY;
+    private int seasonBucket(long epochSecond) {
+        return (int) (Math.floorMod(epochSecond, (long) SECONDS_PER_DAY) * seasonMean.length / SECONDS_PER_DAY);
     }
 
     /** A copy of everything this detector has learned, with its configuration. */

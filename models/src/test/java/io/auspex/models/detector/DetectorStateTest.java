@@ -2,6 +2,7 @@ package io.auspex.models.detector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +34,27 @@ class DetectorStateTest {
         assertEquals(DetectorState.CURRENT_VERSION, back.version);
         assertTrue(bytes.length < 2_000, "compact: " + bytes.length + " bytes");
         assertEquals(state, StreamingDetector.restore(back).snapshot());
+    }
+
+    /**
+     * A version-1 state written by an earlier build (1000 rows of a daily sine with noise, default
+     * configuration) must still load and keep scoring.
+     */
+    @Test
+    void readsAVersionOneStateWrittenByAnEarlierBuild() throws Exception {
+        byte[] bytes;
+        try (var in = DetectorStateTest.class.getResourceAsStream("detector-state-v1.bin")) {
+            assertNotNull(in, "test resource detector-state-v1.bin");
+            bytes = in.readAllBytes();
+        }
+        DetectorState state = DetectorState.fromBytes(bytes);
+        assertEquals(1, state.version);
+        assertEquals(1000, state.rows);
+        assertEquals(48, state.seasonBuckets);
+        StreamingDetector detector = StreamingDetector.restore(state);
+        double s = detector.score(SyntheticSeries.timestamp(1000), 20.0);
+        assertTrue(s >= 0 && s <= 1, "score " + s);
+        assertEquals(1001, detector.rows());
     }
 
     @Test

@@ -60,6 +60,23 @@ class StreamingDetectorTest {
     }
 
     @Test
+    void flatSeriesThatStartsToVaryIsFlaggedAtTheStartThenLearned() {
+        double[] values = SyntheticSeries.of(4000).constant(5).values();
+        double[] noise = SyntheticSeries.of(4000).gaussianNoise(1, 21).values();
+        for (int i = 1000; i < values.length; i++) {
+            values[i] += noise[i];
+        }
+        StreamingDetector detector = new StreamingDetector(CONFIG);
+        double[] scores = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            scores[i] = detector.score(SyntheticSeries.timestamp(i), values[i]);
+        }
+        assertEquals(0, alerts(scores, 0, 1000));
+        assertTrue(scores[1000] >= ALERT, "first varying row scores " + scores[1000]);
+        assertEquals(0, alerts(scores, 1002, values.length), "the new noise is normal at once");
+    }
+
+    @Test
     void dailySeasonalityIsNotAnAnomaly() {
         int days = 14;
         double[] scores = score(SyntheticSeries.of(days * SyntheticSeries.ROWS_PER_DAY).constant(100)
