@@ -139,6 +139,7 @@ public final class Topology {
             if (!e.operation().service().equals(entryService)) {
                 throw new IllegalArgumentException("all entry operations must belong to " + entryService);
             }
+            requireAcyclic(e.operation(), new ArrayDeque<>());
             todo.add(e.operation());
         }
         while (!todo.isEmpty()) {
@@ -167,6 +168,18 @@ public final class Topology {
         up.forEach((k, v) -> upFrozen.put(k, Collections.unmodifiableSet(v)));
         this.callees = Collections.unmodifiableMap(downFrozen);
         this.callers = Collections.unmodifiableMap(upFrozen);
+    }
+
+    /** Rejects call cycles between services (a request would never end). */
+    private static void requireAcyclic(Operation op, Deque<String> path) {
+        if (path.contains(op.service())) {
+            throw new IllegalArgumentException("call cycle: " + String.join(" -> ", path) + " -> " + op.service());
+        }
+        path.addLast(op.service());
+        for (Call c : op.calls()) {
+            requireAcyclic(c.target(), path);
+        }
+        path.removeLast();
     }
 
     private static void requireService(Map<String, Service> byName, String name) {

@@ -59,6 +59,14 @@ class SpanTreeTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Topology(
                 List.of(new Topology.Entry(root, 1.0)), List.of(new Topology.Service("a", 0.1, 0.2, 0.5, null))),
                 "every called service must be listed");
+        List<Topology.Call> calls = new java.util.ArrayList<>();
+        Topology.Operation a = new Topology.Operation("a", "GET /a", 1.0, 0.1, true, calls);
+        Topology.Operation b = new Topology.Operation("b", "GET /b", 1.0, 0.1, true, List.of(new Topology.Call(a, 1.0)));
+        Topology.Operation entry = new Topology.Operation("a", "GET /", 1.0, 0.1, true, List.of(new Topology.Call(b, 1.0)));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Topology(
+                List.of(new Topology.Entry(entry, 1.0)),
+                List.of(new Topology.Service("a", 0.1, 0.2, 0.5, null), new Topology.Service("b", 0.1, 0.2, 0.5, null))),
+                "a -> b -> a is a cycle");
     }
 
     @Test
