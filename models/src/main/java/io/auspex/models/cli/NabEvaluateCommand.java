@@ -31,8 +31,10 @@ import picocli.CommandLine.Spec;
                 + "normalization against the null and the perfect detector.",
             "Prints the normalized scores of the three profiles (standard, reward_low_FP_rate, "
                 + "reward_low_FN_rate), then a breakdown per category and per file."},
+        exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 2,
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:evaluated", "1:bad input (missing file, malformed CSV or labels)", "2:runtime failure"})
+        exitCodeList = {"0:evaluated", "1:bad input (missing file, malformed CSV or labels, bad arguments)",
+            "2:runtime failure"})
 public final class NabEvaluateCommand implements Callable<Integer> {
 
     @Spec

@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
                 + "and prints exactly one score in [0,1] per data row, one per line, in row order. "
                 + "Each score is computed only from that row and the rows before it. "
                 + "Only scores go to stdout; progress and errors go to stderr."},
+        exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 2,
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:scores written", "1:bad input (the message names the line and the problem)",
+        exitCodeList = {"0:scores written", "1:bad input (the message names the line and the problem) or bad arguments",
             "2:runtime failure"})
 public final class ScoreSeriesCommand implements Callable<Integer> {
 
@@ -70,6 +71,11 @@ public final class ScoreSeriesCommand implements Callable<Integer> {
                 out.append(line);
             }
             out.flush();
+            if (out.checkError()) {
+                err.println("score-series: failed to write the scores to stdout");
+                err.flush();
+                return 2;
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             err.printf("score-series: %d rows scored in %.3f s%n", scores.length, seconds);
             err.flush();

@@ -66,6 +66,22 @@ class ScoreSeriesCommandTest {
     }
 
     @Test
+    void missingArgumentIsBadInput() {
+        CommandRun run = CommandRun.of(new ScoreSeriesCommand());
+        assertEquals(1, run.exitCode());
+        assertEquals("", run.out());
+        assertTrue(run.err().contains("Missing required parameter"), run.err());
+    }
+
+    @Test
+    void headerOnlyFileScoresNothing() throws Exception {
+        Path csv = Files.writeString(dir.resolve("empty.csv"), "timestamp,value\n");
+        CommandRun run = CommandRun.of(new ScoreSeriesCommand(), csv.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
     void helpDescribesTheCommand() {
         CommandRun run = CommandRun.of(new ScoreSeriesCommand(), "--help");
         assertEquals(0, run.exitCode());
