@@ -25,6 +25,12 @@ import java.util.TreeSet;
  * @param minBadEvents a rule may fire only when its long window holds at least this many bad events
  * @param keepFiringForMs a firing alert whose condition clears is resolved only if it stays clear this long
  * @param rules burn-rate rules, at least one, unique tiers
+ * @param identity what the counts of an instance mean: SLI type, threshold and grouping; the
+ *     history of an instance survives a reload only when this is unchanged
+ * @param windowsMs every alerting window of every rule plus 1h (for the time to exhaustion), ascending
+ * @param minuteBuckets minute buckets kept: the longest window under a day, in minutes, plus 2
+ *     (the partly covered oldest bucket and the one before it)
+ * @param hourBuckets hour buckets kept: the period or the longest window of a day or more, in hours, plus 2
  */
 public record SloDefinition(
         String name,
@@ -42,7 +48,11 @@ public record SloDefinition(
         long minEvents,
         long minBadEvents,
         long keepFiringForMs,
-        List<BurnRule> rules) implements Serializable {
+        List<BurnRule> rules,
+        String identity,
+        List<Long> windowsMs,
+        int minuteBuckets,
+        int hourBuckets) implements Serializable {
 
     /** Windows of one day or more are summed from hour buckets, shorter ones from minute buckets. */
     public static final long HOUR_RESOLUTION_FROM_MS = Durations.DAY_MS;
@@ -51,43 +61,31 @@ public record SloDefinition(
         return !groupBy.isEmpty();
     }
 
-    /**
-     * What the counts of an instance mean: SLI type, threshold and grouping. The history of an
-     * instance survives a reload only when this is unchanged.
-     */
-    public String identity() {
-        return (sli == SliType.LATENCY ? "latency:" + thresholdMs : "availability") + "|" + groupBy;
-    }
-
-    /** Every alerting window of every rule plus 1h (for the time to exhaustion), ascending. */
-    public SortedSet<Long> windowsMs() {
+    /** Builds a definition and its derived fields (identity, windows, ring sizes). */
+    static SloDefinition create(String name, String service, String description, String runbookUrl,
+            SortedMap<String, String> labels, double objective, double errorBudget, long periodMs, SliType sli,
+            long thresholdMs, String groupBy, int maxInstances, long minEvents, long minBadEvents, long keepFiringForMs,
+            List<BurnRule> rules) {
+        String identity = (sli == SliType.LATENCY ? "latency:" + thresholdMs : "availability") + "|" + groupBy;
         SortedSet<Long> w = new TreeSet<>();
         w.add(Durations.HOUR_MS);
         for (BurnRule r : rules) {
             w.add(r.longWindowMs());
             w.add(r.shortWindowMs());
         }
-        return w;
-    }
-
-    /** Minute buckets kept: the longest window under a day, in minutes, plus 2 (the partial oldest and one before it). */
-    public int minuteBuckets() {
-        long longest = 0;
-        for (long w : windowsMs()) {
-            if (w < HOUR_RESOLUTION_FROM_MS) {
-                longest = Math.max(longest, w);
-            }
-        }
-        return (int) ((longest + Durations.MINUTE_MS - 1) / Durations.MINUTE_MS) + 2;
-    }
-
-    /** Hour buckets kept: the period or the longest window of a day or more, in hours, plus 2. */
-    public int hourBuckets() {
+        long shortest = 0;
         long longest = periodMs;
-        for (long w : windowsMs()) {
-            longest = Math.max(longest, w);
+        for (long x : w) {
+            if (x < HOUR_RESOLUTION_FROM_MS) {
+                shortest = Math.max(shortest, x);
+            }
+            longest = Math.max(longest, x);
         }
-        return (int) ((longest + Durations.HOUR_MS - 1) / Durations.HOUR_MS) + 2;
+        int minutes = (int) ((shortest + Durations.MINUTE_MS - 1) / Durations.MINUTE_MS) + 2;
+        int hours = (int) ((longest + Durations.HOUR_MS - 1) / Durations.HOUR_MS) + 2;
+        return new SloDefinition(name, service, description, runbookUrl, labels, objective, errorBudget, periodMs, sli,
+                thresholdMs, groupBy, maxInstances, minEvents, minBadEvents, keepFiringForMs, List.copyOf(rules), identity,
+                List.copyOf(w), minutes, hours);
     }
 
     /** Heap bytes of the count rings of one instance (two long arrays per ring); the rest of an instance is under 200 bytes. */

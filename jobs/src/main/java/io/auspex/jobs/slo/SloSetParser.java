@@ -229,7 +229,7 @@ final class SloSetParser {
                 rules = rules(alerting.get("rules"), period);
             }
         }
-        return new SloDefinition(name, service, description, runbook, labels, objective.doubleValue(), budget,
+        return SloDefinition.create(name, service, description, runbook, labels, objective.doubleValue(), budget,
                 period, sliType, threshold, groupBy, maxInstances, minEvents, minBad, keep, rules);
     }
 
