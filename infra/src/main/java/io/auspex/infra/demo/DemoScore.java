@@ -1,6 +1,7 @@
 package io.auspex.infra.demo;
 
 import io.auspex.infra.sim.GroundTruth;
+import io.auspex.jobs.slo.Durations;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
 import java.util.ArrayList;
@@ -8,8 +9,9 @@ import java.util.List;
 
 /**
  * Scores the alerts of a run against its ground truth. A firing alert matches an incident when it
- * is about the incident's service or a service upstream of it and fires between the incident's
- * start and {@link #GRACE_MS} after its end. An incident is detected when some alert matches it;
+ * is about the incident's service or a service upstream of it and fires after the incident's start
+ * and at most {@link #GRACE_MS} after its end (for a burn-rate alert: while its short window still
+ * covers the incident, since that is the data it fires on). An incident is detected when some alert matches it;
  * its time to first alert is measured in event time from the incident's start. A firing alert that
  * matches no incident is a false alert.
  */
@@ -57,8 +59,11 @@ public final class DemoScore {
 
     static boolean matches(GroundTruth.LabelledIncident li, Alert a) {
         long t = a.getEventTimeMs();
+        // a burn-rate alert looks back over its short window: it matches an incident inside it
+        String shortWindow = a.getLabels().get("short_window");
+        long lookback = shortWindow == null ? 0 : Durations.parseMs(shortWindow);
         return li.affectedServices().contains(a.getService())
-                && t >= li.incident().startMs() && t <= li.incident().endMs() + GRACE_MS;
+                && t >= li.incident().startMs() && t - lookback <= li.incident().endMs() + GRACE_MS;
     }
 
     public List<IncidentResult> incidents() {

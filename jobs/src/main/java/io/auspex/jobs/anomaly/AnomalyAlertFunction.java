@@ -17,7 +17,9 @@ import org.apache.flink.util.Collector;
 /**
  * Keyed by service: the anomaly alert lifecycle. Fires a TICKET {@code ServiceAnomaly} alert
  * when the model calls a window anomalous and at least one golden signal moved, for
- * {@code windowsToFire} consecutive windows; resolves after as many consecutive quiet windows.
+ * {@code windowsToFire} consecutive windows; resolves after as many consecutive windows the
+ * model no longer calls anomalous (the per-signal baselines adapt to a lasting shift, the model
+ * does not, so it decides when the incident is over).
  * One fingerprint per service; never repeated while firing.
  *
  * <p>State: the run counters and, while firing, the start time. <b>Cleared</b> whenever the
@@ -53,7 +55,8 @@ public final class AnomalyAlertFunction extends KeyedProcessFunction<String, Ser
     @Override
     public void processElement(ServiceEvidence e, Context ctx, Collector<Alert> out) throws Exception {
         AlertState st = state.value();
-        boolean anomalous = e.modelAnomalous && e.movedSignals.length > 0;
+        // to fire, the model and at least one signal baseline must agree; to stay firing, the model alone
+        boolean anomalous = st != null && st.firing ? e.modelAnomalous : e.modelAnomalous && e.movedSignals.length > 0;
         if (st == null) {
             if (!anomalous) {
                 return;

@@ -38,6 +38,10 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
     private static final long serialVersionUID = 1L;
     public static final int MAX_HINTS = 3;
     public static final long EDGE_HALF_LIFE_MS = 10 * 60_000L;
+    /** Weight of the newest window in a service's anomaly level (an EWMA of evidence strength). */
+    public static final double LEVEL_ALPHA = 0.3;
+    /** Anomaly level at which a service is in an anomaly episode (about 3 strong windows in a row). */
+    public static final double EPISODE_LEVEL = 0.6;
 
     private final long lookbackMs;
     private final long edgeTtlMs;
@@ -57,10 +61,15 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         public EdgeState() {}
     }
 
-    /** The current anomaly episode of one service. */
+    /**
+     * The anomaly level of one service (EWMA of its evidence strength per window) and its current
+     * episode: a run of windows at or above {@link #EPISODE_LEVEL}, with onset and peak.
+     */
     public static class EvidenceHistory {
         public long onsetMs;
         public long lastAnomalousMs;
+        public long lastSeenMs;
+        public double level;
         public double peak;
         public double lastModelScore = Double.NaN;
         public String[] movedSignals = new String[0];
@@ -123,13 +132,10 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
             h.lastAnomalousMs = Long.MIN_VALUE / 2;
         }
         h.lastModelScore = ev.modelScore;
+        h.lastSeenMs = Math.max(h.lastSeenMs, ev.windowEndMs);
+        // sustained anomalies only: one noisy window lifts the level to LEVEL_ALPHA, below the bar
+        h.level = (1 - LEVEL_ALPHA) * h.level + LEVEL_ALPHA * ev.strength;
         if (ev.strength >= signalThreshold) {
-            if (h.lastAnomalousMs < ev.windowEndMs - lookbackMs) {
-                h.onsetMs = ev.windowEndMs;
-                h.peak = 0;
-            }
-            h.peak = Math.max(h.peak, ev.strength);
-            h.lastAnomalousMs = ev.windowEndMs;
             h.movedSignals = ev.movedSignals;
             if (ev.exemplarTraceIds.length > 0) {
                 h.exemplarTraceIds = ev.exemplarTraceIds;
@@ -137,6 +143,14 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
             if (ev.errorLogTemplates.length > 0) {
                 h.errorLogTemplates = ev.errorLogTemplates;
             }
+        }
+        if (h.level >= EPISODE_LEVEL) {
+            if (h.lastAnomalousMs < ev.windowEndMs - lookbackMs) {
+                h.onsetMs = ev.windowEndMs;
+                h.peak = 0;
+            }
+            h.peak = Math.max(h.peak, h.level);
+            h.lastAnomalousMs = ev.windowEndMs;
         }
         evidence.put(ev.service, h);
     }
@@ -177,7 +191,8 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         }
         drop.clear();
         for (Map.Entry<String, EvidenceHistory> e : evidence.entries()) {
-            if (e.getValue().lastAnomalousMs + lookbackMs < now) {
+            EvidenceHistory h = e.getValue();
+            if (h.lastAnomalousMs + lookbackMs < now && (h.level < 0.01 || h.lastSeenMs + lookbackMs < now)) {
                 drop.add(e.getKey());
             }
         }

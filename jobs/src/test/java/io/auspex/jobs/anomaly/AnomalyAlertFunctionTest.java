@@ -35,6 +35,12 @@ class AnomalyAlertFunctionTest {
         for (int i = 1; i <= 6; i++) {
             h.processElement(ev(T0 + i * 10_000L, true), T0);
         }
+        // while firing, the model alone keeps it firing even when the signal baselines have adapted
+        ServiceEvidence adapted = ev(T0 + 65_000L, true);
+        adapted.movedSignals = new String[0];
+        for (int i = 0; i < 4; i++) {
+            h.processElement(adapted, T0);
+        }
         List<Alert> out = h.extractOutputValues();
         assertEquals(1, out.size(), "never repeated while firing");
         Alert firing = out.get(0);

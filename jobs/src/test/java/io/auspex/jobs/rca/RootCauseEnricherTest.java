@@ -49,10 +49,13 @@ class RootCauseEnricherTest {
         h.processElement(edge("checkout", "payment", t), t);
         h.processElement(edge("checkout", "inventory", t), t);
         h.processElement(RcaInput.of(alert("checkout", t, AlertStatus.FIRING)), t);
-        // the evidence of the same window arrives after the alert: the alert must wait for it
-        h.processElement(evidence("checkout", t, 1.0, "error_ratio"), t - 1);
-        h.processElement(evidence("payment", t, 1.0, "error_ratio", "error_log_count"), t - 1);
-        h.processElement(evidence("inventory", t, 0.0), t - 1);
+        // the evidence arrives after the alert: the alert must wait for it. Inventory has one noisy
+        // window only: not an episode
+        for (long w = t - 40_000; w <= t; w += 10_000) {
+            h.processElement(evidence("checkout", w, 1.0, "error_ratio"), w - 1);
+            h.processElement(evidence("payment", w, 1.0, "error_ratio", "error_log_count"), w - 1);
+            h.processElement(evidence("inventory", w, w == t ? 1.0 : 0.0, "latency_p99_ms"), w - 1);
+        }
         assertEquals(0, h.extractOutputValues().size());
         h.processWatermark(t);
         List<Alert> out = h.extractOutputValues();
@@ -63,6 +66,9 @@ class RootCauseEnricherTest {
         assertEquals(List.of("gateway timeout after <n> ms"), a.getRootCauses().get(0).getErrorLogTemplates());
         assertEquals(List.of("error_ratio"), a.getMovedSignals());
         assertEquals(3, a.getRootCauses().size());
+        var inventory = a.getRootCauses().stream().filter(x -> x.getService().equals("inventory")).findFirst()
+                .orElseThrow();
+        assertEquals(List.of(), inventory.getMovedSignals(), "one noisy window is not an anomaly episode");
 
         // resolved alerts pass through unchanged; old edges and evidence are dropped
         h.processElement(RcaInput.of(alert("checkout", t + 60_000, AlertStatus.RESOLVED)), t + 60_000);
