@@ -20,8 +20,11 @@ import java.util.Objects;
  */
 public class DetectorState {
 
-    /** The version this code writes. */
-    public static final int CURRENT_VERSION = 1;
+    /**
+     * The version this code writes. Version 2 added {@link #calibrationOutlier}; version 1 bytes
+     * and POJOs are still read (the flags start false).
+     */
+    public static final int CURRENT_VERSION = 2;
 
     private static final int MAGIC = 0x41555344; // "AUSD"
 
@@ -50,17 +53,22 @@ public class DetectorState {
     public double[] calibrationMean;
     public double[] calibrationVar;
     public long[] calibrationCount;
+    /** Per component: was the previous row an outlier of its calibration (since version 2). */
+    public boolean[] calibrationOutlier;
     public double peakSurprise;
 
     public DetectorState() {
     }
 
-    /** The compact byte form: magic, version, then every field in declaration order. */
+    /**
+     * The compact byte form: magic, {@link #CURRENT_VERSION}, then every field in declaration
+     * order (a state still at an older version is written in the current layout).
+     */
     public byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 12 * seasonBuckets);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
-            out.writeInt(version);
+            out.writeInt(CURRENT_VERSION);
             out.writeInt(warmupRows);
             out.writeDouble(levelAlpha);
             out.writeDouble(scaleAlpha);
@@ -88,14 +96,28 @@ public class DetectorState {
                 out.writeLong(c);
             }
             out.writeDouble(peakSurprise);
+            boolean[] outliers = calibrationOutlier != null ? calibrationOutlier : new boolean[calibrationCount.length];
+            out.writeInt(outliers.length);
+            for (boolean b : outliers) {
+                out.writeBoolean(b);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory failed", e);
         }
         return bytes.toByteArray();
     }
 
+    /** Throws unless this code can read states of {@code version}. */
+    static void requireKnownVersion(int version) {
+        if (version < 1 || version > CURRENT_VERSION) {
+            throw new IllegalArgumentException("unknown detector state version " + version
+                    + "; this code reads versions 1 to " + CURRENT_VERSION);
+        }
+    }
+
     /**
-     * Reads the byte form.
+     * Reads the byte form of this or an earlier version; the result is always a current-version
+     * state.
      *
      * @throws IllegalArgumentException if the bytes are not a detector state, or were written by
      *     a version this code does not know
@@ -106,12 +128,9 @@ public class DetectorState {
                 throw new IllegalArgumentException("not a detector state (bad magic number)");
             }
             int version = in.readInt();
-            if (version != CURRENT_VERSION) {
-                throw new IllegalArgumentException("unknown detector state version " + version
-                        + "; this code reads version " + CURRENT_VERSION);
-            }
+            requireKnownVersion(version);
             DetectorState s = new DetectorState();
-            s.version = version;
+            s.version = CURRENT_VERSION;
             s.warmupRows = in.readInt();
             s.levelAlpha = in.readDouble();
             s.scaleAlpha = in.readDouble();
@@ -139,6 +158,14 @@ public class DetectorState {
                 s.calibrationCount[i] = in.readLong();
             }
             s.peakSurprise = in.readDouble();
+            if (version >= 2) {
+                s.calibrationOutlier = new boolean[readLength(in)];
+                for (int i = 0; i < s.calibrationOutlier.length; i++) {
+                    s.calibrationOutlier[i] = in.readBoolean();
+                }
+            } else {
+                s.calibrationOutlier = new boolean[s.calibrationCount.length];
+            }
             if (in.available() > 0) {
                 throw new IllegalArgumentException("detector state has " + in.available() + " trailing bytes");
             }
@@ -189,6 +216,7 @@ public class DetectorState {
                 && Arrays.equals(seasonMean, s.seasonMean) && Arrays.equals(seasonCount, s.seasonCount)
                 && Arrays.equals(calibrationMean, s.calibrationMean) && Arrays.equals(calibrationVar, s.calibrationVar)
                 && Arrays.equals(calibrationCount, s.calibrationCount)
+                && Arrays.equals(calibrationOutlier, s.calibrationOutlier)
                 && Double.compare(peakSurprise, s.peakSurprise) == 0;
     }
 

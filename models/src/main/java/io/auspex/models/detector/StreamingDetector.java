@@ -37,6 +37,8 @@ public final class StreamingDetector {
     private static final int SEASON = 1;
     /** Residuals larger than this many scales update the scale as if they were this large. */
     private static final double SCALE_CLIP = 5.0;
+    /** Largest value, in standard deviations above the mean, a calibration learns from one row. */
+    private static final double CALIBRATION_CLIP = 3.0;
     /** Smallest standard deviation of log(1 + residual) the calibration trusts. */
     private static final double MIN_CALIBRATION_SD = 0.1;
     /** A daily-profile bucket predicts once it has seen this many rows. */
@@ -64,6 +66,7 @@ public final class StreamingDetector {
     private final double[] calibrationMean = new double[COMPONENTS];
     private final double[] calibrationVar = new double[COMPONENTS];
     private final long[] calibrationCount = new long[COMPONENTS];
+    private final boolean[] calibrationOutlier = new boolean[COMPONENTS];
     private double peakSurprise;
     private final double peakDecay;
 
@@ -174,15 +177,27 @@ public final class StreamingDetector {
         long n = ++calibrationCount[c];
         double tail = 1.0;
         if (n > 1) {
-            double sd = Math.max(Math.sqrt(calibrationVar[c]), MIN_CALIBRATION_SD);
-            double z = (u - calibrationMean[c]) / sd;
+            double z = (u - calibrationMean[c]) / sd(c);
             tail = 0.5 * Erf.erfc(z / SQRT2);
         }
         double a = Math.max(1.0 / n, 1.0 / config.calibrationRows());
-        double delta = u - calibrationMean[c];
+        // Once warm, an isolated outlier is learned as a three-sigma value so that it does not
+        // widen what is normal; a second outlier in a row is learned in full (a new regime).
+        double cap = calibrationMean[c] + CALIBRATION_CLIP * sd(c);
+        double learned = u;
+        boolean outlier = n > config.warmupRows() && u > cap;
+        if (outlier && !calibrationOutlier[c]) {
+            learned = cap;
+        }
+        calibrationOutlier[c] = outlier;
+        double delta = learned - calibrationMean[c];
         calibrationMean[c] += a * delta;
         calibrationVar[c] = (1 - a) * (calibrationVar[c] + a * delta * delta);
         return tail;
+    }
+
+    private double sd(int c) {
+        return Math.max(Math.sqrt(calibrationVar[c]), MIN_CALIBRATION_SD);
     }
 
     /** The daily profile's value for this time of day, or NaN while its bucket has seen too few rows. */
@@ -226,6 +241,7 @@ public final class StreamingDetector {
         s.calibrationMean = calibrationMean.clone();
         s.calibrationVar = calibrationVar.clone();
         s.calibrationCount = calibrationCount.clone();
+        s.calibrationOutlier = calibrationOutlier.clone();
         s.peakSurprise = peakSurprise;
         return s;
     }
@@ -233,14 +249,14 @@ public final class StreamingDetector {
     /**
      * A detector that continues exactly where the one that wrote {@code state} stopped.
      *
+     * <p>Accepts every version {@link DetectorState} knows; fields a version lacks start empty
+     * (version 1 has no {@code calibrationOutlier}: no row counts as an outlier yet).
+     *
      * @throws IllegalArgumentException if the state's version is unknown or its arrays do not
      *     match its configuration
      */
     public static StreamingDetector restore(DetectorState state) {
-        if (state.version != DetectorState.CURRENT_VERSION) {
-            throw new IllegalArgumentException("unknown detector state version " + state.version
-                    + "; this code reads version " + DetectorState.CURRENT_VERSION);
-        }
+        DetectorState.requireKnownVersion(state.version);
         DetectorConfig config = new DetectorConfig(state.warmupRows, state.levelAlpha, state.scaleAlpha,
                 state.longAlpha, state.seasonBuckets, state.seasonAlpha, state.calibrationRows,
                 state.noveltyRows, state.halfScoreSurprise);
@@ -266,6 +282,13 @@ public final class StreamingDetector {
         System.arraycopy(state.calibrationMean, 0, d.calibrationMean, 0, COMPONENTS);
         System.arraycopy(state.calibrationVar, 0, d.calibrationVar, 0, COMPONENTS);
         System.arraycopy(state.calibrationCount, 0, d.calibrationCount, 0, COMPONENTS);
+        if (state.calibrationOutlier != null) {
+            if (state.calibrationOutlier.length != COMPONENTS) {
+                throw new IllegalArgumentException("detector state field calibrationOutlier has length "
+                        + state.calibrationOutlier.length + ", expected " + COMPONENTS);
+            }
+            System.arraycopy(state.calibrationOutlier, 0, d.calibrationOutlier, 0, COMPONENTS);
+        }
         d.peakSurprise = state.peakSurprise;
         return d;
     }

@@ -1,5 +1,6 @@
 package io.auspex.models.detector;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -37,7 +38,7 @@ class DetectorStateTest {
     }
 
     /**
-     * A version-1 state written by an earlier build (1000 rows of a daily sine with noise, default
+     * A version-1 state (before calibrationOutlier existed) written by an earlier build (1000 rows of a daily sine with noise, default
      * configuration) must still load and keep scoring.
      */
     @Test
@@ -47,14 +48,29 @@ class DetectorStateTest {
             assertNotNull(in, "test resource detector-state-v1.bin");
             bytes = in.readAllBytes();
         }
+        assertEquals(1, ByteBuffer.wrap(bytes).getInt(4), "the fixture really is version 1");
         DetectorState state = DetectorState.fromBytes(bytes);
-        assertEquals(1, state.version);
+        assertEquals(DetectorState.CURRENT_VERSION, state.version);
+        assertArrayEquals(new boolean[2], state.calibrationOutlier);
         assertEquals(1000, state.rows);
         assertEquals(48, state.seasonBuckets);
         StreamingDetector detector = StreamingDetector.restore(state);
         double s = detector.score(SyntheticSeries.timestamp(1000), 20.0);
         assertTrue(s >= 0 && s <= 1, "score " + s);
         assertEquals(1001, detector.rows());
+    }
+
+    @Test
+    void versionOnePojoFromFlinkStateStillRestores() {
+        DetectorState old = trainedState();
+        old.version = 1;
+        old.calibrationOutlier = null;
+        StreamingDetector detector = StreamingDetector.restore(old);
+        assertEquals(DetectorState.CURRENT_VERSION, detector.snapshot().version);
+        assertArrayEquals(new boolean[2], detector.snapshot().calibrationOutlier);
+        DetectorState rewritten = DetectorState.fromBytes(old.toBytes());
+        assertEquals(DetectorState.CURRENT_VERSION, rewritten.version);
+        assertEquals(old.rows, rewritten.rows);
     }
 
     @Test
@@ -70,10 +86,10 @@ class DetectorStateTest {
         byte[] bytes = trainedState().toBytes();
         ByteBuffer.wrap(bytes).putInt(4, 99);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DetectorState.fromBytes(bytes));
-        assertEquals("unknown detector state version 99; this code reads version 1", e.getMessage());
+        assertEquals("unknown detector state version 99; this code reads versions 1 to 2", e.getMessage());
 
         DetectorState state = trainedState();
-        state.version = 2;
+        state.version = 3;
         assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(state));
     }
 
