@@ -70,7 +70,7 @@ public final class ModelArtifactIO {
     public static final String METADATA_ENTRY = "metadata.json";
     public static final String MODEL_ENTRY = "model.ser";
     static final String MODEL_ENCODING = "java-serialization";
-    static final String NORMALIZATION_METHOD = "median_mad";
+    static final String NORMALIZATION_METHOD = "median_mad_tail";
 
     /** Largest entry accepted when reading, against corrupt or hostile zips. */
     static final long MAX_ENTRY_BYTES = 256L * 1024 * 1024;
@@ -172,6 +172,9 @@ public final class ModelArtifactIO {
         ObjectNode norm = root.putObject("normalization");
         norm.put("method", NORMALIZATION_METHOD);
         norm.put("mad_to_sigma", RobustStats.MAD_TO_SIGMA);
+        norm.put("tail_quantile", RobustStats.TAIL_QUANTILE);
+        norm.put("tail_z", RobustStats.TAIL_Z);
+        norm.put("tail_min_rows", RobustStats.TAIL_MIN_ROWS);
         ArrayNode minScale = norm.putArray("min_scale");
         for (double v : FeatureVector.minScales()) {
             minScale.add(v);

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * {@code z = (raw - center) / scale}.
  *
  * @param center per-feature median, in {@link FeatureVector} order
- * @param scale per-feature {@code max(1.4826 * MAD, minScale)}, always &gt; 0
+ * @param scale per-feature {@code max(RobustStats.spread, minScale)}, always &gt; 0
  */
 public record FeatureScale(double[] center, double[] scale) implements Serializable {
 
@@ -31,8 +31,8 @@ public record FeatureScale(double[] center, double[] scale) implements Serializa
     }
 
     /**
-     * Fits median/MAD per feature over the given raw vectors (rows), flooring each scale at
-     * {@code minScales[i]}.
+     * Fits the median and {@link RobustStats#spread} per feature over the given raw vectors
+     * (rows), flooring each scale at {@code minScales[i]}.
      */
     public static FeatureScale fit(double[][] rows, double[] minScales) {
         if (rows.length == 0) {
@@ -47,8 +47,7 @@ public record FeatureScale(double[] center, double[] scale) implements Serializa
                 column[i] = rows[i][j];
             }
             center[j] = RobustStats.median(column);
-            scale[j] = Math.max(RobustStats.MAD_TO_SIGMA * RobustStats.mad(column, center[j]),
-                    minScales[j]);
+            scale[j] = Math.max(RobustStats.spread(column, center[j]), minScales[j]);
         }
         return new FeatureScale(center, scale);
     }

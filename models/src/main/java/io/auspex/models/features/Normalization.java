@@ -15,10 +15,12 @@ import java.util.TreeMap;
  * <p>One model is trained on many services at once, whose traffic, latency and error levels
  * differ by orders of magnitude. Scoring the raw features would make "big service" look
  * anomalous next to "small service". So every service gets its own median (center) and
- * {@code 1.4826 * MAD} (scale) per feature, and the model sees z-scores: "how far is this
- * window from this service's usual behaviour, in units of its usual spread". Median and MAD
- * ignore the incidents that a training set inevitably contains, unlike mean and standard
- * deviation.
+ * robust spread (scale, {@link RobustStats#spread}: the larger of {@code 1.4826 * MAD} and
+ * the central 99 % span over {@code 2 * 2.5758}) per feature, and the model sees z-scores:
+ * "how far is this window from this service's usual behaviour, in units of its usual
+ * spread". Median and MAD ignore the incidents a training set inevitably contains; the span
+ * term keeps heavy-tailed features (tail latency, sporadic errors) from turning ordinary
+ * tail windows into huge z-scores, and tolerates incidents in up to 0.5 % of the windows.
  *
  * <p>Services with fewer than the configured minimum of training rows, and services unknown
  * at training time, use the {@linkplain #global() global} scale: median/MAD over all training

@@ -6,6 +6,7 @@ import io.auspex.models.artifact.ModelMetadata;
 import io.auspex.models.artifact.TrainerParameters;
 import io.auspex.models.features.FeatureVector;
 import io.auspex.models.features.Normalization;
+import io.auspex.models.features.RobustStats;
 import io.auspex.schemas.ServiceSignals;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -135,14 +136,9 @@ public final class IsolationForestTrainer {
         return new IsolationForest(subsample, config.extensionLevel(), trees);
     }
 
-    /**
-     * Nearest-rank quantile of sorted values: the smallest value such that at least
-     * {@code q * n} values are at or below it ({@code sorted[ceil(q * n) - 1]}).
-     */
+    /** Nearest-rank quantile, see {@link RobustStats#quantileOfSorted}. */
     static double quantile(double[] sorted, double q) {
-        // The small epsilon keeps q * n = 999.0000000000001 from rounding up to the next rank.
-        int rank = (int) Math.ceil(q * sorted.length - 1e-9);
-        return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+        return RobustStats.quantileOfSorted(sorted, q);
     }
 
     static int ceilLog2(int n) {

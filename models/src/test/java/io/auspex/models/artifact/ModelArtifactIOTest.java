@@ -85,7 +85,8 @@ class ModelArtifactIOTest {
         assertEquals("2026-11-01T00:00:00Z", m.get("training_data").get("min_window_start").asText());
         assertEquals(10_000, m.get("training_data").get("rows").asInt());
         assertEquals(42, m.get("trainer").get("seed").asInt());
-        assertEquals("median_mad", m.get("normalization").get("method").asText());
+        assertEquals("median_mad_tail", m.get("normalization").get("method").asText());
+        assertEquals(0.995, m.get("normalization").get("tail_quantile").asDouble());
         assertEquals(5, m.get("normalization").get("services").size());
         assertEquals("java-serialization", m.get("model").get("encoding").asText());
         assertEquals(List.of("metadata.json", "model.ser"),

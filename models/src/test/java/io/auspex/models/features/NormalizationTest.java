@@ -37,6 +37,39 @@ class NormalizationTest {
     }
 
     @Test
+    void nearestRankQuantiles() {
+        double[] sorted = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        assertEquals(10.0, RobustStats.quantileOfSorted(sorted, 0.995));
+        assertEquals(1.0, RobustStats.quantileOfSorted(sorted, 0.005));
+        assertEquals(5.0, RobustStats.quantileOfSorted(sorted, 0.5));
+        assertEquals(9.0, RobustStats.quantileOfSorted(sorted, 0.9));
+    }
+
+    @Test
+    void heavyTailedFeatureIsScaledByItsCentralSpanNotItsMad() {
+        // 200 windows: 150 at 10, 40 at 11, 10 at 50 (a heavy tail, 5 % of windows).
+        double[] v = new double[200];
+        for (int i = 0; i < 200; i++) {
+            v[i] = i < 150 ? 10 : i < 190 ? 11 : 50;
+        }
+        // MAD is 0; the span q99.5 - q0.5 = 50 - 10 over 2 * 2.5758 wins.
+        assertEquals(0.0, RobustStats.mad(v, 10.0));
+        assertEquals(7.764577995185961, RobustStats.spread(v, 10.0), 1e-12);
+        // With one row fewer than 200 the extremes would be the quantiles: MAD only.
+        assertEquals(0.0, RobustStats.spread(java.util.Arrays.copyOf(v, 199), 10.0));
+    }
+
+    @Test
+    void lightTailedFeatureKeepsItsMadScale() {
+        // 0, 1, ..., 199: MAD 50 -> 74.13; span (198 - 0) / 5.1516 = 38.4 is smaller.
+        double[] v = new double[200];
+        for (int i = 0; i < 200; i++) {
+            v[i] = i;
+        }
+        assertEquals(74.13, RobustStats.spread(v, 99.5), 1e-12);
+    }
+
+    @Test
     void perServiceScalesWithGlobalFallback() {
         Normalization n = Normalization.fit(List.of("a", "a", "a", "a", "a", "b", "b"),
                 new double[][] {A[0], A[1], A[2], A[3], A[4], B[0], B[1]}, MIN_SCALES, 3);

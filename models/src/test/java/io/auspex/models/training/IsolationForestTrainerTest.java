@@ -87,6 +87,33 @@ class IsolationForestTrainerTest {
     }
 
     @Test
+    void heavyTailsInNormalDataDoNotHideRealIncidents() {
+        // Normal tail-latency spikes (3 % of windows) and stray errors: scaled by MAD alone
+        // they become z-scores of 15-25, set the threshold, and a 5x slowdown of the whole
+        // latency distribution scores below it. The tail-aware scale keeps them near 2.6.
+        List<ServiceSignals> tailed = SignalsFixtures.normalWithTails(SERVICES, BEGINNING,
+                TRAIN_WINDOWS, 3L);
+        List<ServiceSignals> tailedHeldOut = SignalsFixtures.normalWithTails(SERVICES,
+                BEGINNING + TRAIN_WINDOWS * WINDOW_MS, 1_000, 4L);
+        AnomalyScorer s = AnomalyScorer.of(new IsolationForestTrainer(TrainerConfig.defaults())
+                .train("m", "1", tailed));
+        int falsePositives = 0;
+        int missedSlow = 0;
+        for (ServiceSignals w : tailedHeldOut) {
+            if (s.isAnomalous(s.score(w))) {
+                falsePositives++;
+            }
+            if (!s.isAnomalous(s.score(SignalsFixtures.withLatencyTimes(w, 5)))) {
+                missedSlow++;
+            }
+        }
+        assertTrue(falsePositives < tailedHeldOut.size() / 100,
+                falsePositives + " false positives of " + tailedHeldOut.size());
+        assertTrue(missedSlow < tailedHeldOut.size() / 100,
+                "missed " + missedSlow + " of " + tailedHeldOut.size() + " 5x slowdowns");
+    }
+
+    @Test
     void metadataRecordsTheTrainingRunExactly() {
         ModelMetadata m = artifact.metadata();
         assertEquals(1, m.formatVersion());

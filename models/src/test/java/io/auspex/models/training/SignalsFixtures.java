@@ -70,6 +70,31 @@ public final class SignalsFixtures {
         return out;
     }
 
+    /**
+     * Like {@link #normal}, with the heavy tails of real 10 s windows: in 3 % of windows one
+     * slow request lands in the window (p99 and max 5-10x, p50 and p90 unchanged), and low
+     * traffic services see a stray error now and then. Normal behaviour, not incidents.
+     */
+    public static List<ServiceSignals> normalWithTails(List<Profile> profiles, long startMs,
+            int windows, long seed) {
+        List<ServiceSignals> base = normal(profiles, startMs, windows, seed);
+        Random rnd = new Random(seed + 1);
+        List<ServiceSignals> out = new ArrayList<>(base.size());
+        for (ServiceSignals s : base) {
+            ServiceSignals.Builder b = ServiceSignals.newBuilder(s);
+            if (rnd.nextDouble() < 0.03) {
+                double f = 5 + 5 * rnd.nextDouble();
+                b.setLatencyP99Ms(s.getLatencyP99Ms() * f).setLatencyMaxMs(s.getLatencyMaxMs() * f);
+            }
+            if (s.getRequestCount() > 0 && s.getRequestCount() < 100 && rnd.nextDouble() < 0.05) {
+                b.setErrorSpanCount(s.getErrorSpanCount() + 1)
+                        .setErrorRatio((s.getErrorSpanCount() + 1.0) / s.getRequestCount());
+            }
+            out.add(b.build());
+        }
+        return out;
+    }
+
     private static ServiceSignals normalWindow(Profile p, long start, double daily, Random rnd) {
         double rps = p.rps() * daily * Math.exp(0.1 * rnd.nextGaussian());
         double err = Math.min(1.0, p.errorRatio() * Math.exp(0.25 * rnd.nextGaussian()));
@@ -84,14 +109,17 @@ public final class SignalsFixtures {
 
     /** The same window with its error ratio multiplied (capped at 1). */
     public static ServiceSignals withErrorRatioTimes(ServiceSignals s, double factor) {
-        return ServiceSignals.newBuilder(s)
-                .setErrorRatio(Math.min(1.0, s.getErrorRatio() * factor))
-                .build();
+        return withErrorRatio(s, Math.min(1.0, s.getErrorRatio() * factor));
     }
 
-    /** The same window with an error ratio of {@code ratio}. */
+    /** The same window with an error ratio of {@code ratio} (and error counts to match). */
     public static ServiceSignals withErrorRatio(ServiceSignals s, double ratio) {
-        return ServiceSignals.newBuilder(s).setErrorRatio(ratio).build();
+        long errors = Math.round(ratio * s.getRequestCount());
+        return ServiceSignals.newBuilder(s)
+                .setErrorRatio(ratio)
+                .setErrorSpanCount(errors)
+                .setHttp5xxCount(errors)
+                .build();
     }
 
     /** The same window with every latency quantile multiplied. */
