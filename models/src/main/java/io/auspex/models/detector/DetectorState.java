@@ -16,7 +16,7 @@ import java.util.Objects;
  * Kryo, and also a compact versioned byte form ({@link #toBytes()}, {@link #fromBytes(byte[])}).
  *
  * <p>Size is bounded by the configuration: {@code seasonBuckets} doubles and ints plus a few dozen
- * numbers (about 750 bytes with the defaults), whatever the length of the series.
+ * numbers (about 770 bytes with the defaults), whatever the length of the series.
  */
 public class DetectorState {
 
