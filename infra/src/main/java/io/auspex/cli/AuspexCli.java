@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             io.auspex.models.cli.NabEvaluateCommand.class,
             io.auspex.models.cli.TrainCommand.class,
             io.auspex.models.cli.ModelInfoCommand.class,
+            io.auspex.jobs.slo.cli.SloBacktestCommand.class,
         })
 public final class AuspexCli implements Runnable {
 

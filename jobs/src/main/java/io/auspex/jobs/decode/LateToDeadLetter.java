@@ -7,7 +7,9 @@ import io.auspex.schemas.Span;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.metrics.Counter;
 import io.auspex.jobs.io.AvroKeyedSerializer;
 
 /**
@@ -19,6 +21,12 @@ public final class LateToDeadLetter extends RichMapFunction<Telemetry, DeadLette
     private transient SpecificDatumWriter<Span> spans;
     private transient SpecificDatumWriter<MetricPoint> metrics;
     private transient SpecificDatumWriter<LogRecord> logs;
+    private transient Counter late;
+
+    @Override
+    public void open(OpenContext ctx) {
+        late = getRuntimeContext().getMetricGroup().addGroup("auspex").addGroup("deadLetters").counter("late");
+    }
 
     @Override
     public DeadLetter map(Telemetry t) {
@@ -27,6 +35,7 @@ public final class LateToDeadLetter extends RichMapFunction<Telemetry, DeadLette
             metrics = new SpecificDatumWriter<>(MetricPoint.class);
             logs = new SpecificDatumWriter<>(LogRecord.class);
         }
+        late.inc();
         byte[] value = t.span != null ? AvroKeyedSerializer.encode(spans, t.span)
                 : t.metric != null ? AvroKeyedSerializer.encode(metrics, t.metric)
                 : AvroKeyedSerializer.encode(logs, t.log);
