@@ -18,6 +18,7 @@ import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -227,7 +228,7 @@ public final class ModelArtifactIO {
     public static String readMetadataJson(Path file) throws IOException {
         String origin = file.toString();
         Map<String, byte[]> entries = unzip(Files.readAllBytes(file), origin);
-        return new String(entries.get(METADATA_ENTRY), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(entries.get(METADATA_ENTRY), StandardCharsets.UTF_8);
     }
 
     private static ModelArtifact fromBytes(byte[] bytes, String origin) throws IOException {
