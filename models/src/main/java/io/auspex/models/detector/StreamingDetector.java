@@ -44,6 +44,7 @@ public final class StreamingDetector {
     /** A daily-profile bucket predicts once it has seen this many rows. */
     private static final int SEASON_READY_ROWS = 3;
     private static final double MAX_SURPRISE = 300.0;
+    private static final double MAX_MAGNITUDE = 1e150;
     /**
      * When a row's surprise exceeds the peak, the peak rises by this fraction of the excess: an
      * anomaly raises the bar for the next one, but only halfway, so a second anomaly as strong as
@@ -98,12 +99,14 @@ public final class StreamingDetector {
      * earlier values.
      *
      * @param epochSecond the row's time, seconds since the epoch (UTC); used for the daily profile
-     * @param value the row's value, finite
+     * @param rawValue the row's value, finite; magnitudes above 1e150 are treated as 1e150
      */
-    public double score(long epochSecond, double value) {
-        if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException("value must be finite, got " + value);
+    public double score(long epochSecond, double rawValue) {
+        if (!Double.isFinite(rawValue)) {
+            throw new IllegalArgumentException("value must be finite, got " + rawValue);
         }
+        // keep differences of values finite; no telemetry value comes near this
+        double value = Math.max(-MAX_MAGNITUDE, Math.min(MAX_MAGNITUDE, rawValue));
         rows++;
         if (rows == 1) {
             level = value;

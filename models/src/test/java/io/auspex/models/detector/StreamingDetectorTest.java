@@ -92,6 +92,7 @@ class StreamingDetectorTest {
         for (int i = 0; i < 20_000; i++) {
             double value = switch (i % 7) {
                 case 0 -> random.nextGaussian() * 1e12;
+                case 3 -> i % 2 == 0 ? Double.MAX_VALUE : -Double.MAX_VALUE;
                 case 1 -> 0.0;
                 case 2 -> -1e-300;
                 default -> Math.exp(random.nextGaussian() * 10);
