@@ -154,6 +154,21 @@ public final class CountRing {
     }
 
     /**
+     * Writes the counts of the buckets after the oldest kept one, oldest first, into the arrays
+     * (length {@code size - 1}): one linear pass, for the state codec.
+     */
+    void deltas(long[] totals, long[] bads) {
+        int n = cumTotal.length;
+        int prev = index(oldest());
+        for (int j = 0; j < n - 1; j++) {
+            int i = prev + 1 == n ? 0 : prev + 1;
+            totals[j] = cumTotal[i] - cumTotal[prev];
+            bads[j] = cumBad[i] - cumBad[prev];
+            prev = i;
+        }
+    }
+
+    /**
      * Rebuilds a ring of {@code deltaTotals.length + 1} buckets from its head, the cumulative
      * base at its oldest bucket and the counts of the following buckets, oldest first.
      */
@@ -165,15 +180,16 @@ public final class CountRing {
         r.head = head;
         long t = baseTotal;
         long k = baseBad;
-        long b = r.oldest();
-        r.cumTotal[r.index(b)] = t;
-        r.cumBad[r.index(b)] = k;
+        int n = r.cumTotal.length;
+        int i = r.index(r.oldest());
+        r.cumTotal[i] = t;
+        r.cumBad[i] = k;
         for (int j = 0; j < deltaTotals.length; j++) {
-            b++;
+            i = i + 1 == n ? 0 : i + 1;
             t += deltaTotals[j];
             k += deltaBads[j];
-            r.cumTotal[r.index(b)] = t;
-            r.cumBad[r.index(b)] = k;
+            r.cumTotal[i] = t;
+            r.cumBad[i] = k;
         }
         return r;
     }

@@ -1,9 +1,11 @@
 package io.auspex.jobs.slo;
 
 import java.io.Serializable;
+import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -83,7 +85,8 @@ public record SloDefinition(
         }
         int minutes = (int) ((shortest + Durations.MINUTE_MS - 1) / Durations.MINUTE_MS) + 2;
         int hours = (int) ((longest + Durations.HOUR_MS - 1) / Durations.HOUR_MS) + 2;
-        return new SloDefinition(name, service, description, runbookUrl, labels, objective, errorBudget, periodMs, sli,
+        return new SloDefinition(name, service, description, runbookUrl,
+                Collections.unmodifiableSortedMap(new TreeMap<>(labels)), objective, errorBudget, periodMs, sli,
                 thresholdMs, groupBy, maxInstances, minEvents, minBadEvents, keepFiringForMs, List.copyOf(rules), identity,
                 List.copyOf(w), minutes, hours);
     }

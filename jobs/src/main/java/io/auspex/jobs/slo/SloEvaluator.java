@@ -173,17 +173,18 @@ public final class SloEvaluator {
         if (now - s.firstDataMs < r.shortWindowMs()) {
             return false;
         }
+        double threshold = r.factor() * (1 - TOLERANCE);
+        // the short window first: its buckets are the newest (in cache) and it is usually below the factor
+        if (burnRate(def, s, r.shortWindowMs(), now) < threshold) {
+            return false;
+        }
         CountRing longRing = ring(s, r.longWindowMs());
         double longTotal = longRing.total(now, r.longWindowMs());
         double longBad = longRing.bad(now, r.longWindowMs());
         if (longTotal < def.minEvents() || longBad < def.minBadEvents() || longTotal <= 0) {
             return false;
         }
-        double threshold = r.factor() * (1 - TOLERANCE);
-        if (burn(longBad, longTotal, def.errorBudget()) < threshold) {
-            return false;
-        }
-        return burnRate(def, s, r.shortWindowMs(), now) >= threshold;
+        return burn(longBad, longTotal, def.errorBudget()) >= threshold;
     }
 
     private static CountRing ring(SloInstanceState s, long windowMs) {

@@ -73,9 +73,12 @@ public final class SloInstanceStateCodec {
         if (r.head() == CountRing.NONE) {
             return;
         }
-        for (long b = r.head() - r.size() + 2; b <= r.head(); b++) {
-            out.writeVarLong(r.bucketTotal(b));
-            out.writeVarLong(r.bucketBad(b));
+        long[] totals = new long[r.size() - 1];
+        long[] bads = new long[r.size() - 1];
+        r.deltas(totals, bads);
+        for (int j = 0; j < totals.length; j++) {
+            out.writeVarLong(totals[j]);
+            out.writeVarLong(bads[j]);
         }
     }
 
