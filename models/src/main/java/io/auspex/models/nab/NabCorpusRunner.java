@@ -36,7 +36,7 @@ public final class NabCorpusRunner {
             try {
                 series = SeriesCsv.read(file);
             } catch (SeriesFormatException e) {
-                throw new SeriesFormatException(e.line(), entry.getKey() + ": " + e.getMessage());
+                throw new SeriesFormatException(e.line(), e.problem() + " (in " + entry.getKey() + ")");
             }
             files.add(new ScoredFile(entry.getKey(), series.timestampsMicros(), scoreSeries(series, config),
                     entry.getValue()));

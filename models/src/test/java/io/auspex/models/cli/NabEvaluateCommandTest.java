@@ -43,6 +43,17 @@ class NabEvaluateCommandTest {
     }
 
     @Test
+    void malformedSeriesExitsOneNamingFileAndLine() throws Exception {
+        writeCorpus();
+        Files.writeString(dir.resolve("synthetic/noise.csv"), "timestamp,value\n2024-01-01 00:00:00,x\n");
+        CommandRun run = CommandRun.of(new NabEvaluateCommand(), dir.toString(), "--labels",
+                dir.resolve("labels.json").toString());
+        assertEquals(1, run.exitCode());
+        assertEquals("", run.out());
+        assertTrue(run.err().contains("line 2: value 'x' is not a number (in synthetic/noise.csv)"), run.err());
+    }
+
+    @Test
     void missingLabelledFileExitsOne() throws Exception {
         writeCorpus();
         Files.delete(dir.resolve("synthetic/noise.csv"));
