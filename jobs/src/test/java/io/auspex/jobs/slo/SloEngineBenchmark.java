@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 /**
  * Benchmark, not a test: throughput of the SLO engine on one thread and memory per SLO instance
@@ -26,7 +30,7 @@ public final class SloEngineBenchmark {
 
     private SloEngineBenchmark() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         int services = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
         int hours = args.length > 1 ? Integer.parseInt(args[1]) : 6;
         System.out.printf(Locale.ROOT, "java %s, %d cores, max heap %d MB%n", System.getProperty("java.version"),
@@ -88,6 +92,46 @@ public final class SloEngineBenchmark {
         System.out.printf(Locale.ROOT, "serialized state of a full 30d instance (600 events/min): %d bytes%n", bytes.length);
         System.out.printf(Locale.ROOT, "state decode+encode round trips per second (one thread): %.0f (%d)%n",
                 rounds / codecSecs, sink % 7);
+
+        operatorPath(Math.min(services, 1_000));
+    }
+
+    /** The Flink operator (heap keyed state, test harness) on the same kind of input. */
+    private static void operatorPath(int services) throws Exception {
+        StringBuilder yaml = new StringBuilder("slos:\n");
+        for (int i = 0; i < services; i++) {
+            yaml.append("  - {name: svc").append(i).append("-availability, service: svc").append(i)
+                    .append(", objective: 99.9, sli: {type: availability}}\n");
+            yaml.append("  - {name: svc").append(i).append("-latency, service: svc").append(i)
+                    .append(", objective: 99, sli: {type: latency, threshold_ms: 500}}\n");
+        }
+        SloSet set = SloSet.parse(yaml.toString(), "benchmark.yaml");
+        KeyedBroadcastOperatorTestHarness<String, ServiceSignals, String, Alert> h = new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(new SloProcessFunction(set), List.of(SloProcessFunction.SLO_FILE)),
+                (KeySelector<ServiceSignals, String>) ServiceSignals::getServiceName, Types.STRING, 128, 1, 0);
+        h.open();
+        SplittableRandom rnd = new SplittableRandom(7);
+        long t = T0;
+        long windows = 360;
+        for (int pass = 0; pass < 2; pass++) {
+            long start = System.nanoTime();
+            for (long w = 0; w < windows; w++) {
+                for (int i = 0; i < services; i++) {
+                    ServiceSignals s = SloScenario.signals("svc" + i, t, t + WINDOW, 100, rnd.nextInt(2),
+                            Map.of("500", (long) rnd.nextInt(3)));
+                    h.processElement(s, t + WINDOW - 1);
+                }
+                t += WINDOW;
+                h.getOutput().clear();
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            if (pass == 1) {
+                System.out.printf(Locale.ROOT,
+                        "Flink operator (heap state, harness), %d services x 2 SLOs, hours 1-2 of history: %.0f signals/s, %.0f instance updates/s%n",
+                        services, windows * services / secs, 2 * windows * services / secs);
+            }
+        }
+        h.close();
     }
 
     private static long feed(SloEngine engine, List<ServiceSignals> template, Counting out, SplittableRandom rnd,
