@@ -117,25 +117,33 @@ public final class StreamingDetector {
         double floor = 1e-9 * (1.0 + Math.abs(longMean)) + 1e-3 * longAbsDev;
         boolean warm = rows > config.warmupRows();
 
+        // The point component works on the deseasonalized value: the daily profile's deviation
+        // from its own mean is taken out, so a regular daily jump is not a point anomaly.
+        double prediction = seasonPrediction(epochSecond);
+        double deseasonalized = Double.isNaN(prediction)
+                ? value
+                : value - (prediction - seasonProfileMean());
+
         // point: distance from the short-term level
-        double pointError = Math.abs(value - level);
+        double pointError = Math.abs(deseasonalized - level);
         residual[POINT] = pointError / (levelScale + floor);
         active[POINT] = true;
-        levelScale = updateScale(levelScale, pointError, config.scaleAlpha(), floor);
-        level += config.levelAlpha() * (value - level);
+        levelScale = updateScale(levelScale, pointError, config.scaleAlpha(), floor, rows - 1);
+        level += config.levelAlpha() * (deseasonalized - level);
 
         // season: distance from the time-of-day profile
-        double prediction = seasonPrediction(epochSecond);
         active[SEASON] = !Double.isNaN(prediction);
         if (active[SEASON]) {
             double seasonError = Math.abs(value - prediction);
             residual[SEASON] = seasonError / (seasonScale + floor);
-            seasonScale = updateScale(seasonScale, seasonError, config.scaleAlpha(), floor);
+            seasonScale = updateScale(seasonScale, seasonError, config.scaleAlpha(), floor,
+                    calibrationCount[SEASON] + 1);
         }
         updateSeason(epochSecond, value);
 
         // long-term level and spread: they set the floor under the residual scales
-        longAbsDev = updateScale(longAbsDev, Math.abs(value - longMean), config.longAlpha(), floor);
+        longAbsDev = updateScale(longAbsDev, Math.abs(value - longMean), config.longAlpha(), floor,
+                rows - 1);
         longMean += config.longAlpha() * (value - longMean);
 
         double minTail = 1.0;
@@ -163,13 +171,15 @@ public final class StreamingDetector {
     }
 
     /**
-     * Robust exponentially weighted mean absolute residual; plain running mean until warm. The
-     * clip is relative to the scale plus the floor, so a scale that shrank to nothing on a flat
-     * stretch can still grow again.
+     * Robust exponentially weighted mean absolute residual; a plain running mean over its first
+     * {@code warmupRows} residuals. The clip is relative to the scale plus the floor, so a scale
+     * that shrank to nothing on a flat stretch can still grow again.
+     *
+     * @param count how many residuals this scale has seen, this one included
      */
-    private double updateScale(double scale, double error, double alpha, double floor) {
-        if (rows <= config.warmupRows()) {
-            double a = Math.max(alpha, 1.0 / (rows - 1));
+    private double updateScale(double scale, double error, double alpha, double floor, long count) {
+        if (count <= config.warmupRows()) {
+            double a = Math.max(alpha, 1.0 / count);
             return scale + a * (error - scale);
         }
         return scale + alpha * (Math.min(error, SCALE_CLIP * (scale + floor)) - scale);
@@ -214,6 +224,19 @@ public final class StreamingDetector {
         int count = ++seasonCount[bucket];
         double a = Math.max(config.seasonAlpha(), 1.0 / count);
         seasonMean[bucket] += a * (value - seasonMean[bucket]);
+    }
+
+    /** Mean of the buckets that predict (at least one does when this is called). */
+    private double seasonProfileMean() {
+        double sum = 0;
+        int ready = 0;
+        for (int b = 0; b < seasonMean.length; b++) {
+            if (seasonCount[b] >= SEASON_READY_ROWS) {
+                sum += seasonMean[b];
+                ready++;
+            }
+        }
+        return sum / ready;
     }
 
     private int seasonBucket(long epochSecond) {

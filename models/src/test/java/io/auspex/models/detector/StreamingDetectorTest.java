@@ -86,6 +86,20 @@ class StreamingDetectorTest {
     }
 
     @Test
+    void dailyJumpsAreNotAnomalies() {
+        int days = 14;
+        double[] scores = score(SyntheticSeries.of(days * SyntheticSeries.ROWS_PER_DAY).constant(20)
+                .dailySquareWave(50).gaussianNoise(1, 13));
+        assertEquals(0, alerts(scores, CONFIG.warmupRows(), scores.length));
+        for (int day = 1; day < days; day++) {
+            for (int rowOfDay : new int[] {108, 109, 216, 217}) {
+                int row = day * SyntheticSeries.ROWS_PER_DAY + rowOfDay;
+                assertTrue(scores[row] < 0.05, "jump row " + row + " scored " + scores[row]);
+            }
+        }
+    }
+
+    @Test
     void scoresStayInUnitIntervalOnWildInput() {
         Random random = new Random(3);
         StreamingDetector detector = new StreamingDetector();

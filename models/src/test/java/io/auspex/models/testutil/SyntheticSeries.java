@@ -44,6 +44,17 @@ public final class SyntheticSeries {
         return this;
     }
 
+    /** A daily square wave: {@code high} added from 09:00 to 18:00 UTC every day, nothing otherwise. */
+    public SyntheticSeries dailySquareWave(double high) {
+        for (int i = 0; i < values.length; i++) {
+            int rowOfDay = i % ROWS_PER_DAY;
+            if (rowOfDay >= 108 && rowOfDay < 216) {
+                values[i] += high;
+            }
+        }
+        return this;
+    }
+
     /** Adds {@code delta} to every row from {@code row} on. */
     public SyntheticSeries levelShift(int row, double delta) {
         for (int i = row; i < values.length; i++) {
