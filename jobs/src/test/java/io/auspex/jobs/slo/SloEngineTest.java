@@ -103,19 +103,15 @@ class SloEngineTest {
 
     @Test
     void halfPercentErrorsNeverPagesButTickets() {
-        SloScenario s = steady(AVAILABILITY, "checkout");
-        s.run(Duration.ofDays(2), 100, 0).mark();
-        // 5x: below 14.4 and 6 (no page); 1d share reaches 0.003 after 0.003/0.005 * 1d = 14.4 h = 51840 s,
-        // the 3d share reaches 0.001 after 0.001/0.005 * 3d = 51840 s too.
+        // 200 requests per window, 1 error: 0.5 % = 5x, below 14.4 and 6 (no page). The 1d share reaches
+        // 0.003 after 0.003/0.005 * 1d = 14.4 h = 51840 s; the 3d share reaches 0.001 after 0.001/0.005 * 3d = 51840 s too.
         SloScenario half = new SloScenario(AVAILABILITY, "checkout");
-        half.windowMs = 10_000;
         half.run(Duration.ofDays(3), 200, 0).mark();
         half.run(Duration.ofDays(2), 200, 1);
         assertEquals(List.of("slow FIRING +51840", "very_slow FIRING +51840"), half.transitions());
         for (Alert a : half.alerts) {
             assertEquals(Severity.TICKET, a.getSeverity());
         }
-        assertTrue(s.alerts.isEmpty());
     }
 
     @Test
@@ -130,6 +126,18 @@ class SloEngineTest {
         SloScenario errors = steady(LATENCY, "frontend");
         errors.run(Duration.ofHours(1), 100, 100, 0);
         assertTrue(errors.alerts.isEmpty());
+    }
+
+    @Test
+    void latencySliAtTwentyAndFiveTimesTheBudget() {
+        // 99 % under 500 ms: 20 % slow is 20x: 0.01/0.2 * 1h * 14.4 = 2592 s -> +2600; 6x: 0.01/0.2 * 6h * 6 = 6480 s
+        SloScenario twenty = steady(LATENCY, "frontend");
+        twenty.run(Duration.ofHours(3), 100, 0, 20);
+        assertEquals(List.of("fast FIRING +2600", "medium FIRING +6480"), twenty.transitions());
+        // 5 % slow is 5x: never pages; 1d share 0.03 after 0.03/0.05 * 1d = 51840 s, 3d share 0.01 after 0.01/0.05 * 3d = 51840 s
+        SloScenario five = steady(LATENCY, "frontend");
+        five.run(Duration.ofDays(2), 100, 0, 5);
+        assertEquals(List.of("slow FIRING +51840", "very_slow FIRING +51840"), five.transitions());
     }
 
     @Test
