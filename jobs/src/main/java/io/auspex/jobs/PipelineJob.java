@@ -108,7 +108,7 @@ public final class PipelineJob {
                 .uid("anomaly-evidence").name("anomaly evidence");
         DataStream<Alert> alerts = slo.alerts();
         int anomalyWindows = cfg.get(PipelineOptions.ANOMALY_ALERT_WINDOWS);
-        if (anomalyWindows > 0 && model != null) {
+        if (anomalyWindows > 0) {
             alerts = alerts.union(evidence.keyBy(e -> e.service)
                     .process(new AnomalyAlertFunction(anomalyWindows))
                     .uid("anomaly-alerts").name("anomaly alerts"));

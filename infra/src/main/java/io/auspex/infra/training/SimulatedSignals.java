@@ -25,20 +25,27 @@ import java.util.Map;
  */
 public final class SimulatedSignals implements TelemetrySink {
     private final long windowMs;
-    private final SignalsAggregate aggregate = new SignalsAggregate(new long[0]);
+    private final long[] thresholdsMs;
+    private final SignalsAggregate aggregate;
     private final Map<String, Map<Long, SignalsAccumulator>> open = new HashMap<>();
 
-    private SimulatedSignals(long windowMs) {
+    private SimulatedSignals(long windowMs, long[] thresholdsMs) {
         this.windowMs = windowMs;
+        this.thresholdsMs = thresholdsMs.clone();
+        this.aggregate = new SignalsAggregate(thresholdsMs);
     }
 
-    /** Simulates {@code config} and returns its signals, ordered by window then service. */
-    public static List<ServiceSignals> of(SimulatorConfig config, long windowMs) {
-        SimulatedSignals sink = new SimulatedSignals(windowMs);
+    /**
+     * Simulates {@code config} and returns its signals, ordered by window then service.
+     *
+     * @param latencyThresholdsMs latency thresholds to count exactly (those of an SLO file), ascending
+     */
+    public static List<ServiceSignals> of(SimulatorConfig config, long windowMs, long[] latencyThresholdsMs) {
+        SimulatedSignals sink = new SimulatedSignals(windowMs, latencyThresholdsMs);
         new TelemetrySimulator(config).run(sink);
         List<ServiceSignals> out = new ArrayList<>();
         sink.open.forEach((service, windows) -> windows.forEach((start, acc) -> out.add(
-                SignalsWindowFunction.toSignals(service, start, start + windowMs, acc, new long[0],
+                SignalsWindowFunction.toSignals(service, start, start + windowMs, acc, sink.thresholdsMs,
                         SaturationGauges.DEFAULT))));
         out.sort(Comparator.comparingLong(ServiceSignals::getWindowStartMs)
                 .thenComparing(ServiceSignals::getServiceName));

@@ -70,7 +70,7 @@ public final class PipelineOptions {
             .withDescription("Per-signal anomaly score in [0, 1] at or above which a signal counts as moved.");
     public static final ConfigOption<Integer> ANOMALY_ALERT_WINDOWS = ConfigOptions.key("auspex.anomaly.alert-windows")
             .intType().defaultValue(6)
-            .withDescription("Consecutive windows above the model threshold before an anomaly alert fires; 0 disables anomaly alerts.");
+            .withDescription("Consecutive anomalous windows (model above threshold or a signal moved) before an anomaly alert fires; 0 disables anomaly alerts.");
     public static final ConfigOption<Duration> RCA_LOOKBACK = ConfigOptions.key("auspex.rca.lookback")
             .durationType().defaultValue(Duration.ofMinutes(15))
             .withDescription("How far back root-cause ranking looks for anomaly evidence.");

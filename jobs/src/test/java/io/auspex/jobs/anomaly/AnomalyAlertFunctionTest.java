@@ -35,11 +35,14 @@ class AnomalyAlertFunctionTest {
         for (int i = 1; i <= 6; i++) {
             h.processElement(ev(T0 + i * 10_000L, true), T0);
         }
-        // while firing, the model alone keeps it firing even when the signal baselines have adapted
-        ServiceEvidence adapted = ev(T0 + 65_000L, true);
-        adapted.movedSignals = new String[0];
-        for (int i = 0; i < 4; i++) {
-            h.processElement(adapted, T0);
+        // either detector alone keeps it firing: the model after the baselines adapted, or the baselines
+        ServiceEvidence modelOnly = ev(T0 + 65_000L, true);
+        modelOnly.movedSignals = new String[0];
+        ServiceEvidence baselinesOnly = ev(T0 + 66_000L, true);
+        baselinesOnly.modelAnomalous = false;
+        for (int i = 0; i < 2; i++) {
+            h.processElement(modelOnly, T0);
+            h.processElement(baselinesOnly, T0);
         }
         List<Alert> out = h.extractOutputValues();
         assertEquals(1, out.size(), "never repeated while firing");
@@ -58,6 +61,30 @@ class AnomalyAlertFunctionTest {
         assertEquals(firing.getFingerprint(), resolved.getFingerprint());
         assertEquals(T0 + 90_000, resolved.getEndsAtMs());
         assertEquals(0, h.numKeyedStateEntries());
+        h.close();
+    }
+
+    @Test
+    void baselinesAloneFireWithoutAModelAndBrokenRunsDoNot() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ServiceEvidence, Alert> h =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new AnomalyAlertFunction(3), e -> e.service,
+                        Types.STRING);
+        long t = T0;
+        for (boolean a : new boolean[] {true, true, false, true, true, false}) {
+            ServiceEvidence e = ev(t += 10_000, a);
+            e.modelAnomalous = false;
+            e.modelScore = Double.NaN;
+            h.processElement(e, t);
+        }
+        assertEquals(0, h.extractOutputValues().size(), "runs of 2 do not fire");
+        for (int i = 0; i < 3; i++) {
+            ServiceEvidence e = ev(t += 10_000, true);
+            e.modelAnomalous = false;
+            e.modelScore = Double.NaN;
+            h.processElement(e, t);
+        }
+        assertEquals(1, h.extractOutputValues().size());
+        assertNull(h.extractOutputValues().get(0).getAnomalyScore(), "no model, no score");
         h.close();
     }
 }
