@@ -21,7 +21,10 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The wired stage on a local MiniCluster (parallelism 2, generic types disabled). */
@@ -76,6 +79,32 @@ class SloStageTest {
         assertEquals(expected.size(), got.size());
         assertTrue(expected.size() >= 4, "payment outage fires and resolves: " + expected.size());
 
+    }
+
+    /**
+     * With the real, never-ending reload source on the broadcast side, event-time windows after
+     * the engine still fire: the broadcast side does not hold the watermark back.
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void theReloadSourceDoesNotHoldBackTheWatermark(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("slos.yaml");
+        Files.writeString(file, SloProcessFunctionTest.DEFAULT.sourceText());
+        List<ServiceSignals> input = new ArrayList<>();
+        for (long t = SloScenario.T0; t < SloScenario.T0 + 2 * 3_600_000L; t += 10_000) {
+            boolean outage = t >= SloScenario.T0 + 3_600_000L && t < SloScenario.T0 + 4_200_000L;
+            input.add(SloProcessFunctionTest.sig("payment", t, 10_000, 100, outage ? 100 : 0));
+        }
+        StreamExecutionEnvironment env = env();
+        SloStage.Outputs out = SloStage.apply(signals(env, input), SloSet.load(file), file, Duration.ofSeconds(1));
+        List<Long> perHour = out.alerts()
+                .map(a -> 1L).returns(Types.LONG)
+                .windowAll(TumblingEventTimeWindows.of(Duration.ofHours(1)))
+                .reduce(Long::sum)
+                .executeAndCollect("slo-watermark-test", 1);
+        // the window of the second hour holds the payment alerts (3 firing, 2 resolved in that hour)
+        assertEquals(1, perHour.size());
+        assertTrue(perHour.get(0) >= 3, perHour.toString());
     }
 
     @Test
