@@ -144,15 +144,6 @@ public final class CountRing {
         return cumBadAt(oldest());
     }
 
-    /** Count of bucket {@code b} alone; b must be after the oldest kept bucket. */
-    long bucketTotal(long b) {
-        return cumTotalAt(b) - cumTotalAt(b - 1);
-    }
-
-    long bucketBad(long b) {
-        return cumBadAt(b) - cumBadAt(b - 1);
-    }
-
     /**
      * Writes the counts of the buckets after the oldest kept one, oldest first, into the arrays
      * (length {@code size - 1}): one linear pass, for the state codec.

@@ -5,7 +5,6 @@ import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
 import io.auspex.schemas.Severity;
 import io.auspex.schemas.SloStatus;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -295,10 +294,5 @@ public final class SloEvaluator {
             return Long.toString((long) v);
         }
         return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
-    }
-
-    /** ISO-8601 UTC text of an event time, for messages. */
-    static String iso(long ms) {
-        return Instant.ofEpochMilli(ms).toString();
     }
 }
