@@ -262,6 +262,37 @@ class SloEngineTest {
     }
 
     @Test
+    void reloadKeepsHistoryOfEditedSlosAndResetsRedefinedOnes() {
+        SloScenario s = steady(AVAILABILITY, "checkout");
+        s.run(Duration.ofMinutes(10), 100, 100);
+        assertEquals(List.of("fast FIRING +60", "medium FIRING +130", "slow FIRING +260", "very_slow FIRING +260"),
+                s.transitions());
+        long firstData = s.engine.instance("checkout", "checkout-availability", "").firstDataMs();
+
+        // objective edited and only the fast rule kept: history and the fast alert stay, the other three resolve
+        String edited = AVAILABILITY.replace("objective: 99.9", "objective: 99.5").replace("sli: {type: availability}",
+                "sli: {type: availability}\n    alerting:\n      rules:\n"
+                        + "        - {tier: fast, severity: page, long_window: 1h, short_window: 5m, budget_percent: 2}");
+        s.alerts.clear();
+        assertEquals(0, s.engine.apply(SloSet.parse(edited, "test.yaml"), s));
+        assertEquals(List.of("medium RESOLVED +600 ends +600", "slow RESOLVED +600 ends +600",
+                "very_slow RESOLVED +600 ends +600"), s.transitions());
+        assertEquals(firstData, s.engine.instance("checkout", "checkout-availability", "").firstDataMs());
+        s.alerts.clear();
+        s.run(Duration.ofMinutes(1), 100, 100);
+        assertEquals(List.of(), s.transitions(), "still the same firing fast alert: no new FIRING");
+
+        // the SLI changes: the counts mean something else, the instance starts over and its alert resolves
+        s.alerts.clear();
+        assertEquals(1, s.engine.apply(SloSet.parse(edited.replace("sli: {type: availability}",
+                "sli: {type: latency, threshold_ms: 500}"), "test.yaml"), s));
+        assertEquals(List.of("fast RESOLVED +660 ends +660"), s.transitions());
+        assertEquals(0, s.engine.instanceCount());
+        s.window(100, 0, 0);
+        assertEquals(s.now - 10_000, s.engine.instance("checkout", "checkout-availability", "").firstDataMs());
+    }
+
+    @Test
     void groupByOperationKeepsAnInstancePerSpanNameUpToTheLimit() {
         String grouped = """
                 slos:
