@@ -85,6 +85,7 @@ public final class DemoRunner {
             Path sloFile = LocalPipeline.defaultSloFile(workDir);
             out.printf("flink: starting the pipeline on a local MiniCluster (parallelism %d, RocksDB, exactly-once)%n",
                     LocalPipeline.PARALLELISM);
+            long jobStart = System.nanoTime();
             JobClient job = LocalPipeline.start(kafka.bootstrapServers(), sloFile, workDir, overrides);
 
             List<Alert> alerts = Collections.synchronizedList(new ArrayList<>());
@@ -112,6 +113,11 @@ public final class DemoRunner {
                 ok = false;
                 failure = rootMessage(e);
                 out.println("flink: the pipeline FAILED: " + failure);
+            }
+            double jobSeconds = (System.nanoTime() - jobStart) / 1e9;
+            if (ok) {
+                out.printf("flink: the pipeline read %,d records in %.1f s (%,.0f records/s, job start included)%n",
+                        sr.records(), jobSeconds, sr.records() / jobSeconds);
             }
             done.set(true);
             printer.join(60_000);

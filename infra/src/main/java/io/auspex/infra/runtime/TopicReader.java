@@ -1,5 +1,6 @@
 package io.auspex.infra.runtime;
 
+import io.auspex.schemas.AvroBinary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -8,9 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,8 +23,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class TopicReader<T extends SpecificRecord> implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final SpecificDatumReader<T> reader;
-    private BinaryDecoder decoder;
+    private final AvroBinary<T> codec;
 
     public TopicReader(String bootstrapServers, String topic, Class<T> type) {
         Map<String, Object> props = new HashMap<>();
@@ -43,7 +40,7 @@ public final class TopicReader<T extends SpecificRecord> implements AutoCloseabl
         }
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
-        reader = new SpecificDatumReader<>(type);
+        codec = new AvroBinary<>(type);
     }
 
     /** Polls once and hands every decoded record to {@code sink}; returns how many. */
@@ -68,8 +65,7 @@ public final class TopicReader<T extends SpecificRecord> implements AutoCloseabl
 
     private T decode(byte[] value) {
         try {
-            decoder = DecoderFactory.get().binaryDecoder(value, decoder);
-            return reader.read(null, decoder);
+            return codec.decode(value);
         } catch (IOException e) {
             throw new UncheckedIOException("undecodable record on an Auspex output topic", e);
         }

@@ -1,6 +1,6 @@
 package io.auspex.infra.sim;
 
-import io.auspex.infra.kafka.AvroBinary;
+import io.auspex.schemas.AvroBinary;
 import io.auspex.schemas.LogRecord;
 import io.auspex.schemas.MetricPoint;
 import io.auspex.schemas.Span;

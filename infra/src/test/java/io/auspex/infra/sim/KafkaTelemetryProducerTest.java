@@ -4,7 +4,7 @@ import static io.auspex.infra.sim.SimFixtures.minutes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.auspex.infra.kafka.AvroBinary;
+import io.auspex.schemas.AvroBinary;
 import io.auspex.infra.kafka.EmbeddedKafka;
 import io.auspex.schemas.LogRecord;
 import io.auspex.schemas.MetricPoint;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.auspex.infra.kafka.AvroBinary;
+import io.auspex.schemas.AvroBinary;
 import io.auspex.schemas.LogRecord;
 import io.auspex.schemas.MetricPoint;
 import io.auspex.schemas.Span;

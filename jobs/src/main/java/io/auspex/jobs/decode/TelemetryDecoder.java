@@ -1,5 +1,6 @@
 package io.auspex.jobs.decode;
 
+import io.auspex.schemas.AvroBinary;
 import io.auspex.schemas.DeadLetter;
 import io.auspex.schemas.LogRecord;
 import io.auspex.schemas.MetricPoint;
@@ -8,10 +9,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.util.regex.Pattern;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Decodes and validates one Kafka value of one input kind. Never throws on data: a value that
@@ -32,8 +30,7 @@ public final class TelemetryDecoder implements Serializable {
     private final Kind kind;
     private final long maxFutureSkewMs;
     private final long maxAgeMs;
-    private transient SpecificDatumReader<? extends SpecificRecordBase> reader;
-    private transient BinaryDecoder decoder;
+    private transient AvroBinary<? extends SpecificRecord> codec;
 
     public TelemetryDecoder(Kind kind, long maxFutureSkewMs, long maxAgeMs) {
         this.kind = kind;
@@ -53,22 +50,16 @@ public final class TelemetryDecoder implements Serializable {
         }
         Object record;
         try {
-            if (reader == null) {
-                reader = switch (kind) {
-                    case SPAN -> new SpecificDatumReader<>(Span.class);
-                    case METRIC -> new SpecificDatumReader<>(MetricPoint.class);
-                    case LOG -> new SpecificDatumReader<>(LogRecord.class);
+            if (codec == null) {
+                codec = switch (kind) {
+                    case SPAN -> new AvroBinary<>(Span.class);
+                    case METRIC -> new AvroBinary<>(MetricPoint.class);
+                    case LOG -> new AvroBinary<>(LogRecord.class);
                 };
             }
-            decoder = DecoderFactory.get().binaryDecoder(value, decoder);
-            record = reader.read(null, decoder);
-            if (!decoder.isEnd()) {
-                return dead(topic, partition, offset, kafkaTimestamp, key, value, "undecodable",
-                        "trailing bytes after a " + kind + " record");
-            }
-        } catch (IOException | RuntimeException e) {
-            return dead(topic, partition, offset, kafkaTimestamp, key, value, "undecodable",
-                    kind + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            record = codec.decode(value);
+        } catch (IOException e) {
+            return dead(topic, partition, offset, kafkaTimestamp, key, value, "undecodable", e.getMessage());
         }
         String problem;
         String reason;

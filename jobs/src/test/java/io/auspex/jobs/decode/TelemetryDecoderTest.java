@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auspex.jobs.Fixtures;
-import io.auspex.jobs.io.AvroKeyedSerializer;
+import io.auspex.schemas.AvroBinary;
 import io.auspex.schemas.MetricPoint;
 import io.auspex.schemas.Span;
 import io.auspex.schemas.SpanKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 
 class TelemetryDecoderTest {
@@ -21,7 +20,7 @@ class TelemetryDecoderTest {
     final TelemetryDecoder metrics = new TelemetryDecoder(TelemetryDecoder.Kind.METRIC, HOUR, 7 * 24 * HOUR);
 
     static byte[] bytes(Span s) {
-        return AvroKeyedSerializer.encode(new SpecificDatumWriter<>(Span.class), s);
+        return new AvroBinary<>(Span.class).encode(s);
     }
 
     Telemetry decodeSpan(byte[] value) {
@@ -73,7 +72,7 @@ class TelemetryDecoderTest {
                 decodeSpan(bytes(Fixtures.server("a", T0 - 8 * 24 * HOUR, 5, false))).deadLetter.getReason());
         MetricPoint nan = Fixtures.gauge("db", "process.cpu.utilization", T0, Double.NaN);
         Telemetry t = metrics.decode("telemetry.metrics", 0, 1, T0, null,
-                AvroKeyedSerializer.encode(new SpecificDatumWriter<>(MetricPoint.class), nan), T0);
+                new AvroBinary<>(MetricPoint.class).encode(nan), T0);
         assertEquals("non_finite_value", t.deadLetter.getReason());
         assertTrue(t.deadLetter.getDetail().contains("process.cpu.utilization"));
     }

@@ -1,10 +1,9 @@
-package io.auspex.infra.kafka;
+package io.auspex.schemas;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.auspex.schemas.MetricPoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

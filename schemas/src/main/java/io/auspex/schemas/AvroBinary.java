@@ -1,4 +1,4 @@
-package io.auspex.infra.kafka;
+package io.auspex.schemas;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
