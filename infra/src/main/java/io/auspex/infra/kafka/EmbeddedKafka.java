@@ -2,8 +2,6 @@ package io.auspex.infra.kafka;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +21,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.server.common.MetadataVersion;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
@@ -93,7 +92,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
                     .setBaseDirectory(dir);
-            pinLatestProductionMetadataVersion(nodesBuilder);
+            // the test kit's default is a testing-only metadata version
+            nodesBuilder.setBootstrapMetadataVersion(MetadataVersion.latestProduction());
             TestKitNodes nodes = nodesBuilder.build();
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes)
                     .setDeleteOnClose(true)
@@ -130,23 +130,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /**
-     * Calls {@code nodesBuilder.setBootstrapMetadataVersion(MetadataVersion.latestProduction())}.
-     * {@code MetadataVersion} lives in kafka-server-common, which this module receives at runtime
-     * scope only (through kafka-test-common-runtime), so it is reached reflectively; declaring
-     * kafka-server-common at compile scope in infra/pom.xml would allow the direct call.
-     */
-    private static void pinLatestProductionMetadataVersion(TestKitNodes.Builder nodesBuilder)
-            throws ReflectiveOperationException {
-        Class<?> metadataVersion = Class.forName("org.apache.kafka.server.common.MetadataVersion");
-        Object latest = metadataVersion.getMethod("latestProduction").invoke(null);
-        Method setter = TestKitNodes.Builder.class.getMethod("setBootstrapMetadataVersion", metadataVersion);
-        try {
-            setter.invoke(nodesBuilder, latest);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException("cannot pin the metadata version to " + latest, e.getCause());
-        }
-    }
 
     /** {@code host:port} of the broker's PLAINTEXT listener, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
