@@ -74,6 +74,20 @@ public final class SloEvaluator {
         s.rules = kept;
     }
 
+    /** True when the rings and rule states of {@code s} match {@code def} (sizes, and tiers in order). */
+    static boolean conforms(SloDefinition def, SloInstanceState s) {
+        if (s.minutes.size() != def.minuteBuckets() || s.hours.size() != def.hourBuckets()
+                || s.rules.size() != def.rules().size()) {
+            return false;
+        }
+        for (int i = 0; i < s.rules.size(); i++) {
+            if (!s.rules.get(i).tier.equals(def.rules().get(i).tier())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void conform(SloDefinition def, SloInstanceState s, String instance, SloOutput out) {
         conform(def, s, instance, null, out);
     }
@@ -108,8 +122,7 @@ public final class SloEvaluator {
         if (!s.identity.equals(def.identity())) {
             throw new IllegalArgumentException("state of " + s.identity + " used for SLO " + def.name() + " (" + def.identity() + ")");
         }
-        if (s.minutes.size() != def.minuteBuckets() || s.hours.size() != def.hourBuckets()
-                || s.rules.size() != def.rules().size()) {
+        if (!conforms(def, s)) {
             conform(def, s, instance, out);
         }
         long minute = Math.floorDiv(endMs - 1, Durations.MINUTE_MS);

@@ -137,7 +137,7 @@ public final class SloProcessFunction extends KeyedBroadcastProcessFunction<Stri
         ctx.applyToKeyedState(INSTANCES, (service, keyed) -> {
             Map<String, SloInstanceState> map = load(keyed);
             List<Alert> resolutions = new ArrayList<>();
-            int n = ServiceSloEngine.reconcile(service, previous, next, map, new SloOutput() {
+            ServiceSloEngine.reconcile(service, previous, next, map, new SloOutput() {
                 @Override
                 public void alert(Alert alert) {
                     resolutions.add(alert);
@@ -146,9 +146,8 @@ public final class SloProcessFunction extends KeyedBroadcastProcessFunction<Stri
                 @Override
                 public void status(SloStatus status) {}
             });
-            if (n > 0) {
-                store(keyed, map);
-            }
+            // kept instances may have been adapted (rings resized, rules matched by tier): store all
+            store(keyed, map);
             for (Alert a : resolutions) {
                 stash(service, a);
             }

@@ -229,6 +229,38 @@ class SloProcessFunctionTest {
     }
 
     @Test
+    void editedRulesAreMatchedByTierAcrossAReload() throws Exception {
+        var h = harness(DEFAULT, null);
+        long t = SloScenario.T0;
+        for (; t < SloScenario.T0 + 7 * 3_600_000L; t += 10_000) {
+            boolean outage = t >= SloScenario.T0 + 6 * 3_600_000L + 1_800_000L;
+            ServiceSignals s = sig("checkout", t, 10_000, 100, outage ? 100 : 0);
+            h.processElement(s, s.getWindowEndMs() - 1);
+        }
+        assertEquals(List.of("slo_burn_fast", "slo_burn_medium", "slo_burn_slow", "slo_burn_very_slow"),
+                alerts(h).stream().map(Alert::getRule).sorted().toList());
+        h.getOutput().clear();
+        // same number of rules, one tier renamed: state must follow tiers, not positions
+        String next = DEFAULT.sourceText().replace("""
+                    runbook_url: https://runbooks.example/auspex/checkout-availability
+                """, """
+                    runbook_url: https://runbooks.example/auspex/checkout-availability
+                    alerting:
+                      rules:
+                        - {tier: daily, severity: ticket, long_window: 1d, short_window: 2h, burn_rate: 3}
+                        - {tier: fast, severity: page, long_window: 1h, short_window: 5m, budget_percent: 2}
+                        - {tier: medium, severity: page, long_window: 6h, short_window: 30m, budget_percent: 5}
+                        - {tier: very_slow, severity: ticket, long_window: 3d, short_window: 6h, budget_percent: 10}
+                """);
+        h.processBroadcastElement(next, t);
+        ServiceSignals s = sig("checkout", t, 10_000, 100, 100);
+        h.processElement(s, s.getWindowEndMs() - 1);
+        assertEquals(List.of("slo_burn_slow RESOLVED", "slo_burn_daily FIRING"),
+                alerts(h).stream().map(a -> a.getRule() + " " + a.getStatus()).toList());
+        h.close();
+    }
+
+    @Test
     void restoreFromASnapshotContinuesExactly() throws Exception {
         List<ServiceSignals> input = new ArrayList<>();
         for (long t = SloScenario.T0; t < SloScenario.T0 + 3 * 3_600_000L; t += 10_000) {
