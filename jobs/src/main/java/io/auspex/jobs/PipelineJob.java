@@ -104,7 +104,8 @@ public final class PipelineJob {
         double signalThreshold = cfg.get(PipelineOptions.EVIDENCE_THRESHOLD);
         SingleOutputStreamOperator<ServiceEvidence> evidence = signals
                 .keyBy(ServiceSignals::getServiceName)
-                .process(new EvidenceFunction(signalThreshold, RETIRE_AFTER.toMillis(), model))
+                .process(new EvidenceFunction(signalThreshold, cfg.get(PipelineOptions.DETECTOR_THRESHOLD),
+                        RETIRE_AFTER.toMillis(), model))
                 .uid("anomaly-evidence").name("anomaly evidence");
         DataStream<Alert> alerts = slo.alerts();
         int anomalyWindows = cfg.get(PipelineOptions.ANOMALY_ALERT_WINDOWS);

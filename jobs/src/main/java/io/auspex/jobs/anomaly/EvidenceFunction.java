@@ -11,7 +11,9 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keyed by service: scores each window's golden signals against the service's streaming
- * baselines ({@link SignalBaselines}) and the multivariate model, and emits the evidence.
+ * baselines ({@link SignalBaselines}: how strongly a signal moved), the streaming detector
+ * ({@link OnsetDetectors}: which signals began to move) and the multivariate model, and emits the
+ * evidence.
  *
  * <p>State: one {@link SignalBaselines.BaselineState} per service. <b>Cleared</b> by an
  * event-time timer when a service sends no window for {@code retireMs} (a retired service).
@@ -20,13 +22,19 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
     private static final long serialVersionUID = 1L;
 
     private final double signalThreshold;
+    private final double detectorThreshold;
     private final long retireMs;
     private final WindowScorer model;
     private transient ValueState<SignalBaselines.BaselineState> baselines;
 
-    /** @param model may be null: then evidence comes from the per-signal baselines alone. */
-    public EvidenceFunction(double signalThreshold, long retireMs, WindowScorer model) {
+    /**
+     * @param signalThreshold baseline score at which a signal counts as moved
+     * @param detectorThreshold streaming-detector score at which a signal's move begins
+     * @param model may be null: then evidence comes from the per-signal baselines alone
+     */
+    public EvidenceFunction(double signalThreshold, double detectorThreshold, long retireMs, WindowScorer model) {
         this.signalThreshold = signalThreshold;
+        this.detectorThreshold = detectorThreshold;
         this.retireMs = retireMs;
         this.model = model;
     }
@@ -47,6 +55,7 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
             state = new SignalBaselines.BaselineState();
         }
         double[] scores = SignalBaselines.scoreAndUpdate(state, s);
+        double[] onset = OnsetDetectors.scoreAndUpdate(state, s);
         state.lastWindowEndMs = Math.max(state.lastWindowEndMs, s.getWindowEndMs());
         baselines.update(state);
         ctx.timerService().registerEventTimeTimer(s.getWindowEndMs() + retireMs);
@@ -61,6 +70,7 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
         e.strength = max;
         List<String> moved = SignalBaselines.moved(scores, signalThreshold);
         e.movedSignals = moved.toArray(new String[0]);
+        e.onsetSignals = SignalBaselines.moved(onset, detectorThreshold).toArray(new String[0]);
         if (model != null && state.count > SignalBaselines.WARM_UP) {
             e.modelScore = model.score(s);
             e.modelAnomalous = model.isAnomalous(e.modelScore);

@@ -15,6 +15,8 @@ public class ServiceEvidence {
     public double modelScore;
     public boolean modelAnomalous;
     public String[] movedSignals = new String[0];
+    /** Signals whose move began in this window, per the streaming detector (docs/detector.md). */
+    public String[] onsetSignals = new String[0];
     public String[] exemplarTraceIds = new String[0];
     public String[] errorLogTemplates = new String[0];
 
@@ -23,6 +25,6 @@ public class ServiceEvidence {
     @Override
     public String toString() {
         return service + "@" + windowEndMs + " strength=" + strength + " model=" + modelScore + " moved="
-                + Arrays.toString(movedSignals);
+                + Arrays.toString(movedSignals) + " onset=" + Arrays.toString(onsetSignals);
     }
 }

@@ -112,6 +112,8 @@ public final class SignalBaselines {
         public double[] mean;
         public double[] dev;
         public long lastWindowEndMs;
+        /** Versioned bytes of the {@link OnsetDetectors} state of each signal, in {@link #SIGNALS} order. */
+        public byte[][] detectors;
 
         public BaselineState() {}
     }

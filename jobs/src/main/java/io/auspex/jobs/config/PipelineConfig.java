@@ -48,6 +48,10 @@ public final class PipelineConfig implements java.io.Serializable {
         if (!(th > 0 && th <= 1)) {
             problems.add(PipelineOptions.EVIDENCE_THRESHOLD.key() + ": must be in (0, 1], was " + th);
         }
+        double dt = conf.get(PipelineOptions.DETECTOR_THRESHOLD);
+        if (!(dt > 0 && dt < 1)) {
+            problems.add(PipelineOptions.DETECTOR_THRESHOLD.key() + ": must be in (0, 1), was " + dt);
+        }
         if (conf.get(PipelineOptions.ANOMALY_ALERT_WINDOWS) < 0) {
             problems.add(PipelineOptions.ANOMALY_ALERT_WINDOWS.key() + ": must be >= 0");
         }

@@ -68,6 +68,9 @@ public final class PipelineOptions {
     public static final ConfigOption<Double> EVIDENCE_THRESHOLD = ConfigOptions.key("auspex.anomaly.signal-threshold")
             .doubleType().defaultValue(0.8)
             .withDescription("Per-signal anomaly score in [0, 1] at or above which a signal counts as moved.");
+    public static final ConfigOption<Double> DETECTOR_THRESHOLD = ConfigOptions.key("auspex.anomaly.detector-threshold")
+            .doubleType().defaultValue(0.3)
+            .withDescription("Streaming-detector score in [0, 1] at or above which a signal's move begins (onset attribution; 0.3 is the detector's best low-false-positive NAB threshold).");
     public static final ConfigOption<Integer> ANOMALY_ALERT_WINDOWS = ConfigOptions.key("auspex.anomaly.alert-windows")
             .intType().defaultValue(6)
             .withDescription("Consecutive anomalous windows (model above threshold or a signal moved) before an anomaly alert fires; 0 disables anomaly alerts.");

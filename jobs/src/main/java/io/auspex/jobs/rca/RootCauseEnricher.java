@@ -42,6 +42,8 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
     public static final double LEVEL_ALPHA = 0.3;
     /** Anomaly level at which a service is in an anomaly episode (about 3 strong windows in a row). */
     public static final double EPISODE_LEVEL = 0.6;
+    /** A detector onset this long before an episode's level crossing dates the episode. */
+    public static final long ONSET_MATCH_MS = 2 * 60_000L;
 
     private final long lookbackMs;
     private final long edgeTtlMs;
@@ -73,6 +75,9 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         public double peak;
         public double lastModelScore = Double.NaN;
         public String[] movedSignals = new String[0];
+        /** Signals the streaming detector saw begin to move, and when (0: never). */
+        public String[] onsetSignals = new String[0];
+        public long lastOnsetMs;
         public String[] exemplarTraceIds = new String[0];
         public String[] errorLogTemplates = new String[0];
 
@@ -144,9 +149,14 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
                 h.errorLogTemplates = ev.errorLogTemplates;
             }
         }
+        if (ev.onsetSignals.length > 0) {
+            h.onsetSignals = ev.onsetSignals;
+            h.lastOnsetMs = ev.windowEndMs;
+        }
         if (h.level >= EPISODE_LEVEL) {
             if (h.lastAnomalousMs < ev.windowEndMs - lookbackMs) {
-                h.onsetMs = ev.windowEndMs;
+                // the episode began where the streaming detector saw the move start, if it did lately
+                h.onsetMs = h.lastOnsetMs >= ev.windowEndMs - ONSET_MATCH_MS ? h.lastOnsetMs : ev.windowEndMs;
                 h.peak = 0;
             }
             h.peak = Math.max(h.peak, h.level);
@@ -231,8 +241,10 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
             EvidenceHistory h = histories.get(c.service());
             boolean recent = h != null && ev.containsKey(c.service());
             String reason = c.evidence() > 0
-                    ? String.format("anomalous since %d (strength %.2f), %d hop(s) below %s", h.onsetMs, c.evidence(),
-                            c.depth(), a.getService())
+                    ? String.format("anomalous since %s (strength %.2f), %d hop(s) below %s%s",
+                            java.time.Instant.ofEpochMilli(h.onsetMs), c.evidence(), c.depth(), a.getService(),
+                            h.lastOnsetMs == h.onsetMs && h.onsetSignals.length > 0
+                                    ? "; first moved: " + String.join(", ", h.onsetSignals) : "")
                     : (c.depth() == 0 ? "the alerting service; no anomaly evidence below it"
                             : "dependency of " + a.getService() + " without anomaly evidence");
             hints.add(RootCauseHint.newBuilder()

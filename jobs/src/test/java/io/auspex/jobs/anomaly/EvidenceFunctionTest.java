@@ -17,7 +17,7 @@ class EvidenceFunctionTest {
     static final long RETIRE = 3_600_000;
 
     KeyedOneInputStreamOperatorTestHarness<String, ServiceSignals, ServiceEvidence> harness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new EvidenceFunction(0.8, RETIRE, null),
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new EvidenceFunction(0.8, 0.3, RETIRE, null),
                 ServiceSignals::getServiceName, Types.STRING);
     }
 
@@ -25,20 +25,21 @@ class EvidenceFunctionTest {
     void quietDuringWarmUpAndSteadyTrafficThenFlagsTheErrorBurst() throws Exception {
         var h = harness();
         long t = T0;
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 300; i++) {
             t += 10_000;
             double jitter = (i % 5) * 0.4;
             h.processElement(Fixtures.signals("payment", t).setTrafficRps(10 + jitter).setLatencyP99Ms(100 + jitter * 5)
                     .build(), t);
         }
         List<ServiceEvidence> out = h.extractOutputValues();
-        assertEquals(100, out.size());
+        assertEquals(300, out.size());
         assertTrue(out.stream().allMatch(e -> e.strength == 0.0), "steady traffic never scores");
         t += 10_000;
         h.processElement(Fixtures.signals("payment", t).setErrorRatio(0.3).setErrorSpanCount(30)
                 .setExemplarTraceIds(List.of("abc")).build(), t);
-        ServiceEvidence burst = h.extractOutputValues().get(100);
+        ServiceEvidence burst = h.extractOutputValues().get(300);
         assertEquals(1.0, burst.strength);
+        assertTrue(List.of(burst.onsetSignals).contains("error_ratio"), burst.toString());
         assertArrayEquals(new String[] {"error_ratio"}, burst.movedSignals);
         assertArrayEquals(new String[] {"abc"}, burst.exemplarTraceIds);
         h.close();
