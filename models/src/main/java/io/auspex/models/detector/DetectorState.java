@@ -16,15 +16,27 @@ import java.util.Objects;
  * Kryo, and also a compact versioned byte form ({@link #toBytes()}, {@link #fromBytes(byte[])}).
  *
  * <p>Size is bounded by the configuration: {@code seasonBuckets} doubles and ints plus a few dozen
- * numbers (about 770 bytes with the defaults), whatever the length of the series.
+ * numbers (about 780 bytes with the defaults), whatever the length of the series.
  */
 public class DetectorState {
 
     /**
-     * The version this code writes. Version 2 added {@link #calibrationOutlier}; version 1 bytes
-     * and POJOs are still read (the flags start false).
+     * The version this code writes. Version 2 added {@link #calibrationOutlier}; version 3 replaced
+     * the novelty memory in rows ({@link #noveltyRows}) by one in days ({@link #noveltyDays}) and
+     * added {@link #lastEpochSecond}. Version 1 and 2 bytes and POJOs are still read (the flags
+     * start false, the memory becomes {@link #legacyNoveltyDays(int)}, the last time
+     * {@link #NO_TIME}).
      */
-    public static final int CURRENT_VERSION = 2;
+    public static final int CURRENT_VERSION = 3;
+
+    /** {@link #lastEpochSecond} of a detector that has not seen a row, or whose state predates version 3. */
+    public static final long NO_TIME = Long.MIN_VALUE;
+
+    /**
+     * The cadence, in seconds, that a row-counted novelty memory of version 1 or 2 is converted
+     * with: five minutes, the cadence the row default (8000 rows, 27.8 days) was chosen for.
+     */
+    static final double LEGACY_SECONDS_PER_ROW = 300.0;
 
     private static final int MAGIC = 0x41555344; // "AUSD"
 
@@ -38,7 +50,10 @@ public class DetectorState {
     public int seasonBuckets;
     public double seasonAlpha;
     public int calibrationRows;
+    /** Versions 1 and 2 only: the novelty memory in rows (0 from version 3 on). */
     public int noveltyRows;
+    /** Since version 3: the novelty memory in days. */
+    public double noveltyDays;
     public double halfScoreSurprise;
 
     // learned statistics
@@ -56,8 +71,18 @@ public class DetectorState {
     /** Per component: was the previous row an outlier of its calibration (since version 2). */
     public boolean[] calibrationOutlier;
     public double peakSurprise;
+    /** Since version 3: the time of the last row seen, or {@link #NO_TIME}. */
+    public long lastEpochSecond = NO_TIME;
 
     public DetectorState() {
+    }
+
+    /**
+     * The novelty memory, in days, that a version 1 or 2 state's {@code noveltyRows} becomes: rows
+     * of {@link #LEGACY_SECONDS_PER_ROW} seconds (8000 rows, the old default, are 27.8 days).
+     */
+    public static double legacyNoveltyDays(int noveltyRows) {
+        return Math.min(36_500, noveltyRows * LEGACY_SECONDS_PER_ROW / 86_400);
     }
 
     /**
@@ -76,7 +101,7 @@ public class DetectorState {
             out.writeInt(seasonBuckets);
             out.writeDouble(seasonAlpha);
             out.writeInt(calibrationRows);
-            out.writeInt(noveltyRows);
+            out.writeDouble(version < 3 ? legacyNoveltyDays(noveltyRows) : noveltyDays);
             out.writeDouble(halfScoreSurprise);
             out.writeLong(rows);
             out.writeDouble(level);
@@ -101,6 +126,7 @@ public class DetectorState {
             for (boolean b : outliers) {
                 out.writeBoolean(b);
             }
+            out.writeLong(version < 3 ? NO_TIME : lastEpochSecond);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory failed", e);
         }
@@ -138,7 +164,11 @@ public class DetectorState {
             s.seasonBuckets = in.readInt();
             s.seasonAlpha = in.readDouble();
             s.calibrationRows = in.readInt();
-            s.noveltyRows = in.readInt();
+            if (version >= 3) {
+                s.noveltyDays = in.readDouble();
+            } else {
+                s.noveltyDays = legacyNoveltyDays(in.readInt());
+            }
             s.halfScoreSurprise = in.readDouble();
             s.rows = in.readLong();
             s.level = in.readDouble();
@@ -166,6 +196,7 @@ public class DetectorState {
             } else {
                 s.calibrationOutlier = new boolean[s.calibrationCount.length];
             }
+            s.lastEpochSecond = version >= 3 ? in.readLong() : NO_TIME;
             if (in.available() > 0) {
                 throw new IllegalArgumentException("detector state has " + in.available() + " trailing bytes");
             }
@@ -210,6 +241,7 @@ public class DetectorState {
                 && scaleAlpha == s.scaleAlpha && longAlpha == s.longAlpha
                 && seasonBuckets == s.seasonBuckets && seasonAlpha == s.seasonAlpha
                 && calibrationRows == s.calibrationRows && noveltyRows == s.noveltyRows
+                && Double.compare(noveltyDays, s.noveltyDays) == 0 && lastEpochSecond == s.lastEpochSecond
                 && halfScoreSurprise == s.halfScoreSurprise && rows == s.rows
                 && Double.compare(level, s.level) == 0 && Double.compare(levelScale, s.levelScale) == 0
                 && Double.compare(longMean, s.longMean) == 0 && Double.compare(longAbsDev, s.longAbsDev) == 0 && Double.compare(seasonScale, s.seasonScale) == 0

@@ -19,7 +19,9 @@ import smile.math.special.Erf;
  * becomes a surprise {@code s = -log10(p)}.
  *
  * <p>The score is the <em>novelty</em> of that surprise: how far it exceeds a peak that remembers
- * the largest recent surprises and decays by {@code 1 - 1/noveltyRows} per row. A row that exceeds
+ * the largest recent surprises and decays by a factor {@code exp(-elapsed / noveltyDays)} with the
+ * time elapsed since the previous row (so the memory is the same at every cadence, and a gap in the
+ * data lets it decay). A row that exceeds
  * the peak raises it by half the excess; other rows let it decay. So the first row of an anomaly
  * scores, the rows that follow (no more surprising) score 0, a level shift scores once and is then
  * absorbed by the level, and a series whose ordinary noise is spiky learns a high bar. The score
@@ -69,7 +71,9 @@ public final class StreamingDetector {
     private final long[] calibrationCount = new long[COMPONENTS];
     private final boolean[] calibrationOutlier = new boolean[COMPONENTS];
     private double peakSurprise;
-    private final double peakDecay;
+    /** The previous row's time, or {@link DetectorState#NO_TIME} before the first row. */
+    private long lastEpochSecond = DetectorState.NO_TIME;
+    private final double noveltySeconds;
 
     private final double[] residual = new double[COMPONENTS];
     private final boolean[] active = new boolean[COMPONENTS];
@@ -82,7 +86,7 @@ public final class StreamingDetector {
         this.config = config;
         this.seasonMean = new double[config.seasonBuckets()];
         this.seasonCount = new int[config.seasonBuckets()];
-        this.peakDecay = 1.0 - 1.0 / config.noveltyRows();
+        this.noveltySeconds = config.noveltyDays() * SECONDS_PER_DAY;
     }
 
     public DetectorConfig config() {
@@ -108,6 +112,9 @@ public final class StreamingDetector {
         // keep differences of values finite; no telemetry value comes near this
         double value = Math.max(-MAX_MAGNITUDE, Math.min(MAX_MAGNITUDE, rawValue));
         rows++;
+        // time order is the caller's contract; a row stamped earlier than the previous one decays nothing
+        long elapsed = lastEpochSecond == DetectorState.NO_TIME ? 0 : Math.max(0, epochSecond - lastEpochSecond);
+        lastEpochSecond = epochSecond;
         if (rows == 1) {
             level = value;
             longMean = value;
@@ -165,7 +172,7 @@ public final class StreamingDetector {
         if (excess > 0) {
             peakSurprise = previousPeak + PEAK_ABSORPTION * excess;
         } else {
-            peakSurprise = Math.max(surprise, previousPeak * peakDecay);
+            peakSurprise = Math.max(surprise, previousPeak * Math.exp(-elapsed / noveltySeconds));
         }
         return excess / (excess + config.halfScoreSurprise());
     }
@@ -254,7 +261,7 @@ public final class StreamingDetector {
         s.seasonBuckets = config.seasonBuckets();
         s.seasonAlpha = config.seasonAlpha();
         s.calibrationRows = config.calibrationRows();
-        s.noveltyRows = config.noveltyRows();
+        s.noveltyDays = config.noveltyDays();
         s.halfScoreSurprise = config.halfScoreSurprise();
         s.rows = rows;
         s.level = level;
@@ -269,6 +276,7 @@ public final class StreamingDetector {
         s.calibrationCount = calibrationCount.clone();
         s.calibrationOutlier = calibrationOutlier.clone();
         s.peakSurprise = peakSurprise;
+        s.lastEpochSecond = lastEpochSecond;
         return s;
     }
 
@@ -276,7 +284,10 @@ public final class StreamingDetector {
      * A detector that continues exactly where the one that wrote {@code state} stopped.
      *
      * <p>Accepts every version {@link DetectorState} knows; fields a version lacks start empty
-     * (version 1 has no {@code calibrationOutlier}: no row counts as an outlier yet).
+     * (version 1 has no {@code calibrationOutlier}: no row counts as an outlier yet). Versions 1 and
+     * 2 counted the novelty memory in rows: it becomes {@link DetectorState#legacyNoveltyDays(int)},
+     * and the first row after the restore does not decay the peak (the previous row's time is
+     * unknown).
      *
      * @throws IllegalArgumentException if the state's version is unknown or its arrays do not
      *     match its configuration
@@ -285,7 +296,8 @@ public final class StreamingDetector {
         DetectorState.requireKnownVersion(state.version);
         DetectorConfig config = new DetectorConfig(state.warmupRows, state.levelAlpha, state.scaleAlpha,
                 state.longAlpha, state.seasonBuckets, state.seasonAlpha, state.calibrationRows,
-                state.noveltyRows, state.halfScoreSurprise);
+                state.version < 3 ? DetectorState.legacyNoveltyDays(state.noveltyRows) : state.noveltyDays,
+                state.halfScoreSurprise);
         requireLength("seasonMean", state.seasonMean, config.seasonBuckets());
         requireLength("seasonCount", state.seasonCount == null ? null : new double[state.seasonCount.length],
                 config.seasonBuckets());
@@ -316,6 +328,7 @@ public final class StreamingDetector {
             System.arraycopy(state.calibrationOutlier, 0, d.calibrationOutlier, 0, COMPONENTS);
         }
         d.peakSurprise = state.peakSurprise;
+        d.lastEpochSecond = state.version < 3 ? DetectorState.NO_TIME : state.lastEpochSecond;
         return d;
     }
 

@@ -52,6 +52,8 @@ class DetectorStateTest {
         DetectorState state = DetectorState.fromBytes(bytes);
         assertEquals(DetectorState.CURRENT_VERSION, state.version);
         assertArrayEquals(new boolean[2], state.calibrationOutlier);
+        assertEquals(DetectorState.legacyNoveltyDays(8000), state.noveltyDays, "8000 rows in version 1");
+        assertEquals(DetectorState.NO_TIME, state.lastEpochSecond);
         assertEquals(1000, state.rows);
         assertEquals(48, state.seasonBuckets);
         StreamingDetector detector = StreamingDetector.restore(state);
@@ -60,10 +62,54 @@ class DetectorStateTest {
         assertEquals(1001, detector.rows());
     }
 
+    /**
+     * A version-2 state (novelty memory in rows: 8000) written by the last version-2 build (same
+     * 1000 rows as {@link #trainedState()}) loads with the memory converted to days and keeps
+     * scoring; the next quiet row still scores 0, as it did in that build.
+     */
+    @Test
+    void readsAVersionTwoStateWrittenByAnEarlierBuild() throws Exception {
+        byte[] bytes;
+        try (var in = DetectorStateTest.class.getResourceAsStream("detector-state-v2.bin")) {
+            assertNotNull(in, "test resource detector-state-v2.bin");
+            bytes = in.readAllBytes();
+        }
+        assertEquals(2, ByteBuffer.wrap(bytes).getInt(4), "the fixture really is version 2");
+        DetectorState state = DetectorState.fromBytes(bytes);
+        assertEquals(DetectorState.CURRENT_VERSION, state.version);
+        assertEquals(8000 * 300.0 / 86_400, state.noveltyDays, 1e-12);
+        assertEquals(DetectorState.NO_TIME, state.lastEpochSecond);
+        assertEquals(1000, state.rows);
+        DetectorState current = trainedState();
+        assertArrayEquals(current.seasonMean, state.seasonMean, "same statistics as this build learns");
+        // the peak decayed per row then, per second now: the same to within a fraction of a percent
+        assertEquals(current.peakSurprise, state.peakSurprise, 0.01 * current.peakSurprise);
+        StreamingDetector detector = StreamingDetector.restore(state);
+        assertEquals(0.0, detector.score(SyntheticSeries.timestamp(1000), 20.0));
+        assertEquals(1001, detector.rows());
+        assertEquals(SyntheticSeries.timestamp(1000), detector.snapshot().lastEpochSecond);
+    }
+
+    @Test
+    void versionTwoPojoFromFlinkStateStillRestores() {
+        DetectorState old = trainedState();
+        old.version = 2;
+        old.noveltyRows = 8000;
+        old.noveltyDays = 0;
+        StreamingDetector detector = StreamingDetector.restore(old);
+        assertEquals(DetectorState.legacyNoveltyDays(8000), detector.config().noveltyDays());
+        assertEquals(DetectorState.NO_TIME, detector.snapshot().lastEpochSecond);
+        DetectorState rewritten = DetectorState.fromBytes(old.toBytes());
+        assertEquals(DetectorState.CURRENT_VERSION, rewritten.version);
+        assertEquals(DetectorState.legacyNoveltyDays(8000), rewritten.noveltyDays);
+        assertEquals(DetectorState.NO_TIME, rewritten.lastEpochSecond);
+    }
+
     @Test
     void versionOnePojoFromFlinkStateStillRestores() {
         DetectorState old = trainedState();
         old.version = 1;
+        old.noveltyRows = 8000;
         old.calibrationOutlier = null;
         StreamingDetector detector = StreamingDetector.restore(old);
         assertEquals(DetectorState.CURRENT_VERSION, detector.snapshot().version);
@@ -86,10 +132,10 @@ class DetectorStateTest {
         byte[] bytes = trainedState().toBytes();
         ByteBuffer.wrap(bytes).putInt(4, 99);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DetectorState.fromBytes(bytes));
-        assertEquals("unknown detector state version 99; this code reads versions 1 to 2", e.getMessage());
+        assertEquals("unknown detector state version 99; this code reads versions 1 to 3", e.getMessage());
 
         DetectorState state = trainedState();
-        state.version = 3;
+        state.version = 4;
         assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(state));
     }
 

@@ -99,6 +99,46 @@ class StreamingDetectorTest {
         }
     }
 
+    /**
+     * The bar a large anomaly sets decays with the series' own time, not with its row count: a
+     * 12-sigma spike 1000 rows after a 100-sigma one is still under the bar at a five-minute
+     * cadence (3.5 days later), clears it at an hourly cadence (42 days later), and clears it at
+     * a five-minute cadence too when the data had a 60-day gap in between.
+     */
+    @Test
+    void theBarAfterALargeAnomalyDecaysWithTimeNotRows() {
+        double[] values = SyntheticSeries.of(4000).constant(100).gaussianNoise(1, 17)
+                .spike(2000, 100).spike(3000, 12).values();
+        long[] fiveMinutes = new long[values.length];
+        long[] hourly = new long[values.length];
+        long[] withGap = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            fiveMinutes[i] = SyntheticSeries.timestamp(i);
+            hourly[i] = SyntheticSeries.BEGINNING + i * 3600L;
+            withGap[i] = SyntheticSeries.timestamp(i) + (i >= 2900 ? 60 * 86_400L : 0);
+        }
+        double[] atFiveMinutes = scoreAt(fiveMinutes, values);
+        double[] atHourly = scoreAt(hourly, values);
+        double[] afterGap = scoreAt(withGap, values);
+        for (double[] scores : new double[][] {atFiveMinutes, atHourly, afterGap}) {
+            assertTrue(scores[2000] >= ALERT, "the large spike scores " + scores[2000]);
+            assertEquals(0, alerts(scores, 0, 2000));
+        }
+        assertTrue(atFiveMinutes[3000] < ALERT, "3.5 days later: " + atFiveMinutes[3000]);
+        assertTrue(atHourly[3000] >= ALERT, "42 days later: " + atHourly[3000]);
+        assertTrue(afterGap[3000] >= ALERT, "after a 60-day gap: " + afterGap[3000]);
+        assertEquals(1, alerts(atHourly, 2001, values.length), "only the small spike after the large one");
+    }
+
+    private static double[] scoreAt(long[] epochSeconds, double[] values) {
+        StreamingDetector detector = new StreamingDetector(CONFIG);
+        double[] scores = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            scores[i] = detector.score(epochSeconds[i], values[i]);
+        }
+        return scores;
+    }
+
     @Test
     void scoresStayInUnitIntervalOnWildInput() {
         Random random = new Random(3);
@@ -166,10 +206,14 @@ class StreamingDetectorTest {
     @Test
     void configRejectsNonsense() {
         assertThrows(IllegalArgumentException.class,
-                () -> new DetectorConfig(0, 0.1, 0.01, 0.002, 48, 0.1, 2000, 3000, 2.0));
+                () -> new DetectorConfig(0, 0.1, 0.01, 0.002, 48, 0.1, 2000, 28.0, 2.0));
         assertThrows(IllegalArgumentException.class,
-                () -> new DetectorConfig(150, 1.5, 0.01, 0.002, 48, 0.1, 2000, 3000, 2.0));
+                () -> new DetectorConfig(150, 1.5, 0.01, 0.002, 48, 0.1, 2000, 28.0, 2.0));
         assertThrows(IllegalArgumentException.class,
-                () -> new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.1, 2000, 3000, 0.0));
+                () -> new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.1, 2000, 28.0, 0.0));
+        assertThrows(IllegalArgumentException.class,
+                () -> new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.1, 2000, 0.0, 2.0));
+        assertThrows(IllegalArgumentException.class,
+                () -> new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.1, 2000, Double.NaN, 2.0));
     }
 }
