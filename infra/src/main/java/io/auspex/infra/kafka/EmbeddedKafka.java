@@ -1,6 +1,9 @@
 package io.auspex.infra.kafka;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -105,7 +108,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setConfigProp("auto.create.topics.enable", "false");
             brokerOverrides.forEach(builder::setConfigProp);
             cluster = builder.build();
-            cluster.format();
+            formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
             return new EmbeddedKafka(cluster, dir, defaultPartitions);
@@ -130,6 +133,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+
+    /**
+     * Formats the broker's storage. Kafka's formatter prints two lines to {@code System.out}; a
+     * command whose stdout is its output (the demo) should not carry them, so they are dropped.
+     */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        PrintStream stdout = System.out;
+        synchronized (EmbeddedKafka.class) {
+            System.setOut(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+            try {
+                cluster.format();
+            } finally {
+                System.setOut(stdout);
+            }
+        }
+    }
 
     /** {@code host:port} of the broker's PLAINTEXT listener, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
