@@ -57,24 +57,7 @@ final class SloScenario implements SloOutput {
     }
 
     static ServiceSignals signals(String service, long start, long end, long total, long errors, Map<String, Long> over) {
-        return ServiceSignals.newBuilder()
-                .setServiceName(service)
-                .setWindowStartMs(start)
-                .setWindowEndMs(end)
-                .setRequestCount(total)
-                .setTrafficRps(total * 1000.0 / (end - start))
-                .setErrorSpanCount(errors)
-                .setHttp5xxCount(0)
-                .setErrorLogCount(0)
-                .setLogCount(0)
-                .setErrorRatio(total == 0 ? 0 : (double) errors / total)
-                .setLatencyP50Ms(0)
-                .setLatencyP90Ms(0)
-                .setLatencyP99Ms(0)
-                .setLatencyMaxMs(0)
-                .setSaturation(0)
-                .setLatencyOverMs(over)
-                .build();
+        return io.auspex.jobs.slo.cli.SignalsCsv.countsOnly(service, start, end, total, errors, over);
     }
 
     /** Sets the reference time of {@link #transitions()} to now and forgets earlier alerts. */

@@ -17,7 +17,7 @@ import java.util.SortedSet;
  * A window starts where the previous row of its service ended; the first row of each service
  * gets the file's window length (the smallest step between consecutive window ends).
  */
-final class SignalsCsv {
+public final class SignalsCsv {
     static final List<String> FIXED = List.of("window_end", "service", "total", "bad_availability");
 
     /** A problem with the input, reported with exit code 1. */
@@ -117,24 +117,7 @@ final class SignalsCsv {
             if (start >= end) {
                 throw new BadInput(file + ": line " + line + ": a second row for " + service + " at " + f[0].trim());
             }
-            out.add(ServiceSignals.newBuilder()
-                    .setServiceName(service)
-                    .setWindowStartMs(start)
-                    .setWindowEndMs(end)
-                    .setRequestCount(total)
-                    .setTrafficRps(total * 1000.0 / (end - start))
-                    .setErrorSpanCount(bad)
-                    .setHttp5xxCount(0)
-                    .setErrorLogCount(0)
-                    .setLogCount(0)
-                    .setErrorRatio(total == 0 ? 0 : (double) bad / total)
-                    .setLatencyP50Ms(0)
-                    .setLatencyP90Ms(0)
-                    .setLatencyP99Ms(0)
-                    .setLatencyMaxMs(0)
-                    .setSaturation(0)
-                    .setLatencyOverMs(over)
-                    .build());
+            out.add(countsOnly(service, start, end, total, bad, over));
         }
         return out;
     }
@@ -149,5 +132,31 @@ final class SignalsCsv {
         } catch (NumberFormatException e) {
             throw new BadInput(file + ": line " + line + ": " + column + " must be a whole number, got '" + text.trim() + "'");
         }
+    }
+
+    /**
+     * A window that carries only SLI counts (total, bad, spans over each latency threshold):
+     * what a CSV row says; every other signal is 0.
+     */
+    public static ServiceSignals countsOnly(String service, long start, long end, long total, long bad,
+            Map<String, Long> overThresholds) {
+        return ServiceSignals.newBuilder()
+                .setServiceName(service)
+                .setWindowStartMs(start)
+                .setWindowEndMs(end)
+                .setRequestCount(total)
+                .setTrafficRps(total * 1000.0 / (end - start))
+                .setErrorSpanCount(bad)
+                .setHttp5xxCount(0)
+                .setErrorLogCount(0)
+                .setLogCount(0)
+                .setErrorRatio(total == 0 ? 0 : (double) bad / total)
+                .setLatencyP50Ms(0)
+                .setLatencyP90Ms(0)
+                .setLatencyP99Ms(0)
+                .setLatencyMaxMs(0)
+                .setSaturation(0)
+                .setLatencyOverMs(overThresholds)
+                .build();
     }
 }
