@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             DemoCommand.class,
             SimulateSignalsCommand.class,
+            ExportSignalsCommand.class,
             io.auspex.models.cli.ScoreSeriesCommand.class,
             io.auspex.models.cli.NabEvaluateCommand.class,
             io.auspex.models.cli.TrainCommand.class,

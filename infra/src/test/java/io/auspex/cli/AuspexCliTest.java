@@ -16,7 +16,7 @@ class AuspexCliTest {
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out));
         assertEquals(0, cli.execute("--help"));
-        for (String sub : new String[] {"demo", "score-series", "nab-evaluate", "slo-backtest", "simulate-signals",
+        for (String sub : new String[] {"demo", "score-series", "nab-evaluate", "slo-backtest", "simulate-signals", "export-signals",
             "train", "model-info"}) {
             assertTrue(out.toString().contains(sub), sub + " missing from:\n" + out);
         }

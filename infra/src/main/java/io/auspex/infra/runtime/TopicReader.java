@@ -53,6 +53,19 @@ public final class TopicReader<T extends SpecificRecord> implements AutoCloseabl
         return n;
     }
 
+    /**
+     * Reads every record committed before this call: up to the end offsets seen now (the last
+     * stable offsets, under read_committed), then stops.
+     */
+    public long readToEnd(Duration pollTimeout, Consumer<T> sink) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        long n = 0;
+        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+            n += poll(pollTimeout, sink);
+        }
+        return n;
+    }
+
     /** Reads until {@code quietPolls} consecutive empty polls; returns everything read. */
     public List<T> drain(Duration pollTimeout, int quietPolls) {
         List<T> out = new ArrayList<>();
