@@ -10,18 +10,21 @@ package io.auspex.models.detector;
  * @param longAlpha smoothing of the long-term level and spread, which set a floor under the residual scales
  * @param seasonBuckets time-of-day buckets of the daily profile (each bucket is 86400 / buckets seconds)
  * @param seasonAlpha smoothing of each daily-profile bucket when a row lands in it
- * @param calibrationRows memory, in rows, of each component's score distribution (anomaly likelihood)
+ * @param calibrationRows memory, in rows, of each component's score distribution (anomaly likelihood), and of
+ *     the long-run rate of unusual rows
+ * @param densityRows memory, in rows, of the recent rate of unusual rows that the density component compares
+ *     with its long-run rate
  * @param noveltyDays memory, in days of the series' own timestamps, of the decaying peak surprise that a new
  *     surprise must exceed to score (the peak falls by a factor e per {@code noveltyDays}, whatever the cadence)
  * @param halfScoreSurprise surprise (in -log10 of the tail probability) that maps to a score of 0.5
  */
 public record DetectorConfig(int warmupRows, double levelAlpha, double scaleAlpha, double longAlpha,
-                             int seasonBuckets, double seasonAlpha, int calibrationRows,
+                             int seasonBuckets, double seasonAlpha, int calibrationRows, int densityRows,
                              double noveltyDays, double halfScoreSurprise) {
 
     /** The defaults, chosen on the NAB development set and kept round. */
     public static final DetectorConfig DEFAULTS =
-            new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.03, 2000, 28.0, 2.0);
+            new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.03, 2000, 100, 28.0, 2.0);
 
     public DetectorConfig {
         requireRange("warmupRows", warmupRows, 1, 1_000_000);
@@ -31,6 +34,7 @@ public record DetectorConfig(int warmupRows, double levelAlpha, double scaleAlph
         requireRange("seasonBuckets", seasonBuckets, 2, 1440);
         requireAlpha("seasonAlpha", seasonAlpha);
         requireRange("calibrationRows", calibrationRows, 10, 10_000_000);
+        requireRange("densityRows", densityRows, 2, 10_000_000);
         if (!(noveltyDays > 0 && noveltyDays <= 36_500)) {
             throw new IllegalArgumentException("noveltyDays must be in (0, 36500], got " + noveltyDays);
         }

@@ -16,18 +16,23 @@ import java.util.Objects;
  * Kryo, and also a compact versioned byte form ({@link #toBytes()}, {@link #fromBytes(byte[])}).
  *
  * <p>Size is bounded by the configuration: {@code seasonBuckets} doubles and ints plus a few dozen
- * numbers (about 780 bytes with the defaults), whatever the length of the series.
+ * numbers (about 810 bytes with the defaults), whatever the length of the series.
  */
 public class DetectorState {
 
     /**
      * The version this code writes. Version 2 added {@link #calibrationOutlier}; version 3 replaced
      * the novelty memory in rows ({@link #noveltyRows}) by one in days ({@link #noveltyDays}) and
-     * added {@link #lastEpochSecond}. Version 1 and 2 bytes and POJOs are still read (the flags
-     * start false, the memory becomes {@link #legacyNoveltyDays(int)}, the last time
-     * {@link #NO_TIME}).
+     * added {@link #lastEpochSecond}; version 4 added the density component ({@link #densityRows},
+     * {@link #unusualShortRate}, {@link #unusualLongRate}, {@link #unusualCount}). Versions 1 to 3
+     * are still read as bytes and POJOs (the flags start false, the memory becomes
+     * {@link #legacyNoveltyDays(int)}, the last time {@link #NO_TIME}, the density component starts
+     * empty with {@link #LEGACY_DENSITY_ROWS}).
      */
-    public static final int CURRENT_VERSION = 3;
+    public static final int CURRENT_VERSION = 4;
+
+    /** The {@link #densityRows} given to a state of version 1 to 3 (the default of version 4). */
+    public static final int LEGACY_DENSITY_ROWS = 100;
 
     /** {@link #lastEpochSecond} of a detector that has not seen a row, or whose state predates version 3. */
     public static final long NO_TIME = Long.MIN_VALUE;
@@ -50,6 +55,8 @@ public class DetectorState {
     public int seasonBuckets;
     public double seasonAlpha;
     public int calibrationRows;
+    /** Since version 4: the memory, in rows, of the recent rate of unusual rows. */
+    public int densityRows;
     /** Versions 1 and 2 only: the novelty memory in rows (0 from version 3 on). */
     public int noveltyRows;
     /** Since version 3: the novelty memory in days. */
@@ -73,6 +80,12 @@ public class DetectorState {
     public double peakSurprise;
     /** Since version 3: the time of the last row seen, or {@link #NO_TIME}. */
     public long lastEpochSecond = NO_TIME;
+    /** Since version 4: the rate of unusual rows over about {@link #densityRows} rows. */
+    public double unusualShortRate;
+    /** Since version 4: the long-run rate of unusual rows. */
+    public double unusualLongRate;
+    /** Since version 4: rows the density component has seen. */
+    public long unusualCount;
 
     public DetectorState() {
     }
@@ -127,6 +140,11 @@ public class DetectorState {
                 out.writeBoolean(b);
             }
             out.writeLong(version < 3 ? NO_TIME : lastEpochSecond);
+            boolean density = version >= 4;
+            out.writeInt(density ? densityRows : LEGACY_DENSITY_ROWS);
+            out.writeDouble(density ? unusualShortRate : 0.0);
+            out.writeDouble(density ? unusualLongRate : 0.0);
+            out.writeLong(density ? unusualCount : 0L);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory failed", e);
         }
@@ -197,6 +215,14 @@ public class DetectorState {
                 s.calibrationOutlier = new boolean[s.calibrationCount.length];
             }
             s.lastEpochSecond = version >= 3 ? in.readLong() : NO_TIME;
+            if (version >= 4) {
+                s.densityRows = in.readInt();
+                s.unusualShortRate = in.readDouble();
+                s.unusualLongRate = in.readDouble();
+                s.unusualCount = in.readLong();
+            } else {
+                s.densityRows = LEGACY_DENSITY_ROWS;
+            }
             if (in.available() > 0) {
                 throw new IllegalArgumentException("detector state has " + in.available() + " trailing bytes");
             }
@@ -242,6 +268,8 @@ public class DetectorState {
                 && seasonBuckets == s.seasonBuckets && seasonAlpha == s.seasonAlpha
                 && calibrationRows == s.calibrationRows && noveltyRows == s.noveltyRows
                 && Double.compare(noveltyDays, s.noveltyDays) == 0 && lastEpochSecond == s.lastEpochSecond
+                && densityRows == s.densityRows && Double.compare(unusualShortRate, s.unusualShortRate) == 0
+                && Double.compare(unusualLongRate, s.unusualLongRate) == 0 && unusualCount == s.unusualCount
                 && halfScoreSurprise == s.halfScoreSurprise && rows == s.rows
                 && Double.compare(level, s.level) == 0 && Double.compare(levelScale, s.levelScale) == 0
                 && Double.compare(longMean, s.longMean) == 0 && Double.compare(longAbsDev, s.longAbsDev) == 0 && Double.compare(seasonScale, s.seasonScale) == 0

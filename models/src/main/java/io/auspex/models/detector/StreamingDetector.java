@@ -15,7 +15,11 @@ import smile.math.special.Erf;
  * Each component's residual goes through its own anomaly-likelihood calibration: the running
  * distribution of {@code log(1 + residual)} over about {@code calibrationRows} rows gives a
  * Gaussian tail probability (Smile's {@code erfc}), so a residual is judged against what is usual
- * for this series. The smallest probability, Bonferroni-corrected for the number of components,
+ * for this series. A third component, <b>density</b>, watches how often rows are unusual (their
+ * corrected probability under {@value #UNUSUAL_P}): when the rate over the last {@code densityRows}
+ * rows exceeds its long-run rate, its probability is the Chernoff bound
+ * {@code exp(-densityRows * KL(recent || long-run))} (spikes that come more often, a burst of
+ * volatility). The smallest probability, Bonferroni-corrected for the number of components,
  * becomes a surprise {@code s = -log10(p)}.
  *
  * <p>The score is the <em>novelty</em> of that surprise: how far it exceeds a peak that remembers
@@ -45,6 +49,12 @@ public final class StreamingDetector {
     private static final double MIN_CALIBRATION_SD = 0.1;
     /** A daily-profile bucket predicts once it has seen this many rows. */
     private static final int SEASON_READY_ROWS = 3;
+    /**
+     * A row is unusual, for the density component, when the point and season components'
+     * corrected tail probability is below this (about three standard deviations); it is also the
+     * smallest long-run rate the density component assumes.
+     */
+    static final double UNUSUAL_P = 0.003;
     private static final double MAX_SURPRISE = 300.0;
     private static final double MAX_MAGNITUDE = 1e150;
     /**
@@ -70,6 +80,9 @@ public final class StreamingDetector {
     private final double[] calibrationVar = new double[COMPONENTS];
     private final long[] calibrationCount = new long[COMPONENTS];
     private final boolean[] calibrationOutlier = new boolean[COMPONENTS];
+    private double unusualShortRate;
+    private double unusualLongRate;
+    private long unusualCount;
     private double peakSurprise;
     /** The previous row's time, or {@link DetectorState#NO_TIME} before the first row. */
     private long lastEpochSecond = DetectorState.NO_TIME;
@@ -162,6 +175,19 @@ public final class StreamingDetector {
             }
         }
         double p = Math.min(1.0, minTail * activeCount);
+
+        // density: the recent rate of unusual rows (this one included) against the long-run rate
+        double unusual = p < UNUSUAL_P ? 1.0 : 0.0;
+        unusualShortRate += (unusual - unusualShortRate) / config.densityRows();
+        long densityCount = ++unusualCount;
+        if (densityCount > config.warmupRows()) {
+            double densityTail = densityTail(unusualShortRate, Math.max(unusualLongRate, UNUSUAL_P),
+                    config.densityRows());
+            activeCount++;
+            p = Math.min(1.0, Math.min(minTail, densityTail) * activeCount);
+        }
+        unusualLongRate += Math.max(1.0 / densityCount, 1.0 / config.calibrationRows())
+                * (unusual - unusualLongRate);
         double surprise = p <= 0 ? MAX_SURPRISE : Math.min(MAX_SURPRISE, -Math.log10(p));
         if (!warm) {
             // the calibration is still immature: its surprises must not raise the bar for later rows
@@ -175,6 +201,24 @@ public final class StreamingDetector {
             peakSurprise = Math.max(surprise, previousPeak * Math.exp(-elapsed / noveltySeconds));
         }
         return excess / (excess + config.halfScoreSurprise());
+    }
+
+    /**
+     * Chernoff bound on the probability that {@code rows} rows, each unusual with probability
+     * {@code longRate}, show a rate of at least {@code recentRate}: {@code exp(-rows * KL)}, with
+     * KL the relative entropy of the two Bernoulli rates; 1 when the recent rate is not higher.
+     */
+    static double densityTail(double recentRate, double longRate, int rows) {
+        if (!(recentRate > longRate)) {
+            return 1.0;
+        }
+        double q = Math.min(recentRate, 1.0);
+        double kl = q * Math.log(q / longRate);
+        if (q < 1.0) {
+            // the term vanishes at q = 1
+            kl += (1 - q) * Math.log((1 - q) / (1 - longRate));
+        }
+        return Math.exp(-rows * kl);
     }
 
     /**
@@ -261,6 +305,7 @@ public final class StreamingDetector {
         s.seasonBuckets = config.seasonBuckets();
         s.seasonAlpha = config.seasonAlpha();
         s.calibrationRows = config.calibrationRows();
+        s.densityRows = config.densityRows();
         s.noveltyDays = config.noveltyDays();
         s.halfScoreSurprise = config.halfScoreSurprise();
         s.rows = rows;
@@ -277,6 +322,9 @@ public final class StreamingDetector {
         s.calibrationOutlier = calibrationOutlier.clone();
         s.peakSurprise = peakSurprise;
         s.lastEpochSecond = lastEpochSecond;
+        s.unusualShortRate = unusualShortRate;
+        s.unusualLongRate = unusualLongRate;
+        s.unusualCount = unusualCount;
         return s;
     }
 
@@ -287,7 +335,9 @@ public final class StreamingDetector {
      * (version 1 has no {@code calibrationOutlier}: no row counts as an outlier yet). Versions 1 and
      * 2 counted the novelty memory in rows: it becomes {@link DetectorState#legacyNoveltyDays(int)},
      * and the first row after the restore does not decay the peak (the previous row's time is
-     * unknown).
+     * unknown). Versions 1 to 3 had no density component: it gets
+     * {@link DetectorState#LEGACY_DENSITY_ROWS} and learns the rates of unusual rows afresh (it
+     * is silent for {@code warmupRows} rows).
      *
      * @throws IllegalArgumentException if the state's version is unknown or its arrays do not
      *     match its configuration
@@ -296,6 +346,7 @@ public final class StreamingDetector {
         DetectorState.requireKnownVersion(state.version);
         DetectorConfig config = new DetectorConfig(state.warmupRows, state.levelAlpha, state.scaleAlpha,
                 state.longAlpha, state.seasonBuckets, state.seasonAlpha, state.calibrationRows,
+                state.version < 4 ? DetectorState.LEGACY_DENSITY_ROWS : state.densityRows,
                 state.version < 3 ? DetectorState.legacyNoveltyDays(state.noveltyRows) : state.noveltyDays,
                 state.halfScoreSurprise);
         requireLength("seasonMean", state.seasonMean, config.seasonBuckets());
@@ -329,6 +380,15 @@ public final class StreamingDetector {
         }
         d.peakSurprise = state.peakSurprise;
         d.lastEpochSecond = state.version < 3 ? DetectorState.NO_TIME : state.lastEpochSecond;
+        if (state.version >= 4) {
+            if (state.unusualCount < 0 || !(state.unusualShortRate >= 0 && state.unusualShortRate <= 1)
+                    || !(state.unusualLongRate >= 0 && state.unusualLongRate <= 1)) {
+                throw new IllegalArgumentException("detector state has a negative count or a rate outside [0, 1]");
+            }
+            d.unusualShortRate = state.unusualShortRate;
+            d.unusualLongRate = state.unusualLongRate;
+            d.unusualCount = state.unusualCount;
+        }
         return d;
     }
 

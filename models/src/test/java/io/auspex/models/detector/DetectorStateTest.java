@@ -79,15 +79,65 @@ class DetectorStateTest {
         assertEquals(DetectorState.CURRENT_VERSION, state.version);
         assertEquals(8000 * 300.0 / 86_400, state.noveltyDays, 1e-12);
         assertEquals(DetectorState.NO_TIME, state.lastEpochSecond);
+        assertEquals(DetectorState.LEGACY_DENSITY_ROWS, state.densityRows);
+        assertEquals(0, state.unusualCount);
         assertEquals(1000, state.rows);
         DetectorState current = trainedState();
         assertArrayEquals(current.seasonMean, state.seasonMean, "same statistics as this build learns");
-        // the peak decayed per row then, per second now: the same to within a fraction of a percent
-        assertEquals(current.peakSurprise, state.peakSurprise, 0.01 * current.peakSurprise);
         StreamingDetector detector = StreamingDetector.restore(state);
         assertEquals(0.0, detector.score(SyntheticSeries.timestamp(1000), 20.0));
         assertEquals(1001, detector.rows());
         assertEquals(SyntheticSeries.timestamp(1000), detector.snapshot().lastEpochSecond);
+    }
+
+    /**
+     * A version-3 state (novelty memory in days, no density component) written by the last
+     * version-3 build (same 1000 rows as {@link #trainedState()}) loads with an empty density
+     * component and keeps scoring.
+     */
+    @Test
+    void readsAVersionThreeStateWrittenByAnEarlierBuild() throws Exception {
+        byte[] bytes;
+        try (var in = DetectorStateTest.class.getResourceAsStream("detector-state-v3.bin")) {
+            assertNotNull(in, "test resource detector-state-v3.bin");
+            bytes = in.readAllBytes();
+        }
+        assertEquals(3, ByteBuffer.wrap(bytes).getInt(4), "the fixture really is version 3");
+        DetectorState state = DetectorState.fromBytes(bytes);
+        assertEquals(DetectorState.CURRENT_VERSION, state.version);
+        assertEquals(28.0, state.noveltyDays);
+        assertEquals(SyntheticSeries.timestamp(999), state.lastEpochSecond);
+        assertEquals(DetectorState.LEGACY_DENSITY_ROWS, state.densityRows);
+        assertEquals(0, state.unusualCount);
+        assertEquals(0.0, state.unusualLongRate);
+        assertEquals(1000, state.rows);
+        assertArrayEquals(trainedState().seasonMean, state.seasonMean, "same statistics as this build learns");
+        StreamingDetector detector = StreamingDetector.restore(state);
+        assertEquals(0.0, detector.score(SyntheticSeries.timestamp(1000), 20.0));
+        assertEquals(1001, detector.rows());
+        assertEquals(1, detector.snapshot().unusualCount);
+    }
+
+    @Test
+    void versionThreePojoFromFlinkStateStillRestores() {
+        DetectorState old = trainedState();
+        old.version = 3;
+        old.densityRows = 0;
+        old.unusualShortRate = 0.5;
+        StreamingDetector detector = StreamingDetector.restore(old);
+        assertEquals(DetectorState.LEGACY_DENSITY_ROWS, detector.config().densityRows());
+        assertEquals(0.0, detector.snapshot().unusualShortRate, "the density component starts empty");
+        DetectorState rewritten = DetectorState.fromBytes(old.toBytes());
+        assertEquals(DetectorState.CURRENT_VERSION, rewritten.version);
+        assertEquals(DetectorState.LEGACY_DENSITY_ROWS, rewritten.densityRows);
+        assertEquals(0.0, rewritten.unusualShortRate);
+    }
+
+    @Test
+    void densityRatesOutsideTheUnitIntervalAreRejected() {
+        DetectorState state = trainedState();
+        state.unusualLongRate = 1.5;
+        assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(state));
     }
 
     @Test
@@ -132,10 +182,10 @@ class DetectorStateTest {
         byte[] bytes = trainedState().toBytes();
         ByteBuffer.wrap(bytes).putInt(4, 99);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DetectorState.fromBytes(bytes));
-        assertEquals("unknown detector state version 99; this code reads versions 1 to 3", e.getMessage());
+        assertEquals("unknown detector state version 99; this code reads versions 1 to 4", e.getMessage());
 
         DetectorState state = trainedState();
-        state.version = 4;
+        state.version = 5;
         assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(state));
     }
 

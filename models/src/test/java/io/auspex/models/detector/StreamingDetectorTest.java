@@ -130,8 +130,59 @@ class StreamingDetectorTest {
         assertEquals(1, alerts(atHourly, 2001, values.length), "only the small spike after the large one");
     }
 
+    /**
+     * A mostly idle series (zeros, a faint blip every 50 rows) with a two-row burst every 300 rows
+     * learns that a burst now and then is normal; from row 4000 bursts of 2 to 8 rows come every
+     * 15 rows. No single burst is stranger than the earlier ones, so without the density
+     * component (its recent-rate memory made too long to move) the change scores nothing; with
+     * it the rising rate of unusual rows scores within the first 100 rows.
+     */
+    @Test
+    void burstsThatComeMuchMoreOftenAreFlaggedByTheirRate() {
+        Random random = new Random(29);
+        double[] values = new double[6000];
+        for (int i = 40; i < values.length - 2; i += 50) {
+            values[i] = 0.1 + 0.1 * random.nextDouble();
+            values[i + 1] = 0.1 + 0.1 * random.nextDouble();
+        }
+        for (int i = 100; i < values.length - 10; i += i >= 4000 ? 15 : 300) {
+            int length = i >= 4000 ? 2 + random.nextInt(7) : 2;
+            for (int k = 0; k < length; k++) {
+                values[i + k] = 2 * (0.5 + random.nextDouble());
+            }
+        }
+        long[] times = new long[values.length];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = SyntheticSeries.timestamp(i);
+        }
+        DetectorConfig noDensity = new DetectorConfig(CONFIG.warmupRows(), CONFIG.levelAlpha(), CONFIG.scaleAlpha(),
+                CONFIG.longAlpha(), CONFIG.seasonBuckets(), CONFIG.seasonAlpha(), CONFIG.calibrationRows(),
+                10_000_000, CONFIG.noveltyDays(), CONFIG.halfScoreSurprise());
+        double[] with = scoreAt(times, values, CONFIG);
+        double[] without = scoreAt(times, values, noDensity);
+        assertTrue(max(without, 4000, 4100) < 0.2, "without the density component: " + max(without, 4000, 4100));
+        assertTrue(max(with, 4000, 4100) >= 0.3, "with it: " + max(with, 4000, 4100));
+    }
+
+    @Test
+    void densityTailIsTheChernoffBoundOfTheRecentRate() {
+        assertEquals(1.0, StreamingDetector.densityTail(0.01, 0.01, 100));
+        assertEquals(1.0, StreamingDetector.densityTail(0.001, 0.01, 100));
+        double q = 0.1;
+        double r = 0.01;
+        double kl = q * Math.log(q / r) + (1 - q) * Math.log((1 - q) / (1 - r));
+        assertEquals(Math.exp(-100 * kl), StreamingDetector.densityTail(q, r, 100), 1e-15);
+        assertTrue(StreamingDetector.densityTail(q, r, 200) < StreamingDetector.densityTail(q, r, 100),
+                "the same rate over more rows is less likely");
+        assertEquals(Math.pow(r, 100), StreamingDetector.densityTail(1.0, r, 100), 1e-210);
+    }
+
     private static double[] scoreAt(long[] epochSeconds, double[] values) {
-        StreamingDetector detector = new StreamingDetector(CONFIG);
+        return scoreAt(epochSeconds, values, CONFIG);
+    }
+
+    private static double[] scoreAt(long[] epochSeconds, double[] values, DetectorConfig config) {
+        StreamingDetector detector = new StreamingDetector(config);
         double[] scores = new double[values.length];
         for (int i = 0; i < values.length; i++) {
             scores[i] = detector.score(epochSeconds[i], values[i]);
@@ -206,14 +257,16 @@ class StreamingDetectorTest {
     @Test
     void configRejectsNonsense() {
         assertThrows(IllegalArgumentException.class,
-                () -> new DetectorConfig(0, 0.1, 0.01, 0.002, 48, 0.1, 2000, 28.0, 2.0));
+                () -> new DetectorConfig(0, 0.1, 0.01, 0.002, 48, 0.1, 2000, 100, 28.0, 2.0));
         assertThrows(IllegalArgumentException.class,
-                () -> new DetectorConfig(150, 1.5, 0.01, 0.002, 48, 0.1, 2000, 28.0, 2.0));
+                () -> new DetectorConfig(150, 1.5, 0.01, 0.002, 48, 0.1, 2000, 100, 28.0, 2.0));
         assertThrows(IllegalArgumentException.class,
-                () -> new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.1, 2000, 28.0, 0.0));
+                () -> new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.1, 2000, 100, 28.0, 0.0));
         assertThrows(IllegalArgumentException.class,
-                () -> new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.1, 2000, 0.0, 2.0));
+                () -> new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.1, 2000, 100, 0.0, 2.0));
         assertThrows(IllegalArgumentException.class,
-                () -> new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.1, 2000, Double.NaN, 2.0));
+                () -> new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.1, 2000, 100, Double.NaN, 2.0));
+        assertThrows(IllegalArgumentException.class,
+                () -> new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.1, 2000, 1, 28.0, 2.0));
     }
 }
