@@ -16,10 +16,12 @@ import org.apache.flink.util.Collector;
  * evidence.
  *
  * <p>State: one {@link SignalBaselines.BaselineState} per service. <b>Cleared</b> by an
- * event-time timer when a service sends no window for {@code retireMs} (a retired service).
+ * event-time timer when a service sends no window for {@code retireMs} (a retired service); the
+ * timers are rounded up to the hour, so at most one per hour is pending per service.
  */
 public final class EvidenceFunction extends KeyedProcessFunction<String, ServiceSignals, ServiceEvidence> {
     private static final long serialVersionUID = 1L;
+    static final long TIMER_GRAIN_MS = 3_600_000L;
 
     private final double signalThreshold;
     private final double detectorThreshold;
@@ -58,7 +60,9 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
         double[] onset = OnsetDetectors.scoreAndUpdate(state, s);
         state.lastWindowEndMs = Math.max(state.lastWindowEndMs, s.getWindowEndMs());
         baselines.update(state);
-        ctx.timerService().registerEventTimeTimer(s.getWindowEndMs() + retireMs);
+        // one timer per hour of event time per service, not one per window
+        ctx.timerService().registerEventTimeTimer((s.getWindowEndMs() + retireMs) / TIMER_GRAIN_MS * TIMER_GRAIN_MS
+                + TIMER_GRAIN_MS);
 
         ServiceEvidence e = new ServiceEvidence();
         e.service = s.getServiceName();

@@ -48,11 +48,15 @@ class EvidenceFunctionTest {
     @Test
     void baselineStateIsClearedWhenTheServiceRetires() throws Exception {
         var h = harness();
-        h.processElement(Fixtures.signals("gone", T0).build(), T0);
+        for (int i = 0; i < 360; i++) {
+            h.processElement(Fixtures.signals("gone", T0 + i * 10_000L).build(), T0 + i * 10_000L);
+        }
         assertEquals(1, h.numKeyedStateEntries());
-        h.processWatermark(T0 + RETIRE - 1);
+        assertEquals(1, h.numEventTimeTimers(), "an hour of windows holds one hourly timer, not 360");
+        long last = T0 + 359 * 10_000L;
+        h.processWatermark(last + RETIRE - 1);
         assertEquals(1, h.numKeyedStateEntries());
-        h.processWatermark(T0 + RETIRE);
+        h.processWatermark(last + RETIRE + EvidenceFunction.TIMER_GRAIN_MS);
         assertEquals(0, h.numKeyedStateEntries());
         assertEquals(0, h.numEventTimeTimers());
         h.close();
