@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# A standalone Flink 2.2 session cluster on this machine (one JobManager and one TaskManager
+# process) made of Maven-resolved jars, configured as a production cluster for Auspex: RocksDB,
+# incremental exactly-once checkpoints, no Kryo. For trying `flink run` with the job jar without
+# installing a Flink distribution.
+#
+#   infra/scripts/local-cluster.sh start      # web UI and REST on http://localhost:8081
+#   infra/scripts/local-cluster.sh run ARGS   # flink run -c io.auspex.jobs.PipelineJob <job jar> ARGS
+#   infra/scripts/local-cluster.sh stop
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DIR="${AUSPEX_CLUSTER_DIR:-$ROOT/target/local-cluster}"
+CONF="$DIR/conf"
+JAR="$ROOT/jobs/target/auspex-jobs-0.1.0-SNAPSHOT-job.jar"
+OPENS="--add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
+ --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
+ --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+ --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+ --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED
+ --add-opens=java.sql/java.sql=ALL-UNNAMED"
+
+classpath() {
+  if [[ ! -f "$DIR/classpath.txt" ]]; then
+    mkdir -p "$DIR"
+    mvn -q -B -f "$ROOT/infra/cluster/pom.xml" dependency:build-classpath -Dmdep.outputFile="$DIR/classpath.txt" >&2
+  fi
+  cat "$DIR/classpath.txt"
+}
+
+write_conf() {
+  mkdir -p "$CONF" "$DIR/log"
+  cat > "$CONF/config.yaml" <<YAML
+jobmanager:
+  rpc: {address: localhost, port: 6123}
+  bind-host: localhost
+  memory: {process: {size: 1024m}}
+taskmanager:
+  bind-host: localhost
+  host: localhost
+  numberOfTaskSlots: 2
+  memory: {process: {size: 2048m}}
+rest: {address: localhost, bind-address: localhost, port: 8081}
+parallelism: {default: 2}
+state: {backend: {type: rocksdb}}
+execution:
+  checkpointing: {interval: 5 s, incremental: true, mode: EXACTLY_ONCE, dir: "file://$DIR/checkpoints"}
+pipeline: {generic-types: false}
+restart-strategy: {type: fixed-delay, fixed-delay: {attempts: 3, delay: 2 s}}
+YAML
+  cat > "$CONF/log4j.properties" <<'PROPS'
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = MainAppender
+appender.main.name = MainAppender
+appender.main.type = File
+appender.main.fileName = ${sys:log.file}
+appender.main.layout.type = PatternLayout
+appender.main.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n
+PROPS
+}
+
+# JVM flags (line 1) and -D options (line 2) computed as Flink's own scripts do
+params() {
+  java -cp "$1" org.apache.flink.runtime.util.bash.BashJavaUtils "$2" --configDir "$CONF" 2>/dev/null \
+    | grep BASH_JAVA_UTILS_EXEC_RESULT | sed 's/BASH_JAVA_UTILS_EXEC_RESULT://'
+}
+
+start() {
+  local cp jm tm
+  cp="$(classpath)"
+  write_conf
+  jm="$(params "$cp" GET_JM_RESOURCE_PARAMS)"
+  tm="$(params "$cp" GET_TM_RESOURCE_PARAMS)"
+  # shellcheck disable=SC2086
+  nohup java $(sed -n 1p <<<"$jm") $OPENS -Dlog.file="$DIR/log/jobmanager.log" \
+    -Dlog4j.configurationFile="file:$CONF/log4j.properties" -cp "$cp" \
+    org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$CONF" \
+    $(sed -n 2p <<<"$jm") > "$DIR/log/jobmanager.out" 2>&1 &
+  echo $! > "$DIR/jobmanager.pid"
+  # shellcheck disable=SC2086
+  nohup java $(sed -n 1p <<<"$tm") $OPENS -Dlog.file="$DIR/log/taskmanager.log" \
+    -Dlog4j.configurationFile="file:$CONF/log4j.properties" -cp "$cp" \
+    org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF" \
+    $(sed -n 2p <<<"$tm") > "$DIR/log/taskmanager.out" 2>&1 &
+  echo $! > "$DIR/taskmanager.pid"
+  for _ in $(seq 1 60); do
+    if curl -sf localhost:8081/taskmanagers 2>/dev/null | grep -q '"slotsNumber":2'; then
+      echo "local cluster up: http://localhost:8081 (logs in $DIR/log)"
+      return 0
+    fi
+    sleep 1
+  done
+  echo "local cluster did not come up; see $DIR/log" >&2
+  return 2
+}
+
+run() {
+  [[ -f "$JAR" ]] || (cd "$ROOT" && mvn -q -B package -DskipTests >&2)
+  # shellcheck disable=SC2086
+  FLINK_CONF_DIR="$CONF" java $OPENS -cp "$(classpath)" org.apache.flink.client.cli.CliFrontend \
+    run -c io.auspex.jobs.PipelineJob "$JAR" "$@"
+}
+
+stop() {
+  for p in taskmanager jobmanager; do
+    if [[ -f "$DIR/$p.pid" ]]; then
+      kill "$(cat "$DIR/$p.pid")" 2>/dev/null || true
+      rm -f "$DIR/$p.pid"
+    fi
+  done
+}
+
+case "${1:-}" in
+  start) start ;;
+  run) shift; run "$@" ;;
+  stop) stop ;;
+  *) echo "usage: $0 start|run ARGS|stop" >&2; exit 1 ;;
+esac
