@@ -5,8 +5,9 @@
 # installing a Flink distribution.
 #
 #   infra/scripts/local-cluster.sh start      # web UI and REST on http://localhost:8081
-#   infra/scripts/local-cluster.sh run ARGS   # flink run -c io.auspex.jobs.PipelineJob <job jar> ARGS
+#   infra/scripts/local-cluster.sh run [-d] ARGS   # flink run [-d] -c io.auspex.jobs.PipelineJob <job jar> ARGS
 #   infra/scripts/local-cluster.sh stop
+#   infra/scripts/local-cluster.sh kill-taskmanager | start-taskmanager   # fault drills
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DIR="${AUSPEX_CLUSTER_DIR:-$ROOT/target/local-cluster}"
@@ -64,24 +65,30 @@ params() {
     | grep BASH_JAVA_UTILS_EXEC_RESULT | sed 's/BASH_JAVA_UTILS_EXEC_RESULT://'
 }
 
+start_taskmanager() {
+  local cp tm
+  cp="$(classpath)"
+  tm="$(params "$cp" GET_TM_RESOURCE_PARAMS)"
+  # shellcheck disable=SC2086
+  nohup java $(sed -n 1p <<<"$tm") $OPENS -Dlog.file="$DIR/log/taskmanager.log" \
+    -Dlog4j.configurationFile="file:$CONF/log4j.properties" -cp "$cp" \
+    org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF" \
+    $(sed -n 2p <<<"$tm") >> "$DIR/log/taskmanager.out" 2>&1 &
+  echo $! > "$DIR/taskmanager.pid"
+}
+
 start() {
-  local cp jm tm
+  local cp jm
   cp="$(classpath)"
   write_conf
   jm="$(params "$cp" GET_JM_RESOURCE_PARAMS)"
-  tm="$(params "$cp" GET_TM_RESOURCE_PARAMS)"
   # shellcheck disable=SC2086
   nohup java $(sed -n 1p <<<"$jm") $OPENS -Dlog.file="$DIR/log/jobmanager.log" \
     -Dlog4j.configurationFile="file:$CONF/log4j.properties" -cp "$cp" \
     org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$CONF" \
     $(sed -n 2p <<<"$jm") > "$DIR/log/jobmanager.out" 2>&1 &
   echo $! > "$DIR/jobmanager.pid"
-  # shellcheck disable=SC2086
-  nohup java $(sed -n 1p <<<"$tm") $OPENS -Dlog.file="$DIR/log/taskmanager.log" \
-    -Dlog4j.configurationFile="file:$CONF/log4j.properties" -cp "$cp" \
-    org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF" \
-    $(sed -n 2p <<<"$tm") > "$DIR/log/taskmanager.out" 2>&1 &
-  echo $! > "$DIR/taskmanager.pid"
+  start_taskmanager
   for _ in $(seq 1 60); do
     if curl -sf localhost:8081/taskmanagers 2>/dev/null | grep -q '"slotsNumber":2'; then
       echo "local cluster up: http://localhost:8081 (logs in $DIR/log)"
@@ -93,11 +100,17 @@ start() {
   return 2
 }
 
+# run [-d] ARGS: flink run of the job jar (-d: detached), ARGS are the job's --key value pairs
 run() {
+  local detached=()
+  if [[ "${1:-}" == "-d" ]]; then
+    detached=(-d)
+    shift
+  fi
   [[ -f "$JAR" ]] || (cd "$ROOT" && mvn -q -B package -DskipTests >&2)
   # shellcheck disable=SC2086
   FLINK_CONF_DIR="$CONF" java $OPENS -cp "$(classpath)" org.apache.flink.client.cli.CliFrontend \
-    run -c io.auspex.jobs.PipelineJob "$JAR" "$@"
+    run "${detached[@]}" -c io.auspex.jobs.PipelineJob "$JAR" "$@"
 }
 
 stop() {
@@ -111,7 +124,9 @@ stop() {
 
 case "${1:-}" in
   start) start ;;
+  start-taskmanager) start_taskmanager ;;
+  kill-taskmanager) kill -9 "$(cat "$DIR/taskmanager.pid")" ;;
   run) shift; run "$@" ;;
   stop) stop ;;
-  *) echo "usage: $0 start|run ARGS|stop" >&2; exit 1 ;;
+  *) echo "usage: $0 start|run ARGS|stop|kill-taskmanager|start-taskmanager" >&2; exit 1 ;;
 esac
