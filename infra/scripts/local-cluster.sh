@@ -5,6 +5,7 @@
 # installing a Flink distribution.
 #
 #   infra/scripts/local-cluster.sh start      # web UI and REST on http://localhost:8081
+#   (AUSPEX_CLUSTER_DIR, AUSPEX_CLUSTER_REST_PORT, AUSPEX_CLUSTER_RPC_PORT override the defaults)
 #   infra/scripts/local-cluster.sh run [-d] ARGS   # flink run [-d] -c io.auspex.jobs.PipelineJob <job jar> ARGS
 #   infra/scripts/local-cluster.sh stop
 #   infra/scripts/local-cluster.sh kill-taskmanager | start-taskmanager   # fault drills
@@ -12,6 +13,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DIR="${AUSPEX_CLUSTER_DIR:-$ROOT/target/local-cluster}"
 CONF="$DIR/conf"
+REST_PORT="${AUSPEX_CLUSTER_REST_PORT:-8081}"
+RPC_PORT="${AUSPEX_CLUSTER_RPC_PORT:-6123}"
 JAR="$ROOT/jobs/target/auspex-jobs-0.1.0-SNAPSHOT-job.jar"
 OPENS="--add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
@@ -32,7 +35,7 @@ write_conf() {
   mkdir -p "$CONF" "$DIR/log"
   cat > "$CONF/config.yaml" <<YAML
 jobmanager:
-  rpc: {address: localhost, port: 6123}
+  rpc: {address: localhost, port: $RPC_PORT}
   bind-host: localhost
   memory: {process: {size: 1024m}}
 taskmanager:
@@ -40,7 +43,7 @@ taskmanager:
   host: localhost
   numberOfTaskSlots: 2
   memory: {process: {size: 2048m}}
-rest: {address: localhost, bind-address: localhost, port: 8081}
+rest: {address: localhost, bind-address: localhost, port: $REST_PORT}
 parallelism: {default: 2}
 state: {backend: {type: rocksdb}}
 execution:
@@ -90,8 +93,8 @@ start() {
   echo $! > "$DIR/jobmanager.pid"
   start_taskmanager
   for _ in $(seq 1 60); do
-    if curl -sf localhost:8081/taskmanagers 2>/dev/null | grep -q '"slotsNumber":2'; then
-      echo "local cluster up: http://localhost:8081 (logs in $DIR/log)"
+    if curl -sf "localhost:$REST_PORT/taskmanagers" 2>/dev/null | grep -q '"slotsNumber":2'; then
+      echo "local cluster up: http://localhost:$REST_PORT (logs in $DIR/log)"
       return 0
     fi
     sleep 1
