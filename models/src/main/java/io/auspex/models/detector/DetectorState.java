@@ -16,7 +16,7 @@ import java.util.Objects;
  * Kryo, and also a compact versioned byte form ({@link #toBytes()}, {@link #fromBytes(byte[])}).
  *
  * <p>Size is bounded by the configuration: {@code seasonBuckets} doubles and ints plus a few dozen
- * numbers (about 810 bytes with the defaults), whatever the length of the series.
+ * numbers (about 820 bytes with the defaults), whatever the length of the series.
  */
 public class DetectorState {
 
@@ -24,12 +24,13 @@ public class DetectorState {
      * The version this code writes. Version 2 added {@link #calibrationOutlier}; version 3 replaced
      * the novelty memory in rows ({@link #noveltyRows}) by one in days ({@link #noveltyDays}) and
      * added {@link #lastEpochSecond}; version 4 added the density component ({@link #densityRows},
-     * {@link #unusualShortRate}, {@link #unusualLongRate}, {@link #unusualCount}). Versions 1 to 3
-     * are still read as bytes and POJOs (the flags start false, the memory becomes
-     * {@link #legacyNoveltyDays(int)}, the last time {@link #NO_TIME}, the density component starts
-     * empty with {@link #LEGACY_DENSITY_ROWS}).
+     * {@link #unusualShortRate}, {@link #unusualLongRate}, {@link #unusualCount}); version 5 added
+     * {@link #calibrationOutlierRun} (how many outliers in a row, not only whether the previous row
+     * was one). Versions 1 to 4 are still read as bytes and POJOs (the flags start false, the memory
+     * becomes {@link #legacyNoveltyDays(int)}, the last time {@link #NO_TIME}, the density component
+     * starts empty with {@link #LEGACY_DENSITY_ROWS}, a flagged outlier is a run of one).
      */
-    public static final int CURRENT_VERSION = 4;
+    public static final int CURRENT_VERSION = 5;
 
     /** The {@link #densityRows} given to a state of version 1 to 3 (the default of version 4). */
     public static final int LEGACY_DENSITY_ROWS = 100;
@@ -77,6 +78,11 @@ public class DetectorState {
     public long[] calibrationCount;
     /** Per component: was the previous row an outlier of its calibration (since version 2). */
     public boolean[] calibrationOutlier;
+    /**
+     * Since version 5: per component, how many rows in a row (at most 2) were outliers of its
+     * calibration; {@link #calibrationOutlier} is still written and equals {@code run > 0}.
+     */
+    public int[] calibrationOutlierRun;
     public double peakSurprise;
     /** Since version 3: the time of the last row seen, or {@link #NO_TIME}. */
     public long lastEpochSecond = NO_TIME;
@@ -145,6 +151,11 @@ public class DetectorState {
             out.writeDouble(density ? unusualShortRate : 0.0);
             out.writeDouble(density ? unusualLongRate : 0.0);
             out.writeLong(density ? unusualCount : 0L);
+            int[] runs = outlierRuns(this);
+            out.writeInt(runs.length);
+            for (int r : runs) {
+                out.writeInt(r);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory failed", e);
         }
@@ -223,6 +234,14 @@ public class DetectorState {
             } else {
                 s.densityRows = LEGACY_DENSITY_ROWS;
             }
+            if (version >= 5) {
+                s.calibrationOutlierRun = new int[readLength(in)];
+                for (int i = 0; i < s.calibrationOutlierRun.length; i++) {
+                    s.calibrationOutlierRun[i] = in.readInt();
+                }
+            } else {
+                s.calibrationOutlierRun = outlierRuns(s);
+            }
             if (in.available() > 0) {
                 throw new IllegalArgumentException("detector state has " + in.available() + " trailing bytes");
             }
@@ -230,6 +249,22 @@ public class DetectorState {
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated detector state", e);
         }
+    }
+
+    /**
+     * The outlier runs of {@code s}: its own from version 5 on, else one for every flagged
+     * component (the older layouts only knew whether the previous row was an outlier).
+     */
+    private static int[] outlierRuns(DetectorState s) {
+        if (s.version >= 5 && s.calibrationOutlierRun != null) {
+            return s.calibrationOutlierRun.clone();
+        }
+        boolean[] flags = s.calibrationOutlier != null ? s.calibrationOutlier : new boolean[s.calibrationCount.length];
+        int[] runs = new int[flags.length];
+        for (int i = 0; i < flags.length; i++) {
+            runs[i] = flags[i] ? 1 : 0;
+        }
+        return runs;
     }
 
     private static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
@@ -277,6 +312,7 @@ public class DetectorState {
                 && Arrays.equals(calibrationMean, s.calibrationMean) && Arrays.equals(calibrationVar, s.calibrationVar)
                 && Arrays.equals(calibrationCount, s.calibrationCount)
                 && Arrays.equals(calibrationOutlier, s.calibrationOutlier)
+                && Arrays.equals(calibrationOutlierRun, s.calibrationOutlierRun)
                 && Double.compare(peakSurprise, s.peakSurprise) == 0;
     }
 

@@ -45,6 +45,11 @@ public final class StreamingDetector {
     private static final double SCALE_CLIP = 5.0;
     /** Largest value, in standard deviations above the mean, a calibration learns from one row. */
     private static final double CALIBRATION_CLIP = 3.0;
+    /**
+     * Outliers of a calibration in a row that are learned as {@link #CALIBRATION_CLIP} values; from
+     * the next one on, a run of outliers is a new regime and is learned in full.
+     */
+    static final int CLIPPED_OUTLIERS_IN_A_ROW = 2;
     /** Smallest standard deviation of log(1 + residual) the calibration trusts. */
     private static final double MIN_CALIBRATION_SD = 0.1;
     /** A daily-profile bucket predicts once it has seen this many rows. */
@@ -79,7 +84,8 @@ public final class StreamingDetector {
     private final double[] calibrationMean = new double[COMPONENTS];
     private final double[] calibrationVar = new double[COMPONENTS];
     private final long[] calibrationCount = new long[COMPONENTS];
-    private final boolean[] calibrationOutlier = new boolean[COMPONENTS];
+    /** Per component: how many rows in a row, up to {@link #CLIPPED_OUTLIERS_IN_A_ROW}, were outliers. */
+    private final int[] calibrationOutlierRun = new int[COMPONENTS];
     private double unusualShortRate;
     private double unusualLongRate;
     private long unusualCount;
@@ -245,15 +251,15 @@ public final class StreamingDetector {
             tail = 0.5 * Erf.erfc(z / SQRT2);
         }
         double a = Math.max(1.0 / n, 1.0 / config.calibrationRows());
-        // Once warm, an isolated outlier is learned as a three-sigma value so that it does not
-        // widen what is normal; a second outlier in a row is learned in full (a new regime).
+        // Once warm, an isolated outlier (or a pair) is learned as a three-sigma value so that it
+        // does not widen what is normal; a third outlier in a row is learned in full (a new regime).
         double cap = calibrationMean[c] + CALIBRATION_CLIP * sd(c);
         double learned = u;
         boolean outlier = n > config.warmupRows() && u > cap;
-        if (outlier && !calibrationOutlier[c]) {
+        if (outlier && calibrationOutlierRun[c] < CLIPPED_OUTLIERS_IN_A_ROW) {
             learned = cap;
         }
-        calibrationOutlier[c] = outlier;
+        calibrationOutlierRun[c] = outlier ? Math.min(calibrationOutlierRun[c] + 1, CLIPPED_OUTLIERS_IN_A_ROW) : 0;
         double delta = learned - calibrationMean[c];
         calibrationMean[c] += a * delta;
         calibrationVar[c] = (1 - a) * (calibrationVar[c] + a * delta * delta);
@@ -319,7 +325,11 @@ public final class StreamingDetector {
         s.calibrationMean = calibrationMean.clone();
         s.calibrationVar = calibrationVar.clone();
         s.calibrationCount = calibrationCount.clone();
-        s.calibrationOutlier = calibrationOutlier.clone();
+        s.calibrationOutlier = new boolean[COMPONENTS];
+        for (int c = 0; c < COMPONENTS; c++) {
+            s.calibrationOutlier[c] = calibrationOutlierRun[c] > 0;
+        }
+        s.calibrationOutlierRun = calibrationOutlierRun.clone();
         s.peakSurprise = peakSurprise;
         s.lastEpochSecond = lastEpochSecond;
         s.unusualShortRate = unusualShortRate;
@@ -332,7 +342,8 @@ public final class StreamingDetector {
      * A detector that continues exactly where the one that wrote {@code state} stopped.
      *
      * <p>Accepts every version {@link DetectorState} knows; fields a version lacks start empty
-     * (version 1 has no {@code calibrationOutlier}: no row counts as an outlier yet). Versions 1 and
+     * (version 1 has no {@code calibrationOutlier}: no row counts as an outlier yet; versions 2 to 4
+     * only flag whether the previous row was an outlier, which becomes a run of one). Versions 1 and
      * 2 counted the novelty memory in rows: it becomes {@link DetectorState#legacyNoveltyDays(int)},
      * and the first row after the restore does not decay the peak (the previous row's time is
      * unknown). Versions 1 to 3 had no density component: it gets
@@ -371,12 +382,28 @@ public final class StreamingDetector {
         System.arraycopy(state.calibrationMean, 0, d.calibrationMean, 0, COMPONENTS);
         System.arraycopy(state.calibrationVar, 0, d.calibrationVar, 0, COMPONENTS);
         System.arraycopy(state.calibrationCount, 0, d.calibrationCount, 0, COMPONENTS);
-        if (state.calibrationOutlier != null) {
+        if (state.version >= 5) {
+            if (state.calibrationOutlierRun == null || state.calibrationOutlierRun.length != COMPONENTS) {
+                throw new IllegalArgumentException("detector state field calibrationOutlierRun has length "
+                        + (state.calibrationOutlierRun == null ? "null" : state.calibrationOutlierRun.length)
+                        + ", expected " + COMPONENTS);
+            }
+            for (int c = 0; c < COMPONENTS; c++) {
+                int run = state.calibrationOutlierRun[c];
+                if (run < 0 || run > CLIPPED_OUTLIERS_IN_A_ROW) {
+                    throw new IllegalArgumentException("detector state field calibrationOutlierRun has " + run
+                            + ", expected 0 to " + CLIPPED_OUTLIERS_IN_A_ROW);
+                }
+                d.calibrationOutlierRun[c] = run;
+            }
+        } else if (state.calibrationOutlier != null) {
             if (state.calibrationOutlier.length != COMPONENTS) {
                 throw new IllegalArgumentException("detector state field calibrationOutlier has length "
                         + state.calibrationOutlier.length + ", expected " + COMPONENTS);
             }
-            System.arraycopy(state.calibrationOutlier, 0, d.calibrationOutlier, 0, COMPONENTS);
+            for (int c = 0; c < COMPONENTS; c++) {
+                d.calibrationOutlierRun[c] = state.calibrationOutlier[c] ? 1 : 0;
+            }
         }
         d.peakSurprise = state.peakSurprise;
         d.lastEpochSecond = state.version < 3 ? DetectorState.NO_TIME : state.lastEpochSecond;

@@ -118,6 +118,53 @@ class DetectorStateTest {
         assertEquals(1, detector.snapshot().unusualCount);
     }
 
+    /**
+     * A version-4 state (outlier flag, no outlier run) written by the last version-4 build (same
+     * 1000 rows as {@link #trainedState()}) loads with the flags as runs and keeps scoring.
+     */
+    @Test
+    void readsAVersionFourStateWrittenByAnEarlierBuild() throws Exception {
+        byte[] bytes;
+        try (var in = DetectorStateTest.class.getResourceAsStream("detector-state-v4.bin")) {
+            assertNotNull(in, "test resource detector-state-v4.bin");
+            bytes = in.readAllBytes();
+        }
+        assertEquals(4, ByteBuffer.wrap(bytes).getInt(4), "the fixture really is version 4");
+        DetectorState state = DetectorState.fromBytes(bytes);
+        assertEquals(DetectorState.CURRENT_VERSION, state.version);
+        assertArrayEquals(new int[2], state.calibrationOutlierRun);
+        assertEquals(100, state.densityRows);
+        assertEquals(999, state.unusualCount);
+        assertEquals(1000, state.rows);
+        DetectorState current = trainedState();
+        assertArrayEquals(current.seasonMean, state.seasonMean, "same statistics as this build learns");
+        StreamingDetector detector = StreamingDetector.restore(state);
+        assertEquals(0.0, detector.score(SyntheticSeries.timestamp(1000), 20.0));
+        assertEquals(1001, detector.rows());
+    }
+
+    @Test
+    void versionFourPojoFromFlinkStateStillRestores() {
+        DetectorState old = trainedState();
+        old.version = 4;
+        old.calibrationOutlier = new boolean[] {true, false};
+        old.calibrationOutlierRun = null;
+        assertArrayEquals(new int[] {1, 0}, StreamingDetector.restore(old).snapshot().calibrationOutlierRun,
+                "a flagged outlier is a run of one");
+        DetectorState rewritten = DetectorState.fromBytes(old.toBytes());
+        assertEquals(DetectorState.CURRENT_VERSION, rewritten.version);
+        assertArrayEquals(new int[] {1, 0}, rewritten.calibrationOutlierRun);
+    }
+
+    @Test
+    void outlierRunsOutsideTheirRangeAreRejected() {
+        DetectorState state = trainedState();
+        state.calibrationOutlierRun = new int[] {0, StreamingDetector.CLIPPED_OUTLIERS_IN_A_ROW + 1};
+        assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(state));
+        state.calibrationOutlierRun = new int[] {0};
+        assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(state));
+    }
+
     @Test
     void versionThreePojoFromFlinkStateStillRestores() {
         DetectorState old = trainedState();
@@ -182,10 +229,10 @@ class DetectorStateTest {
         byte[] bytes = trainedState().toBytes();
         ByteBuffer.wrap(bytes).putInt(4, 99);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DetectorState.fromBytes(bytes));
-        assertEquals("unknown detector state version 99; this code reads versions 1 to 4", e.getMessage());
+        assertEquals("unknown detector state version 99; this code reads versions 1 to 5", e.getMessage());
 
         DetectorState state = trainedState();
-        state.version = 5;
+        state.version = 6;
         assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(state));
     }
 

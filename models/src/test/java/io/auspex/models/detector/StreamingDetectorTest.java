@@ -51,6 +51,34 @@ class StreamingDetectorTest {
         assertTrue(max(scores, 3100, 5000) < ALERT, "the new level is normal after 100 rows");
     }
 
+    /**
+     * The calibration learns the first two outliers in a row as three-sigma values (a pair of
+     * spikes does not widen what is normal) and a third one in full (a new regime).
+     */
+    @Test
+    void aPairOfOutliersIsClippedInTheCalibrationAThirdIsLearnedInFull() {
+        StreamingDetector detector = new StreamingDetector(CONFIG);
+        double[] values = SyntheticSeries.of(1000).constant(100).gaussianNoise(1, 9).values();
+        for (int i = 0; i < values.length; i++) {
+            detector.score(SyntheticSeries.timestamp(i), values[i]);
+        }
+        double[] shift = new double[3];
+        int[][] runs = new int[3][];
+        for (int k = 0; k < 3; k++) {
+            double before = detector.snapshot().calibrationMean[0];
+            detector.score(SyntheticSeries.timestamp(1000 + k), 1e6);
+            DetectorState after = detector.snapshot();
+            shift[k] = after.calibrationMean[0] - before;
+            runs[k] = after.calibrationOutlierRun;
+        }
+        assertArrayEquals(new int[] {1, 1}, runs[0]);
+        assertArrayEquals(new int[] {2, 2}, runs[1], "a second outlier in a row");
+        assertArrayEquals(new int[] {2, 2}, runs[2], "the run is counted up to two");
+        assertTrue(shift[0] > 0 && shift[1] > 0, "the pair is learned, clipped: " + Arrays.toString(shift));
+        assertTrue(shift[2] > 5 * Math.max(shift[0], shift[1]),
+                "the third outlier is learned in full: " + Arrays.toString(shift));
+    }
+
     @Test
     void spikeIsFlaggedOnItsRow() {
         double[] scores = score(SyntheticSeries.of(5000).constant(100).gaussianNoise(1, 8).spike(3000, 10));
@@ -73,7 +101,8 @@ class StreamingDetectorTest {
         }
         assertEquals(0, alerts(scores, 0, 1000));
         assertTrue(scores[1000] >= ALERT, "first varying row scores " + scores[1000]);
-        assertEquals(0, alerts(scores, 1002, values.length), "the new noise is normal at once");
+        // the calibration takes the new regime in full from its third outlier in a row on
+        assertEquals(0, alerts(scores, 1003, values.length), "the new noise is normal after three rows");
     }
 
     @Test
