@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code auspex demo}: the whole pipeline on an embedded broker and MiniCluster. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo",
+        header = "Runs the whole pipeline on an embedded Kafka broker and a Flink MiniCluster.", mixinStandardHelpOptions = true,
         description = {
             "Runs the whole pipeline on this machine: an in-JVM Kafka broker, the telemetry simulator",
             "(3 h of event time, 9 services, 3 injected incidents, malformed records), the pipeline job on a",

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code auspex export-signals}: a dump of the signals topic as an Avro data file. */
-@Command(name = "export-signals", mixinStandardHelpOptions = true,
+@Command(name = "export-signals",
+        header = "Dumps the signals topic into an Avro file (for train and slo-backtest).", mixinStandardHelpOptions = true,
         description = {
             "Reads the signals topic (read_committed, from the beginning up to its current end) and writes",
             "the windows whose end lies in [--from, --to) as an Avro data file of ServiceSignals, sorted by",

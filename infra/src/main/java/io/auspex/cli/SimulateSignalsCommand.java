@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code auspex simulate-signals}: normal simulator traffic as a signals file (training data). */
-@Command(name = "simulate-signals", mixinStandardHelpOptions = true,
+@Command(name = "simulate-signals",
+        header = "Writes the golden signals of simulated traffic as an Avro file.", mixinStandardHelpOptions = true,
         description = {
             "Simulates traffic (normal, or the demo's incidents) and writes its golden signals, computed with the",
             "pipeline's own window aggregation, as an Avro data file of ServiceSignals: the same format as a",

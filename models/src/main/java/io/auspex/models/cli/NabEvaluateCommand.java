@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code nab-evaluate DATA_DIR}: NAB scores of the streaming detector over a labelled corpus. */
-@Command(name = "nab-evaluate", mixinStandardHelpOptions = true,
+@Command(name = "nab-evaluate", header = "Scores the streaming detector on a labelled corpus by NAB v1.1 rules.", mixinStandardHelpOptions = true,
         description = {
             "Runs the streaming anomaly detector over every labelled series of a NAB-style folder and "
                 + "scores it by NAB v1.1's rules: probation, labelled windows, scaled sigmoid, first detection "

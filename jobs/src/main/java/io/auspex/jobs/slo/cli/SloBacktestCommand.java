@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "slo-backtest",
+        header = "Replays recorded counts through the SLO engine and prints its alerts.",
         mixinStandardHelpOptions = true,
         exitCodeOnInvalidInput = 1,
         exitCodeOnExecutionException = 2,
