@@ -6,7 +6,7 @@
 #
 #   infra/scripts/local-cluster.sh start      # web UI and REST on http://localhost:8081
 #   (AUSPEX_CLUSTER_DIR, AUSPEX_CLUSTER_REST_PORT, AUSPEX_CLUSTER_RPC_PORT override the defaults)
-#   infra/scripts/local-cluster.sh run [-d] ARGS   # flink run [-d] -c io.auspex.jobs.PipelineJob <job jar> ARGS
+#   infra/scripts/local-cluster.sh run [-d] [-s SAVEPOINT] ARGS   # flink run of the job jar with ARGS
 #   infra/scripts/local-cluster.sh stop
 #   infra/scripts/local-cluster.sh kill-taskmanager | start-taskmanager   # fault drills
 set -euo pipefail
@@ -103,17 +103,23 @@ start() {
   return 2
 }
 
-# run [-d] ARGS: flink run of the job jar (-d: detached), ARGS are the job's --key value pairs
+# run [-d] [-s SAVEPOINT] ARGS: flink run of the job jar (-d: detached; -s: restore from a
+# savepoint or retained checkpoint), ARGS are the job's --key value pairs
 run() {
-  local detached=()
-  if [[ "${1:-}" == "-d" ]]; then
-    detached=(-d)
-    shift
-  fi
+  local opts=()
+  while [[ "${1:-}" == "-d" || "${1:-}" == "-s" ]]; do
+    if [[ "$1" == "-d" ]]; then
+      opts+=(-d)
+      shift
+    else
+      opts+=(-s "$2")
+      shift 2
+    fi
+  done
   [[ -f "$JAR" ]] || (cd "$ROOT" && mvn -q -B package -DskipTests >&2)
   # shellcheck disable=SC2086
   FLINK_CONF_DIR="$CONF" java $OPENS -cp "$(classpath)" org.apache.flink.client.cli.CliFrontend \
-    run "${detached[@]}" -c io.auspex.jobs.PipelineJob "$JAR" "$@"
+    run "${opts[@]}" -c io.auspex.jobs.PipelineJob "$JAR" "$@"
 }
 
 stop() {

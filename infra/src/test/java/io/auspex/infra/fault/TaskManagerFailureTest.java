@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auspex.infra.kafka.EmbeddedKafka;
 import io.auspex.infra.runtime.LocalPipeline;
-import io.auspex.infra.runtime.TopicReader;
 import io.auspex.infra.sim.KafkaTelemetryProducer;
 import io.auspex.infra.sim.Scenarios;
 import io.auspex.infra.sim.SimulatorConfig;
@@ -17,114 +14,107 @@ import io.auspex.infra.sim.TelemetryTopics;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
 import io.auspex.schemas.Severity;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real standalone Flink cluster (JobManager and TaskManager processes, infra/scripts/local-cluster.sh)
- * runs the job jar; the TaskManager is killed with SIGKILL after the first completed checkpoint
- * and a new one is started. The job must restore, finish, and leave every alert exactly once.
+ * The job jar on a real standalone cluster (separate JobManager and TaskManager processes),
+ * through failures: a TaskManager killed with SIGKILL, and a stop with savepoint followed by a
+ * restart from it. Either way the job finishes and every alert is on the topic exactly once.
  */
 @Tag("slow")
 class TaskManagerFailureTest {
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    static final String REST_PORT = "18081";
-    static final ObjectMapper JSON = new ObjectMapper();
-    final HttpClient http = HttpClient.newHttpClient();
 
-    static void script(Path clusterDir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("infra/scripts/local-cluster.sh").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
-                .redirectOutput(clusterDir.resolve("script-" + args[0] + ".log").toFile());
-        pb.environment().put("AUSPEX_CLUSTER_DIR", clusterDir.toString());
-        pb.environment().put("AUSPEX_CLUSTER_REST_PORT", REST_PORT);
-        pb.environment().put("AUSPEX_CLUSTER_RPC_PORT", "16123");
-        Process p = pb.start();
-        int rc = p.waitFor();
-        assertEquals(0, rc, () -> args[0] + " failed: " + read(clusterDir.resolve("script-" + args[0] + ".log")));
-    }
-
-    static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
+    static EmbeddedKafka brokerWith(SimulatorConfig scenario) throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.start();
+        kafka.createTopics(TelemetryTopics.DEFAULTS.all());
+        kafka.createTopics("telemetry.signals", "telemetry.alerts", "telemetry.slo-status", "telemetry.dlq");
+        try (KafkaTelemetryProducer p = new KafkaTelemetryProducer(kafka.bootstrapServers())) {
+            new TelemetrySimulator(scenario).run(p);
+            p.flush();
         }
+        return kafka;
     }
 
-    JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + REST_PORT + path))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(r.body());
+    static String[] jobArgs(EmbeddedKafka kafka, Path slo) {
+        return new String[] {"--auspex.kafka.bootstrap-servers", kafka.bootstrapServers(),
+            "--auspex.slo.file", slo.toString(), "--auspex.sources.bounded", "true",
+            "--auspex.sources.from-earliest", "true"};
+    }
+
+    static void assertPaymentPaged(List<Alert> alerts) {
+        Alert page = alerts.stream().filter(a -> a.getStatus() == AlertStatus.FIRING
+                && a.getSeverity() == Severity.PAGE && a.getService().equals("payment")).findFirst().orElse(null);
+        assertNotNull(page, () -> "no page for payment: " + alerts);
+        assertEquals("payment", page.getRootCauses().get(0).getService());
     }
 
     @Test
     void jobRestoresAfterATaskManagerIsKilledAndAlertsStayExactlyOnce(@TempDir Path dir) throws Exception {
-        Path clusterDir = dir.resolve("cluster");
-        Files.createDirectories(clusterDir);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(TelemetryTopics.DEFAULTS.all());
-            kafka.createTopics("telemetry.signals", "telemetry.alerts", "telemetry.slo-status", "telemetry.dlq");
-            long start = System.currentTimeMillis() - Duration.ofMinutes(65).toMillis();
-            SimulatorConfig scenario = Scenarios.errorBurst("payment", 0.3, 7L, start);
-            try (KafkaTelemetryProducer p = new KafkaTelemetryProducer(kafka.bootstrapServers())) {
-                new TelemetrySimulator(scenario).run(p);
-                p.flush();
-            }
-            Path slo = LocalPipeline.defaultSloFile(dir);
-            script(clusterDir, "start");
-            try {
-                script(clusterDir, "run", "-d", "--auspex.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                        "--auspex.slo.file", slo.toString(), "--auspex.sources.bounded", "true",
-                        "--auspex.sources.from-earliest", "true");
-                String job = get("/jobs/overview").get("jobs").get(0).get("jid").asText();
-                long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-                while (get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asInt() < 1) {
-                    assertTrue(System.nanoTime() < deadline, "no checkpoint completed");
-                    Thread.sleep(200);
-                }
-                script(clusterDir, "kill-taskmanager");
-                script(clusterDir, "start-taskmanager");
-                String state;
-                do {
-                    assertTrue(System.nanoTime() < deadline + Duration.ofMinutes(3).toNanos(), "job did not finish");
-                    Thread.sleep(1000);
-                    state = get("/jobs/" + job).get("state").asText();
-                } while (!state.equals("FINISHED") && !state.equals("FAILED"));
-                assertEquals("FINISHED", state, () -> read(clusterDir.resolve("log/jobmanager.log")));
-                assertTrue(get("/jobs/" + job + "/checkpoints").path("counts").path("restored").asInt() >= 1,
-                        "the job restored from a checkpoint");
-            } finally {
-                script(clusterDir, "stop");
-            }
+        long start = System.currentTimeMillis() - Duration.ofMinutes(65).toMillis();
+        try (EmbeddedKafka kafka = brokerWith(Scenarios.errorBurst("payment", 0.3, 7L, start));
+                LocalCluster cluster = LocalCluster.start(dir.resolve("cluster"))) {
+            String job = cluster.submit(jobArgs(kafka, LocalPipeline.defaultSloFile(dir)));
+            cluster.awaitCompletedCheckpoint(job, Duration.ofMinutes(3));
+            cluster.script("kill-taskmanager");
+            cluster.script("start-taskmanager");
+            assertEquals("FINISHED", cluster.awaitEnd(job, Duration.ofMinutes(5)), () -> cluster.log("jobmanager.log"));
+            assertTrue(cluster.get("/jobs/" + job + "/checkpoints").path("counts").path("restored").asInt() >= 1,
+                    "the job restored from a checkpoint");
+            assertPaymentPaged(LocalCluster.alertsExactlyOnce(kafka.bootstrapServers()));
+        }
+    }
 
-            List<Alert> alerts = new ArrayList<>();
-            try (TopicReader<Alert> r = new TopicReader<>(kafka.bootstrapServers(), "telemetry.alerts", Alert.class)) {
-                r.readToEnd(Duration.ofMillis(500), alerts::add);
+    /**
+     * Unbounded sources, as in production: the job is stopped with a savepoint while it works
+     * through the demo's telemetry, restarted from it, and cancelled once the alerts of the last
+     * incident (after the savepoint) are committed; closing the cluster ends it.
+     */
+    @Test
+    void jobStoppedWithASavepointResumesFromItAndAlertsStayExactlyOnce(@TempDir Path dir) throws Exception {
+        long start = System.currentTimeMillis() - Scenarios.DEMO_DURATION.toMillis() - Duration.ofMinutes(5).toMillis();
+        try (EmbeddedKafka kafka = brokerWith(Scenarios.demo(42L, start).toBuilder().badRecordCount(0).build());
+                LocalCluster cluster = LocalCluster.start(dir.resolve("cluster"))) {
+            String[] args = {"--auspex.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "--auspex.slo.file", LocalPipeline.defaultSloFile(dir).toString(),
+                "--auspex.sources.from-earliest", "true"};
+            String first = cluster.submit(args);
+            cluster.awaitCompletedCheckpoint(first, Duration.ofMinutes(3));
+            String target = dir.resolve("savepoints").toUri().toString();
+            String trigger = cluster.post("/jobs/" + first + "/stop",
+                    "{\"targetDirectory\": \"" + target + "\", \"drain\": false}").get("request-id").asText();
+            String location = null;
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (location == null) {
+                assertTrue(System.nanoTime() < deadline, "savepoint did not complete");
+                Thread.sleep(500);
+                var status = cluster.get("/jobs/" + first + "/savepoints/" + trigger);
+                if (status.path("status").path("id").asText().equals("COMPLETED")) {
+                    var op = status.path("operation");
+                    assertTrue(op.has("location"), () -> "savepoint failed: " + op);
+                    location = op.get("location").asText();
+                }
             }
-            Map<String, AlertStatus> last = new HashMap<>();
-            for (Alert a : alerts) {
-                AlertStatus before = last.put(a.getFingerprint(), a.getStatus());
-                assertTrue(before != a.getStatus(), () -> "duplicate " + a.getStatus() + " of " + a.getFingerprint());
+            String[] resume = new String[args.length + 2];
+            resume[0] = "-s";
+            resume[1] = location;
+            System.arraycopy(args, 0, resume, 2, args.length);
+            String second = cluster.submit(resume);
+            // the catalog saturation starts at +140 min: its alerts come from the restored job
+            deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (LocalCluster.alertsExactlyOnce(kafka.bootstrapServers()).stream()
+                    .noneMatch(a -> a.getStatus() == AlertStatus.FIRING && a.getEventTimeMs() > start + 140 * 60_000L)) {
+                assertTrue(System.nanoTime() < deadline, () -> "no alert after the savepoint: "
+                        + cluster.log("jobmanager.log"));
+                Thread.sleep(2000);
             }
-            Alert page = alerts.stream().filter(a -> a.getStatus() == AlertStatus.FIRING
-                    && a.getSeverity() == Severity.PAGE && a.getService().equals("payment")).findFirst().orElse(null);
-            assertNotNull(page, () -> "no page for payment: " + alerts);
-            assertEquals("payment", page.getRootCauses().get(0).getService());
+            assertTrue(cluster.get("/jobs/" + second + "/checkpoints").path("latest").path("restored")
+                    .path("is_savepoint").asBoolean(), "the second job started from the savepoint");
+            assertPaymentPaged(LocalCluster.alertsExactlyOnce(kafka.bootstrapServers()));
         }
     }
 }

@@ -1,0 +1,140 @@
+package io.auspex.infra.fault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auspex.infra.runtime.TopicReader;
+import io.auspex.schemas.Alert;
+import io.auspex.schemas.AlertStatus;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A standalone Flink cluster of real JobManager and TaskManager processes, driven through
+ * infra/scripts/local-cluster.sh and Flink's REST API, for the fault tests.
+ */
+final class LocalCluster implements AutoCloseable {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final String REST_PORT = "18081";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private LocalCluster(Path dir) {
+        this.dir = dir;
+    }
+
+    static LocalCluster start(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        LocalCluster c = new LocalCluster(dir);
+        c.script("start");
+        return c;
+    }
+
+    void script(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("infra/scripts/local-cluster.sh").toString()));
+        cmd.addAll(List.of(args));
+        Path log = dir.resolve("script-" + args[0] + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("AUSPEX_CLUSTER_DIR", dir.toString());
+        pb.environment().put("AUSPEX_CLUSTER_REST_PORT", REST_PORT);
+        pb.environment().put("AUSPEX_CLUSTER_RPC_PORT", "16123");
+        int rc = pb.start().waitFor();
+        assertEquals(0, rc, () -> args[0] + " failed: " + read(log));
+    }
+
+    /** Submits the pipeline detached and returns its job id. */
+    String submit(String... args) throws Exception {
+        List<String> before = jobIds();
+        List<String> all = new ArrayList<>(List.of("run", "-d"));
+        all.addAll(List.of(args));
+        script(all.toArray(new String[0]));
+        List<String> after = jobIds();
+        after.removeAll(before);
+        assertEquals(1, after.size(), "one new job");
+        return after.get(0);
+    }
+
+    List<String> jobIds() throws Exception {
+        List<String> ids = new ArrayList<>();
+        get("/jobs/overview").get("jobs").forEach(j -> ids.add(j.get("jid").asText()));
+        return ids;
+    }
+
+    JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + REST_PORT + path))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body());
+    }
+
+    JsonNode post(String path, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + REST_PORT + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body());
+    }
+
+    void awaitCompletedCheckpoint(String job, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asInt() < 1) {
+            assertTrue(System.nanoTime() < deadline, "no checkpoint completed");
+            Thread.sleep(200);
+        }
+    }
+
+    String awaitEnd(String job, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String state;
+        do {
+            assertTrue(System.nanoTime() < deadline, "job did not end");
+            Thread.sleep(500);
+            state = get("/jobs/" + job).get("state").asText();
+        } while (!state.equals("FINISHED") && !state.equals("FAILED") && !state.equals("CANCELED"));
+        return state;
+    }
+
+    String log(String name) {
+        return read(dir.resolve("log").resolve(name));
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Every alert on the topic, read_committed; fails on a status repeated for one fingerprint. */
+    static List<Alert> alertsExactlyOnce(String bootstrap) {
+        List<Alert> alerts = new ArrayList<>();
+        try (TopicReader<Alert> r = new TopicReader<>(bootstrap, "telemetry.alerts", Alert.class)) {
+            r.readToEnd(Duration.ofMillis(500), alerts::add);
+        }
+        Map<String, AlertStatus> last = new HashMap<>();
+        for (Alert a : alerts) {
+            AlertStatus before = last.put(a.getFingerprint(), a.getStatus());
+            assertTrue(before != a.getStatus(), () -> "duplicate " + a.getStatus() + " of " + a.getFingerprint());
+        }
+        return alerts;
+    }
+
+    @Override
+    public void close() throws Exception {
+        script("stop");
+    }
+}
