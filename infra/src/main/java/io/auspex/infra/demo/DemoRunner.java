@@ -74,11 +74,7 @@ public final class DemoRunner {
                         li.incident().service(), AlertFormat.clock(li.incident().startMs() - scenario.startMs()),
                         li.incident().durationMs() / 60_000, li.incident().magnitude());
             }
-            SimulationResult sr;
-            try (KafkaTelemetryProducer producer = new KafkaTelemetryProducer(kafka.bootstrapServers())) {
-                sr = sim.run(producer);
-                producer.flush();
-            }
+            SimulationResult sr = KafkaTelemetryProducer.produce(sim, kafka.bootstrapServers());
             out.printf("simulator: %,d spans, %,d gauges, %,d logs, %d malformed records in %.1f s%n", sr.spans(),
                     sr.metrics(), sr.logs(), sr.malformed(), sr.wallNanos() / 1e9);
 

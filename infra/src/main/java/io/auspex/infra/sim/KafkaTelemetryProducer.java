@@ -110,6 +110,18 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
         sent++;
     }
 
+    /**
+     * Runs {@code simulator} into the default topics of the broker at {@code bootstrapServers}
+     * and returns once every record is acknowledged.
+     */
+    public static SimulationResult produce(TelemetrySimulator simulator, String bootstrapServers) {
+        try (KafkaTelemetryProducer producer = new KafkaTelemetryProducer(bootstrapServers)) {
+            SimulationResult result = simulator.run(producer);
+            producer.flush();
+            return result;
+        }
+    }
+
     /** Records handed to the Kafka client so far. */
     public long sent() {
         return sent;

@@ -31,10 +31,8 @@ public final class SimulatorBenchmark {
             try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
                 kafka.createTopics(TelemetryTopics.DEFAULTS.all());
                 long t0 = System.nanoTime();
-                SimulationResult sent;
-                try (KafkaTelemetryProducer producer = new KafkaTelemetryProducer(kafka.bootstrapServers())) {
-                    sent = new TelemetrySimulator(demo).run(producer);
-                }
+                SimulationResult sent = KafkaTelemetryProducer.produce(new TelemetrySimulator(demo),
+                        kafka.bootstrapServers());
                 long nanos = System.nanoTime() - t0;
                 out.printf("to Kafka (acknowledged, producer closed): %d records in %.2f s = %.0f records/s%n",
                         sent.records(), nanos / 1e9, sent.records() * 1e9 / nanos);

@@ -33,10 +33,7 @@ class TaskManagerFailureTest {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         kafka.createTopics(TelemetryTopics.DEFAULTS.all());
         kafka.createTopics("telemetry.signals", "telemetry.alerts", "telemetry.slo-status", "telemetry.dlq");
-        try (KafkaTelemetryProducer p = new KafkaTelemetryProducer(kafka.bootstrapServers())) {
-            new TelemetrySimulator(scenario).run(p);
-            p.flush();
-        }
+        KafkaTelemetryProducer.produce(new TelemetrySimulator(scenario), kafka.bootstrapServers());
         return kafka;
     }
 

@@ -2,7 +2,6 @@ package io.auspex.models.scoring;
 
 import static io.auspex.models.training.SignalsFixtures.BEGINNING;
 import static io.auspex.models.training.SignalsFixtures.SERVICES;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auspex.models.artifact.ModelArtifact;
 import io.auspex.models.artifact.ModelArtifactIO;
@@ -12,19 +11,16 @@ import io.auspex.models.training.TrainerConfig;
 import io.auspex.schemas.ServiceSignals;
 import java.io.IOException;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 
 /**
- * Measures training time, artifact size, load time and single-thread scoring throughput of
- * the default configuration; prints the figures (quoted in docs/models.md). Run with
- * {@code mvn -pl models -Pslow test -Dtest=ScoringThroughputTest}.
+ * Benchmark (a main class, not a test): training time, artifact size, load time and
+ * single-thread scoring throughput of the default configuration; prints the figures quoted in
+ * docs/models.md, where the command is.
  */
-@Tag("slow")
-class ScoringThroughputTest {
+public final class ScoringBenchmark {
+    private ScoringBenchmark() {}
 
-    @Test
-    void measure() throws IOException {
+    public static void main(String[] args) throws IOException {
         List<ServiceSignals> training = SignalsFixtures.normal(SERVICES, BEGINNING, 20_000, 31L);
         long t0 = System.nanoTime();
         ModelArtifact artifact = new IsolationForestTrainer(TrainerConfig.defaults())
@@ -53,6 +49,5 @@ class ScoringThroughputTest {
         System.out.printf("train %d rows: %.2f s; artifact %d bytes; load %.1f ms; "
                         + "score %.0f windows/s on one thread (checksum %.3f)%n",
                 training.size(), trainS, bytes.length, loadMs, perSecond, sink);
-        assertTrue(perSecond > 10_000, "scoring " + perSecond + " windows/s");
     }
 }

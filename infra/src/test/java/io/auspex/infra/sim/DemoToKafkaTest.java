@@ -12,29 +12,24 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole three-hour demo, generated and written to the in-JVM broker, in well under a minute.
- * Slow (about 10-20 s), so not in the default build: {@code mvn -Pslow -pl infra test}.
+ * The whole three-hour demo, generated and written to the in-JVM broker: every record arrives.
+ * Its speed is measured by {@link SimulatorBenchmark}, not asserted here. Slow (about 10-20 s),
+ * so not in the default build: {@code mvn -Pslow -pl infra test}.
  */
 @Tag("slow")
-class DemoThroughputTest {
+class DemoToKafkaTest {
 
     @Test
-    void demoGoesToKafkaInWellUnderAMinute() throws Exception {
+    void everyDemoRecordReachesTheBroker() throws Exception {
         SimulatorConfig demo = Scenarios.demo();
         SimulationResult generated = new TelemetrySimulator(demo).run(TelemetrySink.discard());
-        assertTrue(generated.wallNanos() < 10_000_000_000L, "generation alone: " + generated);
         assertTrue(generated.records() > 1_000_000, "three hours of nine services: " + generated);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics(TelemetryTopics.DEFAULTS.all());
-            long t0 = System.nanoTime();
-            SimulationResult sent;
-            try (KafkaTelemetryProducer producer = new KafkaTelemetryProducer(kafka.bootstrapServers())) {
-                sent = new TelemetrySimulator(demo).run(producer);
-            }
-            long nanos = System.nanoTime() - t0;
+            SimulationResult sent = KafkaTelemetryProducer.produce(new TelemetrySimulator(demo),
+                    kafka.bootstrapServers());
             assertEquals(generated.records(), sent.records(), "same records as the generation-only run");
-            assertTrue(nanos < 60_000_000_000L, "demo to Kafka took " + nanos / 1e9 + " s");
             long onBroker = 0;
             try (Admin admin = kafka.admin()) {
                 Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
