@@ -17,14 +17,41 @@ package io.auspex.models.detector;
  * @param noveltyDays memory, in days of the series' own timestamps, of the decaying peak surprise that a new
  *     surprise must exceed to score (the peak falls by a factor e per {@code noveltyDays}, whatever the cadence)
  * @param halfScoreSurprise surprise (in -log10 of the tail probability) that maps to a score of 0.5
+ * @param aftershockHours after a row scores, its whole surprise stays a bar for the rows that follow,
+ *     decaying by a factor e per {@code aftershockHours} of the series' own time (an event scores once)
+ * @param recordDays the range a record is measured against: the values of the last {@code recordDays}
+ *     days (daily buckets, by the series' own timestamps)
+ * @param recordTolerance a record is a value (or a short average) beyond that range by more than this
+ *     fraction of the range's width
  */
 public record DetectorConfig(int warmupRows, double levelAlpha, double scaleAlpha, double longAlpha,
                              int seasonBuckets, double seasonAlpha, int calibrationRows, int densityRows,
-                             double noveltyDays, double halfScoreSurprise) {
+                             double noveltyDays, double halfScoreSurprise, double aftershockHours,
+                             int recordDays, double recordTolerance) {
+
+    /** Default {@link #aftershockHours()}; also what a state saved before it existed gets. */
+    public static final double DEFAULT_AFTERSHOCK_HOURS = 8.0;
+    /** Default {@link #recordDays()}; also what a state saved before it existed gets. */
+    public static final int DEFAULT_RECORD_DAYS = 30;
+    /** Default {@link #recordTolerance()}; also what a state saved before it existed gets. */
+    public static final double DEFAULT_RECORD_TOLERANCE = 0.05;
 
     /** The defaults, chosen on the NAB development set and kept round. */
     public static final DetectorConfig DEFAULTS =
-            new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.03, 2000, 100, 28.0, 2.0);
+            new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.03, 2000, 100, 28.0, 2.0, DEFAULT_AFTERSHOCK_HOURS,
+                    DEFAULT_RECORD_DAYS, DEFAULT_RECORD_TOLERANCE);
+
+    /**
+     * The same configuration as the ten-parameter form of earlier versions, with the aftershock and
+     * record parameters at their defaults.
+     */
+    public DetectorConfig(int warmupRows, double levelAlpha, double scaleAlpha, double longAlpha,
+                          int seasonBuckets, double seasonAlpha, int calibrationRows, int densityRows,
+                          double noveltyDays, double halfScoreSurprise) {
+        this(warmupRows, levelAlpha, scaleAlpha, longAlpha, seasonBuckets, seasonAlpha, calibrationRows,
+                densityRows, noveltyDays, halfScoreSurprise, DEFAULT_AFTERSHOCK_HOURS, DEFAULT_RECORD_DAYS,
+                DEFAULT_RECORD_TOLERANCE);
+    }
 
     public DetectorConfig {
         requireRange("warmupRows", warmupRows, 1, 1_000_000);
@@ -40,6 +67,13 @@ public record DetectorConfig(int warmupRows, double levelAlpha, double scaleAlph
         }
         if (!(halfScoreSurprise > 0) || !Double.isFinite(halfScoreSurprise)) {
             throw new IllegalArgumentException("halfScoreSurprise must be a positive number, got " + halfScoreSurprise);
+        }
+        if (!(aftershockHours > 0 && aftershockHours <= 876_000)) {
+            throw new IllegalArgumentException("aftershockHours must be in (0, 876000], got " + aftershockHours);
+        }
+        requireRange("recordDays", recordDays, 1, 3660);
+        if (!(recordTolerance > 0 && recordTolerance <= 10)) {
+            throw new IllegalArgumentException("recordTolerance must be in (0, 10], got " + recordTolerance);
         }
     }
 

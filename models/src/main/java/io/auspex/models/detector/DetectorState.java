@@ -15,8 +15,9 @@ import java.util.Objects;
  * primitives and primitive arrays) so a keyed operator can hold it in {@code ValueState} without
  * Kryo, and also a compact versioned byte form ({@link #toBytes()}, {@link #fromBytes(byte[])}).
  *
- * <p>Size is bounded by the configuration: {@code seasonBuckets} doubles and ints plus a few dozen
- * numbers (about 820 bytes with the defaults), whatever the length of the series.
+ * <p>Size is bounded by the configuration: {@code seasonBuckets} doubles and ints, {@code recordDays}
+ * ints and four doubles each, plus a few dozen numbers (about 2,100 bytes with the defaults),
+ * whatever the length of the series.
  */
 public class DetectorState {
 
@@ -26,11 +27,14 @@ public class DetectorState {
      * added {@link #lastEpochSecond}; version 4 added the density component ({@link #densityRows},
      * {@link #unusualShortRate}, {@link #unusualLongRate}, {@link #unusualCount}); version 5 added
      * {@link #calibrationOutlierRun} (how many outliers in a row, not only whether the previous row
-     * was one). Versions 1 to 4 are still read as bytes and POJOs (the flags start false, the memory
+     * was one); version 6 added the aftershock bar ({@link #aftershockHours}, {@link #aftershockBar})
+     * and the record component ({@link #recordDays}, {@link #recordTolerance} and the daily ranges).
+     * Versions 1 to 5 are still read as bytes and POJOs (the flags start false, the memory
      * becomes {@link #legacyNoveltyDays(int)}, the last time {@link #NO_TIME}, the density component
-     * starts empty with {@link #LEGACY_DENSITY_ROWS}, a flagged outlier is a run of one).
+     * starts empty with {@link #LEGACY_DENSITY_ROWS}, a flagged outlier is a run of one, the
+     * aftershock bar starts at 0 and the record ranges start empty, with the default parameters).
      */
-    public static final int CURRENT_VERSION = 5;
+    public static final int CURRENT_VERSION = 6;
 
     /** The {@link #densityRows} given to a state of version 1 to 3 (the default of version 4). */
     public static final int LEGACY_DENSITY_ROWS = 100;
@@ -92,6 +96,35 @@ public class DetectorState {
     public double unusualLongRate;
     /** Since version 4: rows the density component has seen. */
     public long unusualCount;
+
+    /** Since version 6: decay time, in hours, of the aftershock bar. */
+    public double aftershockHours;
+    /** Since version 6: days of the record range (length of the record arrays). */
+    public int recordDays;
+    /** Since version 6: fraction of the range's width a record must exceed it by. */
+    public double recordTolerance;
+    /** Since version 6: the whole surprise of the last scoring row, decayed since. */
+    public double aftershockBar;
+    /** Since version 6: rows the record component has seen. */
+    public long recordRows;
+    /** Since version 6: rows since a record range last widened (a large number before any row). */
+    public long rowsSinceWidening;
+    /** Since version 6: the values before the current one, newest first (for the short average). */
+    public double[] recentValues;
+    /** Since version 6: the latest day (epoch day) the record component has seen. */
+    public int recordLatestDay;
+    /** Since version 6: when the current record range began (epoch second), or {@link #NO_TIME}. */
+    public long recordSince = NO_TIME;
+    /** Since version 6: per daily bucket, its epoch day or {@code Integer.MIN_VALUE} when empty. */
+    public int[] recordDay;
+    /** Since version 6: per daily bucket, its rows. */
+    public int[] recordCount;
+    /** Since version 6: per daily bucket, the range of the values (NaN when the bucket has none). */
+    public double[] recordValueMin;
+    public double[] recordValueMax;
+    /** Since version 6: per daily bucket, the range of the short averages (NaN when none). */
+    public double[] recordMeanMin;
+    public double[] recordMeanMax;
 
     public DetectorState() {
     }
@@ -156,6 +189,28 @@ public class DetectorState {
             for (int r : runs) {
                 out.writeInt(r);
             }
+            DetectorState v6 = version >= 6 ? this : emptyVersionSixFields();
+            out.writeDouble(v6.aftershockHours);
+            out.writeInt(v6.recordDays);
+            out.writeDouble(v6.recordTolerance);
+            out.writeDouble(v6.aftershockBar);
+            out.writeLong(v6.recordRows);
+            out.writeLong(v6.rowsSinceWidening);
+            writeDoubles(out, v6.recentValues);
+            out.writeInt(v6.recordLatestDay);
+            out.writeLong(v6.recordSince);
+            out.writeInt(v6.recordDay.length);
+            for (int d : v6.recordDay) {
+                out.writeInt(d);
+            }
+            out.writeInt(v6.recordCount.length);
+            for (int c : v6.recordCount) {
+                out.writeInt(c);
+            }
+            writeDoubles(out, v6.recordValueMin);
+            writeDoubles(out, v6.recordValueMax);
+            writeDoubles(out, v6.recordMeanMin);
+            writeDoubles(out, v6.recordMeanMax);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory failed", e);
         }
@@ -242,6 +297,31 @@ public class DetectorState {
             } else {
                 s.calibrationOutlierRun = outlierRuns(s);
             }
+            if (version >= 6) {
+                s.aftershockHours = in.readDouble();
+                s.recordDays = in.readInt();
+                s.recordTolerance = in.readDouble();
+                s.aftershockBar = in.readDouble();
+                s.recordRows = in.readLong();
+                s.rowsSinceWidening = in.readLong();
+                s.recentValues = readDoubles(in);
+                s.recordLatestDay = in.readInt();
+                s.recordSince = in.readLong();
+                s.recordDay = new int[readLength(in)];
+                for (int i = 0; i < s.recordDay.length; i++) {
+                    s.recordDay[i] = in.readInt();
+                }
+                s.recordCount = new int[readLength(in)];
+                for (int i = 0; i < s.recordCount.length; i++) {
+                    s.recordCount[i] = in.readInt();
+                }
+                s.recordValueMin = readDoubles(in);
+                s.recordValueMax = readDoubles(in);
+                s.recordMeanMin = readDoubles(in);
+                s.recordMeanMax = readDoubles(in);
+            } else {
+                fillEmptyVersionSixFields(s);
+            }
             if (in.available() > 0) {
                 throw new IllegalArgumentException("detector state has " + in.available() + " trailing bytes");
             }
@@ -249,6 +329,42 @@ public class DetectorState {
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated detector state", e);
         }
+    }
+
+    /** A state whose version-6 fields are as a state of an earlier version gets them. */
+    private static DetectorState emptyVersionSixFields() {
+        DetectorState copy = new DetectorState();
+        fillEmptyVersionSixFields(copy);
+        return copy;
+    }
+
+    /**
+     * Sets the fields version 6 added as a state of an earlier version gets them: default
+     * parameters, no aftershock bar, empty record ranges.
+     */
+    static void fillEmptyVersionSixFields(DetectorState s) {
+        s.aftershockHours = DetectorConfig.DEFAULT_AFTERSHOCK_HOURS;
+        s.recordDays = DetectorConfig.DEFAULT_RECORD_DAYS;
+        s.recordTolerance = DetectorConfig.DEFAULT_RECORD_TOLERANCE;
+        s.aftershockBar = 0.0;
+        s.recordRows = 0;
+        s.rowsSinceWidening = StreamingDetector.NO_RECORD_YET;
+        s.recentValues = new double[StreamingDetector.RECORD_MEAN_ROWS - 1];
+        s.recordLatestDay = StreamingDetector.EMPTY_DAY;
+        s.recordSince = NO_TIME;
+        s.recordDay = new int[s.recordDays];
+        Arrays.fill(s.recordDay, StreamingDetector.EMPTY_DAY);
+        s.recordCount = new int[s.recordDays];
+        s.recordValueMin = nans(s.recordDays);
+        s.recordValueMax = nans(s.recordDays);
+        s.recordMeanMin = nans(s.recordDays);
+        s.recordMeanMax = nans(s.recordDays);
+    }
+
+    private static double[] nans(int n) {
+        double[] a = new double[n];
+        Arrays.fill(a, Double.NaN);
+        return a;
     }
 
     /**
@@ -313,7 +429,15 @@ public class DetectorState {
                 && Arrays.equals(calibrationCount, s.calibrationCount)
                 && Arrays.equals(calibrationOutlier, s.calibrationOutlier)
                 && Arrays.equals(calibrationOutlierRun, s.calibrationOutlierRun)
-                && Double.compare(peakSurprise, s.peakSurprise) == 0;
+                && Double.compare(peakSurprise, s.peakSurprise) == 0
+                && Double.compare(aftershockHours, s.aftershockHours) == 0 && recordDays == s.recordDays
+                && Double.compare(recordTolerance, s.recordTolerance) == 0
+                && Double.compare(aftershockBar, s.aftershockBar) == 0 && recordRows == s.recordRows
+                && rowsSinceWidening == s.rowsSinceWidening && Arrays.equals(recentValues, s.recentValues)
+                && recordLatestDay == s.recordLatestDay && recordSince == s.recordSince && Arrays.equals(recordDay, s.recordDay)
+                && Arrays.equals(recordCount, s.recordCount)
+                && Arrays.equals(recordValueMin, s.recordValueMin) && Arrays.equals(recordValueMax, s.recordValueMax)
+                && Arrays.equals(recordMeanMin, s.recordMeanMin) && Arrays.equals(recordMeanMax, s.recordMeanMax);
     }
 
     @Override

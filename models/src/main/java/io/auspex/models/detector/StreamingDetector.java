@@ -70,6 +70,26 @@ public final class StreamingDetector {
     private static final double PEAK_ABSORPTION = 0.5;
     private static final double SQRT2 = Math.sqrt(2.0);
     private static final int SECONDS_PER_DAY = 86_400;
+    /** Record views: the value itself, and the mean of the last {@link #RECORD_MEAN_ROWS} values. */
+    static final int RECORD_VIEWS = 2;
+    private static final int VALUE_VIEW = 0;
+    private static final int MEAN_VIEW = 1;
+    /** Rows in the short average whose records count too (a rise over a few rows, not one spike). */
+    static final int RECORD_MEAN_ROWS = 3;
+    /**
+     * A record scores only when the range it breaks has not widened for this many rows: new extremes
+     * that follow each other closely are one excursion (or a new regime) and score once at most.
+     */
+    static final int RECORD_SETTLE_ROWS = 20;
+    /**
+     * A record scores 0.5 when it lies this many tolerances beyond the range (so one just past the
+     * tolerance scores 1/3).
+     */
+    static final double RECORD_HALF_SCORE_TOLERANCES = 2.0;
+    /** The day of a daily record bucket that holds nothing. */
+    static final int EMPTY_DAY = Integer.MIN_VALUE;
+    /** {@code rowsSinceWidening} before any row (and its cap). */
+    static final long NO_RECORD_YET = Long.MAX_VALUE / 2;
 
     private final DetectorConfig config;
 
@@ -93,6 +113,30 @@ public final class StreamingDetector {
     /** The previous row's time, or {@link DetectorState#NO_TIME} before the first row. */
     private long lastEpochSecond = DetectorState.NO_TIME;
     private final double noveltySeconds;
+    private final double aftershockSeconds;
+    /** The whole surprise of the last scoring row, decaying by e per {@code aftershockHours}. */
+    private double aftershockBar;
+    /** Records: rows seen, rows since a range last widened, the previous values (newest first), the latest day. */
+    private long recordRows;
+    private long rowsSinceWidening = NO_RECORD_YET;
+    private final double[] recentValues = new double[RECORD_MEAN_ROWS - 1];
+    private int recordLatestDay = EMPTY_DAY;
+    /**
+     * When the current record range began (its first row's time): records score only once it
+     * covers a day, so a daily wave's first day is not a string of records.
+     */
+    private long recordSince = DetectorState.NO_TIME;
+    /** Per daily bucket: its day (epoch day, or {@link #EMPTY_DAY}) and the range of each record view. */
+    private final int[] recordDay;
+    private final double[][] recordMin = new double[RECORD_VIEWS][];
+    private final double[][] recordMax = new double[RECORD_VIEWS][];
+    /** Per daily bucket: rows in it. */
+    private final int[] recordCount;
+    /** Rows in the record range the current row was compared with (not state: recomputed each row). */
+    private long recordRangeRows;
+    /** Whether the current row widened a record range, and the rows since a widening before it (not state). */
+    private boolean recordWidened;
+    private long rowsSinceWideningBefore;
 
     private final double[] residual = new double[COMPONENTS];
     private final boolean[] active = new boolean[COMPONENTS];
@@ -106,6 +150,14 @@ public final class StreamingDetector {
         this.seasonMean = new double[config.seasonBuckets()];
         this.seasonCount = new int[config.seasonBuckets()];
         this.noveltySeconds = config.noveltyDays() * SECONDS_PER_DAY;
+        this.aftershockSeconds = config.aftershockHours() * 3600.0;
+        this.recordDay = new int[config.recordDays()];
+        this.recordCount = new int[config.recordDays()];
+        java.util.Arrays.fill(recordDay, EMPTY_DAY);
+        for (int v = 0; v < RECORD_VIEWS; v++) {
+            recordMin[v] = new double[config.recordDays()];
+            recordMax[v] = new double[config.recordDays()];
+        }
     }
 
     public DetectorConfig config() {
@@ -134,6 +186,7 @@ public final class StreamingDetector {
         // time order is the caller's contract; a row stamped earlier than the previous one decays nothing
         long elapsed = lastEpochSecond == DetectorState.NO_TIME ? 0 : Math.max(0, epochSecond - lastEpochSecond);
         lastEpochSecond = epochSecond;
+        double record = record(epochSecond, value);
         if (rows == 1) {
             level = value;
             longMean = value;
@@ -181,6 +234,7 @@ public final class StreamingDetector {
             }
         }
         double p = Math.min(1.0, minTail * activeCount);
+        double pointSeasonP = p;
 
         // density: the recent rate of unusual rows (this one included) against the long-run rate
         double unusual = p < UNUSUAL_P ? 1.0 : 0.0;
@@ -200,13 +254,129 @@ public final class StreamingDetector {
             return 0.0;
         }
         double previousPeak = peakSurprise;
-        double excess = Math.max(0.0, surprise - previousPeak);
+        double excess = Math.max(0.0, surprise - Math.max(previousPeak, aftershockBar));
+        aftershockBar *= Math.exp(-elapsed / aftershockSeconds);
         if (excess > 0) {
             peakSurprise = previousPeak + PEAK_ABSORPTION * excess;
+            aftershockBar = Math.max(aftershockBar, surprise);
         } else {
             peakSurprise = Math.max(surprise, previousPeak * Math.exp(-elapsed / noveltySeconds));
         }
-        return excess / (excess + config.halfScoreSurprise());
+        double novelty = excess / (excess + config.halfScoreSurprise());
+
+        // a record with every ambiguity resolved scores too (see recordIsNews)
+        double recordScore = 0.0;
+        if (record > 0 && recordIsNews(epochSecond, pointSeasonP)) {
+            recordScore = record / (record + RECORD_HALF_SCORE_TOLERANCES * config.recordTolerance());
+        }
+        return Math.max(novelty, recordScore);
+    }
+
+    /**
+     * Whether a record on this row is news rather than noise: the range it breaks has held for
+     * {@link #RECORD_SETTLE_ROWS} rows (a range still widening row after row is one excursion, or a
+     * new regime, whose start the novelty score marks), has seen {@code warmupRows} rows and a day,
+     * and the row is also unlikely among the rows of that range ({@code p * rows <= 1}), so the ever
+     * rarer new extremes of plain noise do not count.
+     */
+    private boolean recordIsNews(long epochSecond, double p) {
+        return rowsSinceWideningBefore >= RECORD_SETTLE_ROWS && recordRows > config.warmupRows()
+                && epochSecond - recordSince >= SECONDS_PER_DAY && p * recordRangeRows <= 1.0;
+    }
+
+    /**
+     * How far the value, or the mean of the last {@link #RECORD_MEAN_ROWS} values, lies beyond the
+     * range of its view over the last {@code recordDays} days, in widths of that range (0 when
+     * within the range widened by {@code recordTolerance} on each side, or while the range has no
+     * width); then adds them to today's bucket. The largest of the views counts.
+     */
+    private double record(long epochSecond, double value) {
+        recordRows++;
+        int day = (int) Math.max(recordLatestDay, Math.floorDiv(epochSecond, (long) SECONDS_PER_DAY));
+        recordLatestDay = day;
+        double mean = Double.NaN;
+        if (recordRows >= RECORD_MEAN_ROWS) {
+            double sum = value;
+            for (double v : recentValues) {
+                sum += v;
+            }
+            mean = sum / RECORD_MEAN_ROWS;
+        }
+        System.arraycopy(recentValues, 0, recentValues, 1, recentValues.length - 1);
+        recentValues[0] = value;
+        recordRangeRows = recordRangeRows(day);
+        if (recordRangeRows == 0) {
+            recordSince = epochSecond;
+        }
+        recordWidened = false;
+        double beyond = recordExcess(VALUE_VIEW, value, day);
+        if (!Double.isNaN(mean)) {
+            beyond = Math.max(beyond, recordExcess(MEAN_VIEW, mean, day));
+        }
+        rowsSinceWideningBefore = rowsSinceWidening;
+        rowsSinceWidening = recordWidened ? 0 : Math.min(rowsSinceWidening + 1, NO_RECORD_YET);
+        int b = Math.floorMod(day, recordDay.length);
+        if (recordDay[b] != day) {
+            recordDay[b] = day;
+            recordCount[b] = 0;
+            for (int v = 0; v < RECORD_VIEWS; v++) {
+                recordMin[v][b] = Double.NaN;
+                recordMax[v][b] = Double.NaN;
+            }
+        }
+        recordCount[b]++;
+        addToBucket(VALUE_VIEW, b, value);
+        if (!Double.isNaN(mean)) {
+            addToBucket(MEAN_VIEW, b, mean);
+        }
+        return beyond;
+    }
+
+    /** Rows in the buckets of the last {@code recordDays} days up to {@code day}. */
+    private long recordRangeRows(int day) {
+        long n = 0;
+        for (int b = 0; b < recordDay.length; b++) {
+            if (recordDay[b] != EMPTY_DAY && recordDay[b] > day - recordDay.length) {
+                n += recordCount[b];
+            }
+        }
+        return n;
+    }
+
+    private double recordExcess(int view, double x, int day) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int b = 0; b < recordDay.length; b++) {
+            if (recordDay[b] != EMPTY_DAY && recordDay[b] > day - recordDay.length && !Double.isNaN(recordMin[view][b])) {
+                lo = Math.min(lo, recordMin[view][b]);
+                hi = Math.max(hi, recordMax[view][b]);
+            }
+        }
+        if (x > hi || x < lo) {
+            recordWidened = true;
+        }
+        if (!(hi > lo)) {
+            return 0.0;
+        }
+        double width = hi - lo;
+        double margin = config.recordTolerance() * width;
+        if (x > hi + margin) {
+            return (x - hi) / width;
+        }
+        if (x < lo - margin) {
+            return (lo - x) / width;
+        }
+        return 0.0;
+    }
+
+    private void addToBucket(int view, int b, double x) {
+        if (Double.isNaN(recordMin[view][b])) {
+            recordMin[view][b] = x;
+            recordMax[view][b] = x;
+        } else {
+            recordMin[view][b] = Math.min(recordMin[view][b], x);
+            recordMax[view][b] = Math.max(recordMax[view][b], x);
+        }
     }
 
     /**
@@ -335,6 +505,21 @@ public final class StreamingDetector {
         s.unusualShortRate = unusualShortRate;
         s.unusualLongRate = unusualLongRate;
         s.unusualCount = unusualCount;
+        s.aftershockHours = config.aftershockHours();
+        s.recordDays = config.recordDays();
+        s.recordTolerance = config.recordTolerance();
+        s.aftershockBar = aftershockBar;
+        s.recordRows = recordRows;
+        s.rowsSinceWidening = rowsSinceWidening;
+        s.recentValues = recentValues.clone();
+        s.recordLatestDay = recordLatestDay;
+        s.recordSince = recordSince;
+        s.recordDay = recordDay.clone();
+        s.recordCount = recordCount.clone();
+        s.recordValueMin = recordMin[VALUE_VIEW].clone();
+        s.recordValueMax = recordMax[VALUE_VIEW].clone();
+        s.recordMeanMin = recordMin[MEAN_VIEW].clone();
+        s.recordMeanMax = recordMax[MEAN_VIEW].clone();
         return s;
     }
 
@@ -355,11 +540,16 @@ public final class StreamingDetector {
      */
     public static StreamingDetector restore(DetectorState state) {
         DetectorState.requireKnownVersion(state.version);
+        DetectorState records = state;
+        if (state.version < 6) {
+            records = new DetectorState();
+            DetectorState.fillEmptyVersionSixFields(records);
+        }
         DetectorConfig config = new DetectorConfig(state.warmupRows, state.levelAlpha, state.scaleAlpha,
                 state.longAlpha, state.seasonBuckets, state.seasonAlpha, state.calibrationRows,
                 state.version < 4 ? DetectorState.LEGACY_DENSITY_ROWS : state.densityRows,
                 state.version < 3 ? DetectorState.legacyNoveltyDays(state.noveltyRows) : state.noveltyDays,
-                state.halfScoreSurprise);
+                state.halfScoreSurprise, records.aftershockHours, records.recordDays, records.recordTolerance);
         requireLength("seasonMean", state.seasonMean, config.seasonBuckets());
         requireLength("seasonCount", state.seasonCount == null ? null : new double[state.seasonCount.length],
                 config.seasonBuckets());
@@ -416,6 +606,36 @@ public final class StreamingDetector {
             d.unusualLongRate = state.unusualLongRate;
             d.unusualCount = state.unusualCount;
         }
+        requireLength("recentValues", records.recentValues, RECORD_MEAN_ROWS - 1);
+        requireLength("recordDay", records.recordDay == null ? null : new double[records.recordDay.length],
+                config.recordDays());
+        requireLength("recordCount", records.recordCount == null ? null
+                : new double[records.recordCount.length], config.recordDays());
+        for (int c : records.recordCount) {
+            if (c < 0) {
+                throw new IllegalArgumentException("detector state field recordCount has a negative count " + c);
+            }
+        }
+        requireLength("recordValueMin", records.recordValueMin, config.recordDays());
+        requireLength("recordValueMax", records.recordValueMax, config.recordDays());
+        requireLength("recordMeanMin", records.recordMeanMin, config.recordDays());
+        requireLength("recordMeanMax", records.recordMeanMax, config.recordDays());
+        if (records.recordRows < 0 || records.rowsSinceWidening < 0 || !(records.aftershockBar >= 0)) {
+            throw new IllegalArgumentException(
+                    "detector state has a negative record count, rows since a widening or aftershock bar");
+        }
+        d.aftershockBar = records.aftershockBar;
+        d.recordRows = records.recordRows;
+        d.rowsSinceWidening = records.rowsSinceWidening;
+        System.arraycopy(records.recentValues, 0, d.recentValues, 0, d.recentValues.length);
+        d.recordLatestDay = records.recordLatestDay;
+        d.recordSince = records.recordSince;
+        System.arraycopy(records.recordDay, 0, d.recordDay, 0, d.recordDay.length);
+        System.arraycopy(records.recordCount, 0, d.recordCount, 0, d.recordCount.length);
+        System.arraycopy(records.recordValueMin, 0, d.recordMin[VALUE_VIEW], 0, d.recordDay.length);
+        System.arraycopy(records.recordValueMax, 0, d.recordMax[VALUE_VIEW], 0, d.recordDay.length);
+        System.arraycopy(records.recordMeanMin, 0, d.recordMin[MEAN_VIEW], 0, d.recordDay.length);
+        System.arraycopy(records.recordMeanMax, 0, d.recordMax[MEAN_VIEW], 0, d.recordDay.length);
         return d;
     }
 
