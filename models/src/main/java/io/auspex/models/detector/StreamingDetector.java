@@ -31,7 +31,18 @@ import smile.math.special.Erf;
  * absorbed by the level, and a series whose ordinary noise is spiky learns a high bar. The score
  * is {@code e / (e + halfScoreSurprise)} for an excess {@code e} in decades of probability: in
  * [0, 1), 0.5 meaning "a hundred times less likely than anything recently seen" with the default
- * {@code halfScoreSurprise} of 2, on every series.
+ * {@code halfScoreSurprise} of 2, on every series. Beside the peak, an <b>aftershock bar</b> holds
+ * the whole surprise of the last scoring row, decaying by e per {@code aftershockHours}, so the
+ * rows that follow one event do not score again.
+ *
+ * <p><b>Records</b> give a second, scale-free reading: the value, or the mean of the last three
+ * values, beyond the range of the last {@code recordDays} days (daily buckets) by more than
+ * {@code recordTolerance} of that range's width scores {@code f / (f + 2 * recordTolerance)},
+ * {@code f} being the distance beyond the range in range widths, when the row is also improbable
+ * among the range's rows ({@code p * rows <= 1}, so plain noise's ever rarer new extremes do not
+ * count), the range has held for {@value #RECORD_SETTLE_ROWS} rows and covers a day. In a spiky
+ * series an incident is often no more surprising than ordinary spikes, yet further out than
+ * anything in a month. The score is the larger of the two readings.
  *
  * <p>The first {@code warmupRows} rows score 0 and do not touch the peak (their calibration is
  * immature). Not thread-safe; one instance per series. The saved form is {@link DetectorState}.
