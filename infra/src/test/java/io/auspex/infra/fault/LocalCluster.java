@@ -111,6 +111,23 @@ final class LocalCluster implements AutoCloseable {
         return read(dir.resolve("log").resolve(name));
     }
 
+    /** The lines of a log that mention an exception, a failure or a decline (at most 60), for failure messages. */
+    String problems(String name) {
+        String text = log(name);
+        StringBuilder out = new StringBuilder();
+        int lines = 0;
+        for (String line : text.split("\n")) {
+            if (line.contains("Exception") || line.contains("ERROR") || line.contains("declin")
+                    || line.contains("Caused by")) {
+                out.append(line).append('\n');
+                if (++lines == 60) {
+                    break;
+                }
+            }
+        }
+        return name + ":\n" + out;
+    }
+
     static String read(Path p) {
         try {
             return Files.readString(p);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.auspex.infra.kafka.EmbeddedKafka;
 import io.auspex.infra.runtime.LocalPipeline;
 import io.auspex.infra.sim.KafkaTelemetryProducer;
@@ -16,6 +17,7 @@ import io.auspex.schemas.AlertStatus;
 import io.auspex.schemas.Severity;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,45 @@ class TaskManagerFailureTest {
     }
 
     /**
+     * Stops the job with a savepoint and returns its location. A stop whose savepoint fails leaves
+     * the job running; like an operator, the test then waits for the job to run and checkpoint
+     * again and retries (at most three attempts), printing why the attempt failed. One such
+     * failure ("Task local checkpoint failure") was seen in about a dozen runs.
+     */
+    private static String stopWithSavepoint(LocalCluster cluster, String job, String target) throws Exception {
+        List<String> failures = new ArrayList<>();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            String trigger = cluster.post("/jobs/" + job + "/stop",
+                    "{\"targetDirectory\": \"" + target + "\", \"drain\": false}").get("request-id").asText();
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            JsonNode op = null;
+            while (op == null) {
+                assertTrue(System.nanoTime() < deadline, "savepoint did not complete");
+                Thread.sleep(500);
+                JsonNode status = cluster.get("/jobs/" + job + "/savepoints/" + trigger);
+                if (status.path("status").path("id").asText().equals("COMPLETED")) {
+                    op = status.path("operation");
+                }
+            }
+            if (op.has("location")) {
+                return op.get("location").asText();
+            }
+            String why = "attempt " + attempt + ": " + op.path("failure-cause").path("stack-trace").asText()
+                    .lines().limit(3).toList() + "\n" + cluster.problems("taskmanager.log");
+            failures.add(why);
+            System.out.println("stop with savepoint failed, " + why);
+            long completed = cluster.get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asLong();
+            long again = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (cluster.get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asLong() <= completed) {
+                assertTrue(System.nanoTime() < again, () -> "no checkpoint after a failed savepoint: " + failures);
+                Thread.sleep(500);
+            }
+        }
+        throw new AssertionError("stop with savepoint failed three times: " + failures + "\n"
+                + cluster.problems("jobmanager.log"));
+    }
+
+    /**
      * Unbounded sources, as in production: the job is stopped with a savepoint while it works
      * through the demo's telemetry, restarted from it, and cancelled once the alerts of the last
      * incident (after the savepoint) are committed; closing the cluster ends it.
@@ -81,28 +122,14 @@ class TaskManagerFailureTest {
                 "--auspex.sources.from-earliest", "true"};
             String first = cluster.submit(args);
             cluster.awaitCompletedCheckpoint(first, Duration.ofMinutes(3));
-            String target = dir.resolve("savepoints").toUri().toString();
-            String trigger = cluster.post("/jobs/" + first + "/stop",
-                    "{\"targetDirectory\": \"" + target + "\", \"drain\": false}").get("request-id").asText();
-            String location = null;
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (location == null) {
-                assertTrue(System.nanoTime() < deadline, "savepoint did not complete");
-                Thread.sleep(500);
-                var status = cluster.get("/jobs/" + first + "/savepoints/" + trigger);
-                if (status.path("status").path("id").asText().equals("COMPLETED")) {
-                    var op = status.path("operation");
-                    assertTrue(op.has("location"), () -> "savepoint failed: " + op);
-                    location = op.get("location").asText();
-                }
-            }
+            String location = stopWithSavepoint(cluster, first, dir.resolve("savepoints").toUri().toString());
             String[] resume = new String[args.length + 2];
             resume[0] = "-s";
             resume[1] = location;
             System.arraycopy(args, 0, resume, 2, args.length);
             String second = cluster.submit(resume);
             // the catalog saturation starts at +140 min: its alerts come from the restored job
-            deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             while (LocalCluster.alertsExactlyOnce(kafka.bootstrapServers()).stream()
                     .noneMatch(a -> a.getStatus() == AlertStatus.FIRING && a.getEventTimeMs() > start + 140 * 60_000L)) {
                 assertTrue(System.nanoTime() < deadline, () -> "no alert after the savepoint: "

@@ -162,10 +162,7 @@ public class DetectorState {
             out.writeDouble(longAbsDev);
             out.writeDouble(seasonScale);
             writeDoubles(out, seasonMean);
-            out.writeInt(seasonCount.length);
-            for (int c : seasonCount) {
-                out.writeInt(c);
-            }
+            writeInts(out, seasonCount);
             writeDoubles(out, calibrationMean);
             writeDoubles(out, calibrationVar);
             out.writeInt(calibrationCount.length);
@@ -185,10 +182,7 @@ public class DetectorState {
             out.writeDouble(density ? unusualLongRate : 0.0);
             out.writeLong(density ? unusualCount : 0L);
             int[] runs = outlierRuns(this);
-            out.writeInt(runs.length);
-            for (int r : runs) {
-                out.writeInt(r);
-            }
+            writeInts(out, runs);
             DetectorState v6 = version >= 6 ? this : emptyVersionSixFields();
             out.writeDouble(v6.aftershockHours);
             out.writeInt(v6.recordDays);
@@ -199,14 +193,8 @@ public class DetectorState {
             writeDoubles(out, v6.recentValues);
             out.writeInt(v6.recordLatestDay);
             out.writeLong(v6.recordSince);
-            out.writeInt(v6.recordDay.length);
-            for (int d : v6.recordDay) {
-                out.writeInt(d);
-            }
-            out.writeInt(v6.recordCount.length);
-            for (int c : v6.recordCount) {
-                out.writeInt(c);
-            }
+            writeInts(out, v6.recordDay);
+            writeInts(out, v6.recordCount);
             writeDoubles(out, v6.recordValueMin);
             writeDoubles(out, v6.recordValueMax);
             writeDoubles(out, v6.recordMeanMin);
@@ -261,10 +249,7 @@ public class DetectorState {
             s.longAbsDev = in.readDouble();
             s.seasonScale = in.readDouble();
             s.seasonMean = readDoubles(in);
-            s.seasonCount = new int[readLength(in)];
-            for (int i = 0; i < s.seasonCount.length; i++) {
-                s.seasonCount[i] = in.readInt();
-            }
+            s.seasonCount = readInts(in);
             s.calibrationMean = readDoubles(in);
             s.calibrationVar = readDoubles(in);
             s.calibrationCount = new long[readLength(in)];
@@ -290,10 +275,7 @@ public class DetectorState {
                 s.densityRows = LEGACY_DENSITY_ROWS;
             }
             if (version >= 5) {
-                s.calibrationOutlierRun = new int[readLength(in)];
-                for (int i = 0; i < s.calibrationOutlierRun.length; i++) {
-                    s.calibrationOutlierRun[i] = in.readInt();
-                }
+                s.calibrationOutlierRun = readInts(in);
             } else {
                 s.calibrationOutlierRun = outlierRuns(s);
             }
@@ -307,14 +289,8 @@ public class DetectorState {
                 s.recentValues = readDoubles(in);
                 s.recordLatestDay = in.readInt();
                 s.recordSince = in.readLong();
-                s.recordDay = new int[readLength(in)];
-                for (int i = 0; i < s.recordDay.length; i++) {
-                    s.recordDay[i] = in.readInt();
-                }
-                s.recordCount = new int[readLength(in)];
-                for (int i = 0; i < s.recordCount.length; i++) {
-                    s.recordCount[i] = in.readInt();
-                }
+                s.recordDay = readInts(in);
+                s.recordCount = readInts(in);
                 s.recordValueMin = readDoubles(in);
                 s.recordValueMax = readDoubles(in);
                 s.recordMeanMin = readDoubles(in);
@@ -388,6 +364,21 @@ public class DetectorState {
         for (double v : values) {
             out.writeDouble(v);
         }
+    }
+
+    private static void writeInts(DataOutputStream out, int[] values) throws IOException {
+        out.writeInt(values.length);
+        for (int v : values) {
+            out.writeInt(v);
+        }
+    }
+
+    private static int[] readInts(DataInputStream in) throws IOException {
+        int[] values = new int[readLength(in)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = in.readInt();
+        }
+        return values;
     }
 
     private static double[] readDoubles(DataInputStream in) throws IOException {
