@@ -72,7 +72,7 @@ class TaskManagerFailureTest {
      * Stops the job with a savepoint and returns its location. A stop whose savepoint fails leaves
      * the job running; like an operator, the test then waits for the job to run and checkpoint
      * again and retries (at most three attempts), printing why the attempt failed. One such
-     * failure ("Task local checkpoint failure") was seen in about a dozen runs.
+     * failure ("Task local checkpoint failure") was seen in nine runs (docs/operations.md).
      */
     private static String stopWithSavepoint(LocalCluster cluster, String job, String target) throws Exception {
         List<String> failures = new ArrayList<>();
