@@ -26,6 +26,18 @@ class DetectorStateTest {
         return detector.snapshot();
     }
 
+    /** The bytes of {@code detector-state-vN.bin}, written by the last build of version N. */
+    private static byte[] fixture(int version) throws Exception {
+        String name = "detector-state-v" + version + ".bin";
+        byte[] bytes;
+        try (var in = DetectorStateTest.class.getResourceAsStream(name)) {
+            assertNotNull(in, "test resource " + name);
+            bytes = in.readAllBytes();
+        }
+        assertEquals(version, ByteBuffer.wrap(bytes).getInt(4), "the fixture really is version " + version);
+        return bytes;
+    }
+
     @Test
     void bytesRoundTripKeepsEveryField() {
         DetectorState state = trainedState();
@@ -43,12 +55,7 @@ class DetectorStateTest {
      */
     @Test
     void readsAVersionOneStateWrittenByAnEarlierBuild() throws Exception {
-        byte[] bytes;
-        try (var in = DetectorStateTest.class.getResourceAsStream("detector-state-v1.bin")) {
-            assertNotNull(in, "test resource detector-state-v1.bin");
-            bytes = in.readAllBytes();
-        }
-        assertEquals(1, ByteBuffer.wrap(bytes).getInt(4), "the fixture really is version 1");
+        byte[] bytes = fixture(1);
         DetectorState state = DetectorState.fromBytes(bytes);
         assertEquals(DetectorState.CURRENT_VERSION, state.version);
         assertArrayEquals(new boolean[2], state.calibrationOutlier);
@@ -69,12 +76,7 @@ class DetectorStateTest {
      */
     @Test
     void readsAVersionTwoStateWrittenByAnEarlierBuild() throws Exception {
-        byte[] bytes;
-        try (var in = DetectorStateTest.class.getResourceAsStream("detector-state-v2.bin")) {
-            assertNotNull(in, "test resource detector-state-v2.bin");
-            bytes = in.readAllBytes();
-        }
-        assertEquals(2, ByteBuffer.wrap(bytes).getInt(4), "the fixture really is version 2");
+        byte[] bytes = fixture(2);
         DetectorState state = DetectorState.fromBytes(bytes);
         assertEquals(DetectorState.CURRENT_VERSION, state.version);
         assertEquals(8000 * 300.0 / 86_400, state.noveltyDays, 1e-12);
@@ -97,12 +99,7 @@ class DetectorStateTest {
      */
     @Test
     void readsAVersionThreeStateWrittenByAnEarlierBuild() throws Exception {
-        byte[] bytes;
-        try (var in = DetectorStateTest.class.getResourceAsStream("detector-state-v3.bin")) {
-            assertNotNull(in, "test resource detector-state-v3.bin");
-            bytes = in.readAllBytes();
-        }
-        assertEquals(3, ByteBuffer.wrap(bytes).getInt(4), "the fixture really is version 3");
+        byte[] bytes = fixture(3);
         DetectorState state = DetectorState.fromBytes(bytes);
         assertEquals(DetectorState.CURRENT_VERSION, state.version);
         assertEquals(28.0, state.noveltyDays);
@@ -124,12 +121,7 @@ class DetectorStateTest {
      */
     @Test
     void readsAVersionFourStateWrittenByAnEarlierBuild() throws Exception {
-        byte[] bytes;
-        try (var in = DetectorStateTest.class.getResourceAsStream("detector-state-v4.bin")) {
-            assertNotNull(in, "test resource detector-state-v4.bin");
-            bytes = in.readAllBytes();
-        }
-        assertEquals(4, ByteBuffer.wrap(bytes).getInt(4), "the fixture really is version 4");
+        byte[] bytes = fixture(4);
         DetectorState state = DetectorState.fromBytes(bytes);
         assertEquals(DetectorState.CURRENT_VERSION, state.version);
         assertArrayEquals(new int[2], state.calibrationOutlierRun);
@@ -151,12 +143,7 @@ class DetectorStateTest {
      */
     @Test
     void readsAVersionFiveStateWrittenByAnEarlierBuild() throws Exception {
-        byte[] bytes;
-        try (var in = DetectorStateTest.class.getResourceAsStream("detector-state-v5.bin")) {
-            assertNotNull(in, "test resource detector-state-v5.bin");
-            bytes = in.readAllBytes();
-        }
-        assertEquals(5, ByteBuffer.wrap(bytes).getInt(4), "the fixture really is version 5");
+        byte[] bytes = fixture(5);
         DetectorState state = DetectorState.fromBytes(bytes);
         assertEquals(DetectorState.CURRENT_VERSION, state.version);
         assertEquals(0L, state.recordRows);
