@@ -303,7 +303,10 @@ public final class StreamingDetector {
      */
     private double record(long epochSecond, double value) {
         recordRows++;
-        int day = (int) Math.max(recordLatestDay, Math.floorDiv(epochSecond, (long) SECONDS_PER_DAY));
+        // epoch day, clamped to int (a timestamp beyond year 5,000,000 is the caller's bug, not a crash)
+        long epochDay = Math.floorDiv(epochSecond, (long) SECONDS_PER_DAY);
+        int day = (int) Math.max(recordLatestDay,
+                Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE, epochDay)));
         recordLatestDay = day;
         double mean = Double.NaN;
         if (recordRows >= RECORD_MEAN_ROWS) {

@@ -315,6 +315,17 @@ class StreamingDetectorTest {
     }
 
     @Test
+    void extremeTimestampsDoNotBreakTheRecordRange() {
+        StreamingDetector detector = new StreamingDetector();
+        for (int i = 0; i < 500; i++) {
+            long t = i < 250 ? Long.MIN_VALUE / 2 + i : Long.MAX_VALUE / 2 + i;
+            double s = detector.score(t, i % 7);
+            assertTrue(s >= 0.0 && s <= 1.0, "row " + i + " scored " + s);
+        }
+        assertEquals(500, detector.rows());
+    }
+
+    @Test
     void rejectsNonFiniteValues() {
         StreamingDetector detector = new StreamingDetector();
         assertThrows(IllegalArgumentException.class, () -> detector.score(0, Double.NaN));
