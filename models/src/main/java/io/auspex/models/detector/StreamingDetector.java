@@ -145,8 +145,10 @@ public final class StreamingDetector {
     private final int[] recordCount;
     /** Rows in the record range the current row was compared with (not state: recomputed each row). */
     private long recordRangeRows;
-    /** Whether the current row widened a record range, and the rows since a widening before it (not state). */
-    private boolean recordWidened;
+    /** Each view's range over the last {@code recordDays} days before the current row (not state). */
+    private final double[] rangeLo = new double[RECORD_VIEWS];
+    private final double[] rangeHi = new double[RECORD_VIEWS];
+    /** Rows since a range widened, before the current row (not state). */
     private long rowsSinceWideningBefore;
 
     private final double[] residual = new double[COMPONENTS];
@@ -318,17 +320,35 @@ public final class StreamingDetector {
         }
         System.arraycopy(recentValues, 0, recentValues, 1, recentValues.length - 1);
         recentValues[0] = value;
-        recordRangeRows = recordRangeRows(day);
-        if (recordRangeRows == 0) {
+        // one pass over the buckets of the last recordDays days: rows, and each view's range
+        long rangeRows = 0;
+        for (int v = 0; v < RECORD_VIEWS; v++) {
+            rangeLo[v] = Double.POSITIVE_INFINITY;
+            rangeHi[v] = Double.NEGATIVE_INFINITY;
+        }
+        for (int b = 0; b < recordDay.length; b++) {
+            if (recordDay[b] != EMPTY_DAY && recordDay[b] > day - recordDay.length) {
+                rangeRows += recordCount[b];
+                for (int v = 0; v < RECORD_VIEWS; v++) {
+                    if (!Double.isNaN(recordMin[v][b])) {
+                        rangeLo[v] = Math.min(rangeLo[v], recordMin[v][b]);
+                        rangeHi[v] = Math.max(rangeHi[v], recordMax[v][b]);
+                    }
+                }
+            }
+        }
+        recordRangeRows = rangeRows;
+        if (rangeRows == 0) {
             recordSince = epochSecond;
         }
-        recordWidened = false;
-        double beyond = recordExcess(VALUE_VIEW, value, day);
+        boolean widened = widens(VALUE_VIEW, value);
+        double beyond = recordExcess(VALUE_VIEW, value);
         if (!Double.isNaN(mean)) {
-            beyond = Math.max(beyond, recordExcess(MEAN_VIEW, mean, day));
+            widened |= widens(MEAN_VIEW, mean);
+            beyond = Math.max(beyond, recordExcess(MEAN_VIEW, mean));
         }
         rowsSinceWideningBefore = rowsSinceWidening;
-        rowsSinceWidening = recordWidened ? 0 : Math.min(rowsSinceWidening + 1, NO_RECORD_YET);
+        rowsSinceWidening = widened ? 0 : Math.min(rowsSinceWidening + 1, NO_RECORD_YET);
         int b = Math.floorMod(day, recordDay.length);
         if (recordDay[b] != day) {
             recordDay[b] = day;
@@ -346,29 +366,18 @@ public final class StreamingDetector {
         return beyond;
     }
 
-    /** Rows in the buckets of the last {@code recordDays} days up to {@code day}. */
-    private long recordRangeRows(int day) {
-        long n = 0;
-        for (int b = 0; b < recordDay.length; b++) {
-            if (recordDay[b] != EMPTY_DAY && recordDay[b] > day - recordDay.length) {
-                n += recordCount[b];
-            }
-        }
-        return n;
+    /** Whether {@code x} lies outside its view's current range (by any amount). */
+    private boolean widens(int view, double x) {
+        return x > rangeHi[view] || x < rangeLo[view];
     }
 
-    private double recordExcess(int view, double x, int day) {
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (int b = 0; b < recordDay.length; b++) {
-            if (recordDay[b] != EMPTY_DAY && recordDay[b] > day - recordDay.length && !Double.isNaN(recordMin[view][b])) {
-                lo = Math.min(lo, recordMin[view][b]);
-                hi = Math.max(hi, recordMax[view][b]);
-            }
-        }
-        if (x > hi || x < lo) {
-            recordWidened = true;
-        }
+    /**
+     * How far {@code x} lies beyond its view's current range, in widths of the range; 0 within the
+     * range widened by {@code recordTolerance} on each side, or while the range has no width.
+     */
+    private double recordExcess(int view, double x) {
+        double lo = rangeLo[view];
+        double hi = rangeHi[view];
         if (!(hi > lo)) {
             return 0.0;
         }
