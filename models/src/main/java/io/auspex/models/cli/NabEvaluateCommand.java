@@ -46,7 +46,7 @@ public final class NabEvaluateCommand implements Callable<Integer> {
     }
 
     @Parameters(index = "0", paramLabel = "DATA_DIR",
-            description = "Folder holding category/file.csv series (e.g. /work/shared/data/nab).")
+            description = "Folder holding category/file.csv series (e.g. ../shared/data/nab).")
     private Path dataDir;
 
     @Option(names = "--labels", paramLabel = "FILE",

@@ -1,6 +1,7 @@
 package io.auspex.models.nab;
 
 import io.auspex.models.detector.DetectorConfig;
+import io.auspex.models.testutil.ProjectData;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +15,7 @@ import java.util.TreeSet;
  * docs/benchmarks.md. The detector's own parameters were still chosen on every category, so this
  * is an optimistic estimate of the score on unseen series.
  *
- * <p>Argument: the data folder (default {@code /work/shared/data/nab}).
+ * <p>Argument: the data folder (default {@code ../shared/data/nab} relative to the project root).
  */
 public final class LeaveOneCategoryOut {
 
@@ -22,7 +23,7 @@ public final class LeaveOneCategoryOut {
     }
 
     public static void main(String[] args) throws Exception {
-        Path data = Path.of(args.length > 0 ? args[0] : "/work/shared/data/nab");
+        Path data = args.length > 0 ? Path.of(args[0]) : ProjectData.requireNabDirectory();
         NabLabels labels = NabLabels.read(data.resolve("combined_windows.json"));
         List<ScoredFile> files = new NabCorpusRunner(DetectorConfig.DEFAULTS).score(data, labels);
         Set<String> categories = new TreeSet<>();
