@@ -70,7 +70,9 @@ public final class NabEvaluateCommand implements Callable<Integer> {
                 return 1;
             }
             NabLabels labels = NabLabels.read(labelsPath);
-            files = new NabCorpusRunner(DetectorConfig.DEFAULTS).score(dataDir, labels);
+            files = new NabCorpusRunner(DetectorConfig.DEFAULTS).score(dataDir, labels,
+                    (name, disorder) -> err.println("nab-evaluate: warning: " + name + ": " + disorder.warning()));
+            err.flush();
         } catch (SeriesFormatException | IOException e) {
             err.println("nab-evaluate: " + e.getMessage());
             err.flush();

@@ -5,6 +5,7 @@ import io.auspex.models.nab.NabCorpusRunner;
 import io.auspex.models.nab.Series;
 import io.auspex.models.nab.SeriesCsv;
 import io.auspex.models.nab.SeriesFormatException;
+import io.auspex.models.nab.TimeDisorder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -23,6 +24,8 @@ import picocli.CommandLine.Spec;
             "Reads FILE, a CSV with header 'timestamp,value' (timestamps yyyy-MM-dd HH:mm:ss, oldest first), "
                 + "and prints exactly one score in [0,1] per data row, one per line, in row order. "
                 + "Each score is computed only from that row and the rows before it. "
+                + "Rows stamped earlier than (or equal to) a row before them are scored in file order, "
+                + "with time held at the latest timestamp, and counted in one warning on stderr. "
                 + "Only scores go to stdout; progress and errors go to stderr."},
         exitCodeOnInvalidInput = 1, exitCodeOnExecutionException = 2,
         exitCodeListHeading = "%nExit codes:%n",
@@ -59,6 +62,11 @@ public final class ScoreSeriesCommand implements Callable<Integer> {
             err.println("score-series: cannot read " + file + ": " + e);
             err.flush();
             return 1;
+        }
+        TimeDisorder disorder = series.disorder();
+        if (!disorder.inOrder()) {
+            err.println("score-series: warning: " + file + ": " + disorder.warning());
+            err.flush();
         }
         try {
             long start = System.nanoTime();

@@ -186,7 +186,9 @@ public final class StreamingDetector {
      * Learns the value and returns its anomaly score in [0, 1), computed only from this and
      * earlier values.
      *
-     * @param epochSecond the row's time, seconds since the epoch (UTC); used for the daily profile
+     * @param epochSecond the row's time, seconds since the epoch (UTC); used for the daily profile,
+     *     the record days and the decays; a time earlier than the previous row's is taken as the
+     *     previous row's (time never runs backwards inside the detector)
      * @param rawValue the row's value, finite; magnitudes above 1e150 are treated as 1e150
      */
     public double score(long epochSecond, double rawValue) {
@@ -196,8 +198,13 @@ public final class StreamingDetector {
         // keep differences of values finite; no telemetry value comes near this
         double value = Math.max(-MAX_MAGNITUDE, Math.min(MAX_MAGNITUDE, rawValue));
         rows++;
-        // time order is the caller's contract; a row stamped earlier than the previous one decays nothing
-        long elapsed = lastEpochSecond == DetectorState.NO_TIME ? 0 : Math.max(0, epochSecond - lastEpochSecond);
+        // Time never runs backwards inside the detector: a row stamped earlier than the latest row
+        // (a clock step back, rows out of order) is taken at the latest time; it decays nothing and
+        // lands in the latest time-of-day bucket and record day.
+        if (lastEpochSecond != DetectorState.NO_TIME && epochSecond < lastEpochSecond) {
+            epochSecond = lastEpochSecond;
+        }
+        long elapsed = lastEpochSecond == DetectorState.NO_TIME ? 0 : epochSecond - lastEpochSecond;
         lastEpochSecond = epochSecond;
         double record = record(epochSecond, value);
         if (rows == 1) {

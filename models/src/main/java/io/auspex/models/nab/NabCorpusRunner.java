@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Runs a fresh {@link StreamingDetector} over every labelled series of a NAB-style folder and
@@ -26,6 +27,15 @@ public final class NabCorpusRunner {
 
     /** Scores every labelled file, in the labels' (sorted) order. */
     public List<ScoredFile> score(Path dataDir, NabLabels labels) throws IOException, SeriesFormatException {
+        return score(dataDir, labels, (name, disorder) -> { });
+    }
+
+    /**
+     * Scores every labelled file, in the labels' (sorted) order, telling {@code onDisorder} about
+     * each file whose rows are not in strict time order (they are scored in file order anyway).
+     */
+    public List<ScoredFile> score(Path dataDir, NabLabels labels, BiConsumer<String, TimeDisorder> onDisorder)
+            throws IOException, SeriesFormatException {
         List<ScoredFile> files = new ArrayList<>();
         for (Map.Entry<String, List<NabWindow>> entry : labels.windowsByFile().entrySet()) {
             Path file = dataDir.resolve(entry.getKey());
@@ -37,6 +47,10 @@ public final class NabCorpusRunner {
                 series = SeriesCsv.read(file);
             } catch (SeriesFormatException e) {
                 throw new SeriesFormatException(e.line(), e.problem() + " (in " + entry.getKey() + ")");
+            }
+            TimeDisorder disorder = series.disorder();
+            if (!disorder.inOrder()) {
+                onDisorder.accept(entry.getKey(), disorder);
             }
             files.add(new ScoredFile(entry.getKey(), series.timestampsMicros(), scoreSeries(series, config),
                     entry.getValue()));

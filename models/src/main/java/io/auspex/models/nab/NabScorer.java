@@ -14,8 +14,9 @@ import java.util.List;
  *       Outside: {@code fpWeight * S(|i - r'| / (w' - 1))} measured from the preceding window,
  *       {@code fpWeight * S(3) = -fpWeight} before any window; with
  *       {@code S(y) = 2 / (1 + e^(5y)) - 1} and {@code S(y) = -1} for {@code y >= 3}.</li>
- *   <li>A window is entered at the row whose timestamp equals its start and left after the first
- *       row whose timestamp equals its end. Only the best (that is, first) detection in a window
+ *   <li>A window is entered at the first row (after the previous window) whose timestamp equals
+ *       its start and left after the first row from there whose timestamp equals its end; rows are
+ *       taken in file order, also where a clock step back breaks time order. Only the best (that is, first) detection in a window
  *       counts; a window with at least one row after probation and no detection costs
  *       {@code fnWeight}.</li>
  *   <li>One threshold for the whole corpus and each profile: a sweep over every distinct score,
@@ -155,11 +156,6 @@ public final class NabScorer {
         double[] scores = file.scores();
         List<NabWindow> windows = file.windows();
         int n = ts.length;
-        for (int i = 1; i < n; i++) {
-            if (ts[i] < ts[i - 1]) {
-                throw new IllegalArgumentException(file.name() + ": timestamps go back in time at row " + i);
-            }
-        }
         int[] startIndex = new int[windows.size()];
         int[] endIndex = new int[windows.size()];
         for (int w = 0; w < windows.size(); w++) {
@@ -168,8 +164,8 @@ public final class NabScorer {
                 throw new IllegalArgumentException(file.name() + ": window " + (w + 1)
                         + " starts before the previous window ends (windows must be in order and disjoint)");
             }
-            startIndex[w] = firstIndexOf(ts, window.startMicros());
-            endIndex[w] = firstIndexOf(ts, window.endMicros());
+            startIndex[w] = firstIndexOf(ts, window.startMicros(), w > 0 ? endIndex[w - 1] + 1 : 0);
+            endIndex[w] = startIndex[w] < 0 ? -1 : firstIndexOf(ts, window.endMicros(), startIndex[w]);
             if (startIndex[w] < 0 || endIndex[w] < 0) {
                 throw new IllegalArgumentException(file.name() + ": window " + (w + 1)
                         + " does not start and end on a row's timestamp");
@@ -191,7 +187,7 @@ public final class NabScorer {
         double previousWidth = 0;
         int k = 0;
         for (int i = 0; i < n; i++) {
-            if (next < windows.size() && ts[i] == windows.get(next).startMicros()) {
+            if (next < windows.size() && i == startIndex[next]) {
                 current = next;
                 currentRight = endIndex[next];
                 currentWidth = currentRight - startIndex[next] + 1;
@@ -211,7 +207,7 @@ public final class NabScorer {
                 sweep.windows[k] = current;
                 k++;
             }
-            if (current >= 0 && ts[i] == windows.get(current).endMicros()) {
+            if (current >= 0 && i == endIndex[current]) {
                 previousRight = i;
                 previousWidth = currentWidth;
                 current = -1;
@@ -220,18 +216,17 @@ public final class NabScorer {
         return sweep;
     }
 
-    private static int firstIndexOf(long[] sorted, long key) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < key) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
+    /**
+     * The first row at or after {@code from} stamped {@code key}, or -1. A linear scan, not a
+     * binary search: rows are in file order, which a clock step back can take out of time order.
+     */
+    private static int firstIndexOf(long[] ts, long key, int from) {
+        for (int i = Math.max(0, from); i < ts.length; i++) {
+            if (ts[i] == key) {
+                return i;
             }
         }
-        return lo < sorted.length && sorted[lo] == key ? lo : -1;
+        return -1;
     }
 
     /** The scorable (post-probation) rows of one file with the reward each would earn as a detection. */

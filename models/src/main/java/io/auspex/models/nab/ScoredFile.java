@@ -6,7 +6,7 @@ import java.util.List;
  * A detector's scores for one series, with the series' labelled windows.
  *
  * @param name the relative path of the file, {@code category/file.csv}
- * @param timestampsMicros every row's timestamp, non-decreasing
+ * @param timestampsMicros every row's timestamp, in file order (normally non-decreasing)
  * @param scores every row's anomaly score
  * @param windows the labelled windows, in time order, not overlapping
  */

@@ -1,7 +1,8 @@
 package io.auspex.models.nab;
 
 /**
- * One univariate series read from a {@code timestamp,value} CSV, oldest first.
+ * One univariate series read from a {@code timestamp,value} CSV, in file order (normally oldest
+ * first; see {@link #disorder()}).
  *
  * @param timestampsMicros microseconds since the epoch (UTC) of every row
  * @param values the value of every row
@@ -17,6 +18,26 @@ public record Series(long[] timestampsMicros, double[] values) {
 
     public int size() {
         return values.length;
+    }
+
+    /**
+     * How far the rows are from strict time order: rows stamped earlier than the latest timestamp
+     * before them, and rows stamped exactly at it.
+     */
+    public TimeDisorder disorder() {
+        int backward = 0;
+        int repeated = 0;
+        long latest = Long.MIN_VALUE;
+        for (int i = 0; i < timestampsMicros.length; i++) {
+            long t = timestampsMicros[i];
+            if (i > 0 && t < latest) {
+                backward++;
+            } else if (i > 0 && t == latest) {
+                repeated++;
+            }
+            latest = Math.max(latest, t);
+        }
+        return new TimeDisorder(backward, repeated);
     }
 
     /** Seconds since the epoch of row {@code i} (the unit the detector takes). */

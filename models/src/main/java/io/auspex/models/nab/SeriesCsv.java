@@ -13,9 +13,11 @@ import java.nio.file.Path;
  * output.
  *
  * <p>Rules: the first line is the header {@code timestamp,value}; every other line is
- * {@code yyyy-MM-dd HH:mm:ss[.ffffff],<finite number>}; timestamps never go back in time (equal
- * timestamps are allowed); blank lines at the end of the file are ignored, elsewhere they are an
- * error; a file without a final newline is fine.
+ * {@code yyyy-MM-dd HH:mm:ss[.ffffff],<finite number>}; blank lines at the end of the file are
+ * ignored, elsewhere they are an error; a file without a final newline is fine. Rows are kept in
+ * file order even when a timestamp is earlier than, or equal to, the latest one before it (real
+ * data has clock steps and repeated stamps): that is not an error, {@link Series#disorder()} counts
+ * such rows so that callers can warn, and the detector holds its time at the latest timestamp.
  */
 public final class SeriesCsv {
 
@@ -77,10 +79,6 @@ public final class SeriesCsv {
             }
             if (!Double.isFinite(value)) {
                 throw new SeriesFormatException(lineNumber, "value '" + valueText + "' is not finite");
-            }
-            if (n > 0 && micros < timestamps[n - 1]) {
-                throw new SeriesFormatException(lineNumber, "timestamp '" + line.substring(0, comma).trim()
-                        + "' is earlier than the row before it (rows must be in time order)");
             }
             if (n == values.length) {
                 timestamps = java.util.Arrays.copyOf(timestamps, n * 2);

@@ -10,6 +10,7 @@ import io.auspex.models.testutil.SyntheticSeries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,46 @@ class ScoreSeriesCommandTest {
         assertEquals(0, prefix.exitCode());
         assertTrue(whole.out().startsWith(prefix.out()));
         assertEquals(400, prefix.out().lines().count());
+    }
+
+    /**
+     * A clock step back of one hour after 5-minute rows (11 rows stamped before the latest, then
+     * one at it) and two repeated stamps: every row is scored in file order, one warning line on
+     * stderr counts them, exit 0.
+     */
+    @Test
+    void rowsOutOfTimeOrderAreScoredRowByRowWithOneWarning() throws Exception {
+        SyntheticSeries series = SyntheticSeries.of(1000).constant(10).gaussianNoise(1, 4).spike(700, 30);
+        String[] lines = series.toCsv().split("\n");
+        java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+        long[] stamps = new long[1000];
+        StringBuilder csv = new StringBuilder(lines[0]).append('\n');
+        for (int i = 0; i < 1000; i++) {
+            stamps[i] = SyntheticSeries.timestamp(i) - (i >= 500 ? 3600 : 0);
+            if (i == 300 || i == 301) {
+                stamps[i] = stamps[299];
+            }
+            String value = lines[i + 1].substring(lines[i + 1].indexOf(',') + 1);
+            csv.append(java.time.LocalDateTime.ofEpochSecond(stamps[i], 0, java.time.ZoneOffset.UTC).format(format))
+                    .append(',').append(value).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("stepped.csv"), csv);
+
+        CommandRun run = CommandRun.of(new ScoreSeriesCommand(), file.toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        double[] printed = run.out().lines().mapToDouble(Double::parseDouble).toArray();
+        assertEquals(1000, printed.length);
+        io.auspex.models.detector.StreamingDetector detector = new io.auspex.models.detector.StreamingDetector();
+        double[] values = series.values();
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(detector.score(stamps[i], values[i]), printed[i], "row " + i);
+        }
+        List<String> warnings = run.err().lines().filter(l -> l.contains("warning")).toList();
+        assertEquals(List.of("score-series: warning: " + file + ": 11 rows stamped earlier than a row before them"
+                + " and 3 rows repeating the latest timestamp; scored in file order, with the detector's time held"
+                + " at the latest timestamp"), warnings);
+        assertTrue(printed[700] >= 0.5, "the spike still scores: " + printed[700]);
     }
 
     @Test

@@ -168,4 +168,34 @@ class NabScorerTest {
                 () -> NabScorer.evaluate(List.of(a), NabProfile.STANDARD));
         assertTrue(e.getMessage().contains("cat/a.csv"), e.getMessage());
     }
+
+    /**
+     * A clock step back: rows 15..19 are stamped 00:10..00:14 again. Rows are taken in file order:
+     * the window is rows 10..13 as before, and a detection on row 17 (stamped inside the window's
+     * time range, but after it in the file) is a false positive, exactly as in the file without
+     * the step.
+     */
+    @Test
+    void rowsAreTakenInFileOrderAcrossAClockStepBack() {
+        long[] stepped = minutes();
+        for (int i = 15; i < ROWS; i++) {
+            stepped[i] -= 5 * 60_000_000L;
+        }
+        for (int detection : new int[] {11, 17}) {
+            double[] scores = new double[ROWS];
+            scores[detection] = 0.9;
+            ScoredFile inOrder = new ScoredFile("cat/a.csv", minutes(), scores, List.of(WINDOW_10_TO_13));
+            ScoredFile disordered = new ScoredFile("cat/a.csv", stepped, scores, List.of(WINDOW_10_TO_13));
+            for (NabProfile profile : NabProfile.values()) {
+                assertEquals(NabScorer.scoreFile(inOrder, profile, 0.5).raw(),
+                        NabScorer.scoreFile(disordered, profile, 0.5).raw(), EXACT, "detection " + detection);
+            }
+        }
+        double[] scores = new double[ROWS];
+        scores[17] = 0.9;
+        ScoredFile disordered = new ScoredFile("cat/a.csv", stepped, scores, List.of(WINDOW_10_TO_13));
+        FileScore result = NabScorer.scoreFile(disordered, NabProfile.STANDARD, 0.5);
+        assertEquals(1, result.falsePositives());
+        assertEquals(0, result.detectedWindows());
+    }
 }
