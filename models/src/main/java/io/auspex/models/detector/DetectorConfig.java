@@ -23,34 +23,58 @@ package io.auspex.models.detector;
  *     days (daily buckets, by the series' own timestamps)
  * @param recordTolerance a record is a value (or a short average) beyond that range by more than this
  *     fraction of the range's width
+ * @param sustainedRows rows of the sustained-level view of the records: the lowest of the last
+ *     {@code sustainedRows} values above the highest such low of the record range (or the highest
+ *     below the lowest such high) is a level that has moved and stayed; 0 turns the view off
  */
 public record DetectorConfig(int warmupRows, double levelAlpha, double scaleAlpha, double longAlpha,
                              int seasonBuckets, double seasonAlpha, int calibrationRows, int densityRows,
                              double noveltyDays, double halfScoreSurprise, double aftershockHours,
-                             int recordDays, double recordTolerance) {
+                             int recordDays, double recordTolerance, int sustainedRows) {
 
     /** Default {@link #aftershockHours()}; also what a state saved before it existed gets. */
     public static final double DEFAULT_AFTERSHOCK_HOURS = 8.0;
     /** Default {@link #recordDays()}; also what a state saved before it existed gets. */
-    public static final int DEFAULT_RECORD_DAYS = 30;
+    public static final int DEFAULT_RECORD_DAYS = 60;
     /** Default {@link #recordTolerance()}; also what a state saved before it existed gets. */
     public static final double DEFAULT_RECORD_TOLERANCE = 0.05;
+    /** Default {@link #sustainedRows()}; also what a state saved before it existed gets. */
+    public static final int DEFAULT_SUSTAINED_ROWS = 6;
+
+    /** This configuration with another {@link #sustainedRows()} (0: the sustained-level view off). */
+    public DetectorConfig withSustainedRows(int rows) {
+        return new DetectorConfig(warmupRows, levelAlpha, scaleAlpha, longAlpha, seasonBuckets, seasonAlpha,
+                calibrationRows, densityRows, noveltyDays, halfScoreSurprise, aftershockHours, recordDays,
+                recordTolerance, rows);
+    }
 
     /** The defaults, chosen on the NAB development set and kept round. */
     public static final DetectorConfig DEFAULTS =
             new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.03, 2000, 100, 28.0, 2.0, DEFAULT_AFTERSHOCK_HOURS,
-                    DEFAULT_RECORD_DAYS, DEFAULT_RECORD_TOLERANCE);
+                    DEFAULT_RECORD_DAYS, DEFAULT_RECORD_TOLERANCE, DEFAULT_SUSTAINED_ROWS);
 
     /**
-     * The same configuration as the ten-parameter form of earlier versions, with the aftershock and
-     * record parameters at their defaults.
+     * The thirteen-parameter form of version 6, with {@link #sustainedRows()} at its default.
+     */
+    public DetectorConfig(int warmupRows, double levelAlpha, double scaleAlpha, double longAlpha,
+                          int seasonBuckets, double seasonAlpha, int calibrationRows, int densityRows,
+                          double noveltyDays, double halfScoreSurprise, double aftershockHours,
+                          int recordDays, double recordTolerance) {
+        this(warmupRows, levelAlpha, scaleAlpha, longAlpha, seasonBuckets, seasonAlpha, calibrationRows,
+                densityRows, noveltyDays, halfScoreSurprise, aftershockHours, recordDays, recordTolerance,
+                DEFAULT_SUSTAINED_ROWS);
+    }
+
+    /**
+     * The same configuration as the ten-parameter form of earlier versions, with the aftershock,
+     * record and sustained-level parameters at their defaults.
      */
     public DetectorConfig(int warmupRows, double levelAlpha, double scaleAlpha, double longAlpha,
                           int seasonBuckets, double seasonAlpha, int calibrationRows, int densityRows,
                           double noveltyDays, double halfScoreSurprise) {
         this(warmupRows, levelAlpha, scaleAlpha, longAlpha, seasonBuckets, seasonAlpha, calibrationRows,
                 densityRows, noveltyDays, halfScoreSurprise, DEFAULT_AFTERSHOCK_HOURS, DEFAULT_RECORD_DAYS,
-                DEFAULT_RECORD_TOLERANCE);
+                DEFAULT_RECORD_TOLERANCE, DEFAULT_SUSTAINED_ROWS);
     }
 
     public DetectorConfig {
@@ -74,6 +98,9 @@ public record DetectorConfig(int warmupRows, double levelAlpha, double scaleAlph
         requireRange("recordDays", recordDays, 1, 3660);
         if (!(recordTolerance > 0 && recordTolerance <= 10)) {
             throw new IllegalArgumentException("recordTolerance must be in (0, 10], got " + recordTolerance);
+        }
+        if (sustainedRows != 0) {
+            requireRange("sustainedRows (0 for off)", sustainedRows, 2, 1000);
         }
     }
 

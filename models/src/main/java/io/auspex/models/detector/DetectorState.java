@@ -16,7 +16,7 @@ import java.util.Objects;
  * Kryo, and also a compact versioned byte form ({@link #toBytes()}, {@link #fromBytes(byte[])}).
  *
  * <p>Size is bounded by the configuration: {@code seasonBuckets} doubles and ints, {@code recordDays}
- * ints and four doubles each, plus a few dozen numbers (about 2,100 bytes with the defaults),
+ * ints and six doubles each, plus a few dozen numbers (about 2,700 bytes with the defaults),
  * whatever the length of the series.
  */
 public class DetectorState {
@@ -28,13 +28,17 @@ public class DetectorState {
      * {@link #unusualShortRate}, {@link #unusualLongRate}, {@link #unusualCount}); version 5 added
      * {@link #calibrationOutlierRun} (how many outliers in a row, not only whether the previous row
      * was one); version 6 added the aftershock bar ({@link #aftershockHours}, {@link #aftershockBar})
-     * and the record component ({@link #recordDays}, {@link #recordTolerance} and the daily ranges).
-     * Versions 1 to 5 are still read as bytes and POJOs (the flags start false, the memory
+     * and the record component ({@link #recordDays}, {@link #recordTolerance} and the daily ranges);
+     * version 7 added the sustained-level view of the records ({@link #sustainedRows},
+     * {@link #sustainedValues}, {@link #recentScores}, {@link #sustainedCount}, {@link #sustainedSinceWidening},
+     * {@link #recordLowMax}, {@link #recordHighMin}; an older state gets the default
+     * {@code sustainedRows} and an empty view).
+     * Versions 1 to 6 are still read as bytes and POJOs (the flags start false, the memory
      * becomes {@link #legacyNoveltyDays(int)}, the last time {@link #NO_TIME}, the density component
      * starts empty with {@link #LEGACY_DENSITY_ROWS}, a flagged outlier is a run of one, the
      * aftershock bar starts at 0 and the record ranges start empty, with the default parameters).
      */
-    public static final int CURRENT_VERSION = 6;
+    public static final int CURRENT_VERSION = 7;
 
     /** The {@link #densityRows} given to a state of version 1 to 3 (the default of version 4). */
     public static final int LEGACY_DENSITY_ROWS = 100;
@@ -126,6 +130,21 @@ public class DetectorState {
     public double[] recordMeanMin;
     public double[] recordMeanMax;
 
+    /** Since version 7: rows of the sustained-level view (0 when off). */
+    public int sustainedRows;
+    /** Since version 7: the last {@link #sustainedRows} values, newest first. */
+    public double[] sustainedValues;
+    /** Since version 7: the scores of the last {@link #sustainedRows} rows, newest first. */
+    public double[] recentScores;
+    /** Since version 7: how many of {@link #sustainedValues} are filled. */
+    public int sustainedCount;
+    /** Since version 7: rows since the sustained range last widened (a large number before any). */
+    public long sustainedSinceWidening;
+    /** Since version 7: per daily bucket, the highest low of the last {@link #sustainedRows} values (NaN: none). */
+    public double[] recordLowMax;
+    /** Since version 7: per daily bucket, the lowest high of the last {@link #sustainedRows} values (NaN: none). */
+    public double[] recordHighMin;
+
     public DetectorState() {
     }
 
@@ -199,6 +218,14 @@ public class DetectorState {
             writeDoubles(out, v6.recordValueMax);
             writeDoubles(out, v6.recordMeanMin);
             writeDoubles(out, v6.recordMeanMax);
+            DetectorState v7 = version >= 7 ? this : emptyVersionSevenFields(v6.recordDays);
+            out.writeInt(v7.sustainedRows);
+            writeDoubles(out, v7.sustainedValues);
+            writeDoubles(out, v7.recentScores);
+            out.writeInt(v7.sustainedCount);
+            out.writeLong(v7.sustainedSinceWidening);
+            writeDoubles(out, v7.recordLowMax);
+            writeDoubles(out, v7.recordHighMin);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory failed", e);
         }
@@ -298,6 +325,17 @@ public class DetectorState {
             } else {
                 fillEmptyVersionSixFields(s);
             }
+            if (version >= 7) {
+                s.sustainedRows = in.readInt();
+                s.sustainedValues = readDoubles(in);
+                s.recentScores = readDoubles(in);
+                s.sustainedCount = in.readInt();
+                s.sustainedSinceWidening = in.readLong();
+                s.recordLowMax = readDoubles(in);
+                s.recordHighMin = readDoubles(in);
+            } else {
+                fillEmptyVersionSevenFields(s);
+            }
             if (in.available() > 0) {
                 throw new IllegalArgumentException("detector state has " + in.available() + " trailing bytes");
             }
@@ -335,6 +373,28 @@ public class DetectorState {
         s.recordValueMax = nans(s.recordDays);
         s.recordMeanMin = nans(s.recordDays);
         s.recordMeanMax = nans(s.recordDays);
+    }
+
+    /** A state whose version-7 fields are as a state of an earlier version gets them. */
+    private static DetectorState emptyVersionSevenFields(int recordDays) {
+        DetectorState copy = new DetectorState();
+        copy.recordDays = recordDays;
+        fillEmptyVersionSevenFields(copy);
+        return copy;
+    }
+
+    /**
+     * Sets the fields version 7 added as a state of an earlier version gets them: the default
+     * {@code sustainedRows} and an empty sustained-level view (one bucket per {@link #recordDays}).
+     */
+    static void fillEmptyVersionSevenFields(DetectorState s) {
+        s.sustainedRows = DetectorConfig.DEFAULT_SUSTAINED_ROWS;
+        s.sustainedValues = new double[s.sustainedRows];
+        s.recentScores = new double[s.sustainedRows];
+        s.sustainedCount = 0;
+        s.sustainedSinceWidening = StreamingDetector.NO_RECORD_YET;
+        s.recordLowMax = nans(s.recordDays);
+        s.recordHighMin = nans(s.recordDays);
     }
 
     private static double[] nans(int n) {
@@ -428,7 +488,11 @@ public class DetectorState {
                 && recordLatestDay == s.recordLatestDay && recordSince == s.recordSince && Arrays.equals(recordDay, s.recordDay)
                 && Arrays.equals(recordCount, s.recordCount)
                 && Arrays.equals(recordValueMin, s.recordValueMin) && Arrays.equals(recordValueMax, s.recordValueMax)
-                && Arrays.equals(recordMeanMin, s.recordMeanMin) && Arrays.equals(recordMeanMax, s.recordMeanMax);
+                && Arrays.equals(recordMeanMin, s.recordMeanMin) && Arrays.equals(recordMeanMax, s.recordMeanMax)
+                && sustainedRows == s.sustainedRows && Arrays.equals(sustainedValues, s.sustainedValues)
+                && Arrays.equals(recentScores, s.recentScores)
+                && sustainedCount == s.sustainedCount && sustainedSinceWidening == s.sustainedSinceWidening
+                && Arrays.equals(recordLowMax, s.recordLowMax) && Arrays.equals(recordHighMin, s.recordHighMin);
     }
 
     @Override

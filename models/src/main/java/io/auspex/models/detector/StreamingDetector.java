@@ -97,6 +97,11 @@ public final class StreamingDetector {
      * tolerance scores 1/3).
      */
     static final double RECORD_HALF_SCORE_TOLERANCES = 2.0;
+    /**
+     * Days the record range must cover before the sustained-level view speaks: over a day or two,
+     * the lows of plain noise still set new highs now and then.
+     */
+    static final int SUSTAINED_MIN_DAYS = 3;
     /** The day of a daily record bucket that holds nothing. */
     static final int EMPTY_DAY = Integer.MIN_VALUE;
     /** {@code rowsSinceWidening} before any row (and its cap). */
@@ -143,6 +148,25 @@ public final class StreamingDetector {
     private final double[][] recordMax = new double[RECORD_VIEWS][];
     /** Per daily bucket: rows in it. */
     private final int[] recordCount;
+    /**
+     * Sustained-level view of the records: the last {@code sustainedRows} values (newest first), how
+     * many of them are filled, and rows since its range last widened.
+     */
+    private final double[] sustainedValues;
+    /** The scores of the last {@code sustainedRows} rows, newest first. */
+    private final double[] recentScores;
+    private int sustainedCount;
+    private long sustainedSinceWidening = NO_RECORD_YET;
+    /**
+     * Per daily bucket: the highest low and the lowest high of the last {@code sustainedRows} values
+     * (NaN when the bucket has none).
+     */
+    private final double[] recordLowMax;
+    private final double[] recordHighMin;
+    /** The sustained level's distance beyond its range, in widths of the value range (not state). */
+    private double sustainedExcess;
+    /** Rows since the sustained range widened, before the current row (not state). */
+    private long sustainedSinceWideningBefore;
     /** Rows in the record range the current row was compared with (not state: recomputed each row). */
     private long recordRangeRows;
     /** Each view's range over the last {@code recordDays} days before the current row (not state). */
@@ -167,6 +191,12 @@ public final class StreamingDetector {
         this.recordDay = new int[config.recordDays()];
         this.recordCount = new int[config.recordDays()];
         java.util.Arrays.fill(recordDay, EMPTY_DAY);
+        this.sustainedValues = new double[config.sustainedRows()];
+        this.recentScores = new double[config.sustainedRows()];
+        this.recordLowMax = new double[config.recordDays()];
+        this.recordHighMin = new double[config.recordDays()];
+        java.util.Arrays.fill(recordLowMax, Double.NaN);
+        java.util.Arrays.fill(recordHighMin, Double.NaN);
         for (int v = 0; v < RECORD_VIEWS; v++) {
             recordMin[v] = new double[config.recordDays()];
             recordMax[v] = new double[config.recordDays()];
@@ -289,7 +319,36 @@ public final class StreamingDetector {
         if (record > 0 && recordIsNews(epochSecond, pointSeasonP)) {
             recordScore = record / (record + RECORD_HALF_SCORE_TOLERANCES * config.recordTolerance());
         }
-        return Math.max(novelty, recordScore);
+        double sustainedScore = 0.0;
+        if (sustainedExcess > 0 && sustainedIsNews(epochSecond)) {
+            sustainedScore = sustainedExcess
+                    / (sustainedExcess + RECORD_HALF_SCORE_TOLERANCES * config.recordTolerance());
+            // an event that already scored as much in the last sustainedRows rows is not news again
+            for (double earlier : recentScores) {
+                if (earlier >= sustainedScore) {
+                    sustainedScore = 0.0;
+                    break;
+                }
+            }
+        }
+        double score = Math.max(novelty, Math.max(recordScore, sustainedScore));
+        if (recentScores.length > 0) {
+            System.arraycopy(recentScores, 0, recentScores, 1, recentScores.length - 1);
+            recentScores[0] = score;
+        }
+        return score;
+    }
+
+
+    /**
+     * Whether a sustained-level record on this row is news: its range has not widened for
+     * {@link #RECORD_SETTLE_ROWS} rows (by any amount, as for the other record views), and the record range has seen {@code warmupRows} rows and
+     * {@value #SUSTAINED_MIN_DAYS} days. No probability gate: the level has already held for
+     * {@code sustainedRows} rows, which plain noise seldom does beyond a range of several days.
+     */
+    private boolean sustainedIsNews(long epochSecond) {
+        return sustainedSinceWideningBefore >= RECORD_SETTLE_ROWS && recordRows > config.warmupRows()
+                && epochSecond - recordSince >= SUSTAINED_MIN_DAYS * SECONDS_PER_DAY;
     }
 
     /**
@@ -327,6 +386,25 @@ public final class StreamingDetector {
         }
         System.arraycopy(recentValues, 0, recentValues, 1, recentValues.length - 1);
         recentValues[0] = value;
+        // the sustained view: the lowest and highest of the last sustainedRows values, once there are as many
+        double sustainedLow = Double.NaN;
+        double sustainedHigh = Double.NaN;
+        int k = sustainedValues.length;
+        if (k > 0) {
+            System.arraycopy(sustainedValues, 0, sustainedValues, 1, k - 1);
+            sustainedValues[0] = value;
+            sustainedCount = Math.min(sustainedCount + 1, k);
+            if (sustainedCount == k) {
+                sustainedLow = Double.POSITIVE_INFINITY;
+                sustainedHigh = Double.NEGATIVE_INFINITY;
+                for (double v : sustainedValues) {
+                    sustainedLow = Math.min(sustainedLow, v);
+                    sustainedHigh = Math.max(sustainedHigh, v);
+                }
+            }
+        }
+        double highestLow = Double.NEGATIVE_INFINITY;
+        double lowestHigh = Double.POSITIVE_INFINITY;
         // one pass over the buckets of the last recordDays days: rows, and each view's range
         long rangeRows = 0;
         for (int v = 0; v < RECORD_VIEWS; v++) {
@@ -342,6 +420,10 @@ public final class StreamingDetector {
                         rangeHi[v] = Math.max(rangeHi[v], recordMax[v][b]);
                     }
                 }
+                if (!Double.isNaN(recordLowMax[b])) {
+                    highestLow = Math.max(highestLow, recordLowMax[b]);
+                    lowestHigh = Math.min(lowestHigh, recordHighMin[b]);
+                }
             }
         }
         recordRangeRows = rangeRows;
@@ -356,6 +438,24 @@ public final class StreamingDetector {
         }
         rowsSinceWideningBefore = rowsSinceWidening;
         rowsSinceWidening = widened ? 0 : Math.min(rowsSinceWidening + 1, NO_RECORD_YET);
+        sustainedExcess = 0.0;
+        sustainedSinceWideningBefore = 0;
+        if (!Double.isNaN(sustainedLow)) {
+            // a low above every low of the range (a level that rose and stayed), or a high below every high
+            double width = rangeHi[VALUE_VIEW] - rangeLo[VALUE_VIEW];
+            if (width > 0 && highestLow > Double.NEGATIVE_INFINITY) {
+                double margin = config.recordTolerance() * width;
+                if (sustainedLow > highestLow + margin) {
+                    sustainedExcess = (sustainedLow - highestLow) / width;
+                }
+                if (sustainedHigh < lowestHigh - margin) {
+                    sustainedExcess = Math.max(sustainedExcess, (lowestHigh - sustainedHigh) / width);
+                }
+            }
+            sustainedSinceWideningBefore = sustainedSinceWidening;
+            boolean sustainedWidened = sustainedLow > highestLow || sustainedHigh < lowestHigh;
+            sustainedSinceWidening = sustainedWidened ? 0 : Math.min(sustainedSinceWidening + 1, NO_RECORD_YET);
+        }
         int b = Math.floorMod(day, recordDay.length);
         if (recordDay[b] != day) {
             recordDay[b] = day;
@@ -364,11 +464,18 @@ public final class StreamingDetector {
                 recordMin[v][b] = Double.NaN;
                 recordMax[v][b] = Double.NaN;
             }
+            recordLowMax[b] = Double.NaN;
+            recordHighMin[b] = Double.NaN;
         }
         recordCount[b]++;
         addToBucket(VALUE_VIEW, b, value);
         if (!Double.isNaN(mean)) {
             addToBucket(MEAN_VIEW, b, mean);
+        }
+        if (!Double.isNaN(sustainedLow)) {
+            boolean empty = Double.isNaN(recordLowMax[b]);
+            recordLowMax[b] = empty ? sustainedLow : Math.max(recordLowMax[b], sustainedLow);
+            recordHighMin[b] = empty ? sustainedHigh : Math.min(recordHighMin[b], sustainedHigh);
         }
         return beyond;
     }
@@ -550,6 +657,13 @@ public final class StreamingDetector {
         s.recordValueMax = recordMax[VALUE_VIEW].clone();
         s.recordMeanMin = recordMin[MEAN_VIEW].clone();
         s.recordMeanMax = recordMax[MEAN_VIEW].clone();
+        s.sustainedRows = config.sustainedRows();
+        s.sustainedValues = sustainedValues.clone();
+        s.recentScores = recentScores.clone();
+        s.sustainedCount = sustainedCount;
+        s.sustainedSinceWidening = sustainedSinceWidening;
+        s.recordLowMax = recordLowMax.clone();
+        s.recordHighMin = recordHighMin.clone();
         return s;
     }
 
@@ -563,7 +677,8 @@ public final class StreamingDetector {
      * and the first row after the restore does not decay the peak (the previous row's time is
      * unknown). Versions 1 to 3 had no density component: it gets
      * {@link DetectorState#LEGACY_DENSITY_ROWS} and learns the rates of unusual rows afresh (it
-     * is silent for {@code warmupRows} rows).
+     * is silent for {@code warmupRows} rows). Versions 1 to 5 have no record ranges and versions 1
+     * to 6 no sustained-level view: they start empty with the default parameters.
      *
      * @throws IllegalArgumentException if the state's version is unknown or its arrays do not
      *     match its configuration
@@ -575,11 +690,18 @@ public final class StreamingDetector {
             records = new DetectorState();
             DetectorState.fillEmptyVersionSixFields(records);
         }
+        DetectorState sustained = state;
+        if (state.version < 7) {
+            sustained = new DetectorState();
+            sustained.recordDays = records.recordDays;
+            DetectorState.fillEmptyVersionSevenFields(sustained);
+        }
         DetectorConfig config = new DetectorConfig(state.warmupRows, state.levelAlpha, state.scaleAlpha,
                 state.longAlpha, state.seasonBuckets, state.seasonAlpha, state.calibrationRows,
                 state.version < 4 ? DetectorState.LEGACY_DENSITY_ROWS : state.densityRows,
                 state.version < 3 ? DetectorState.legacyNoveltyDays(state.noveltyRows) : state.noveltyDays,
-                state.halfScoreSurprise, records.aftershockHours, records.recordDays, records.recordTolerance);
+                state.halfScoreSurprise, records.aftershockHours, records.recordDays, records.recordTolerance,
+                sustained.sustainedRows);
         requireLength("seasonMean", state.seasonMean, config.seasonBuckets());
         requireLength("seasonCount", state.seasonCount == null ? null : new double[state.seasonCount.length],
                 config.seasonBuckets());
@@ -666,6 +788,21 @@ public final class StreamingDetector {
         System.arraycopy(records.recordValueMax, 0, d.recordMax[VALUE_VIEW], 0, d.recordDay.length);
         System.arraycopy(records.recordMeanMin, 0, d.recordMin[MEAN_VIEW], 0, d.recordDay.length);
         System.arraycopy(records.recordMeanMax, 0, d.recordMax[MEAN_VIEW], 0, d.recordDay.length);
+        requireLength("sustainedValues", sustained.sustainedValues, config.sustainedRows());
+        requireLength("recentScores", sustained.recentScores, config.sustainedRows());
+        requireLength("recordLowMax", sustained.recordLowMax, config.recordDays());
+        requireLength("recordHighMin", sustained.recordHighMin, config.recordDays());
+        if (sustained.sustainedCount < 0 || sustained.sustainedCount > config.sustainedRows()
+                || sustained.sustainedSinceWidening < 0) {
+            throw new IllegalArgumentException("detector state has a sustained count outside [0, sustainedRows]"
+                    + " or negative rows since a widening");
+        }
+        System.arraycopy(sustained.sustainedValues, 0, d.sustainedValues, 0, d.sustainedValues.length);
+        System.arraycopy(sustained.recentScores, 0, d.recentScores, 0, d.recentScores.length);
+        d.sustainedCount = sustained.sustainedCount;
+        d.sustainedSinceWidening = sustained.sustainedSinceWidening;
+        System.arraycopy(sustained.recordLowMax, 0, d.recordLowMax, 0, d.recordLowMax.length);
+        System.arraycopy(sustained.recordHighMin, 0, d.recordHighMin, 0, d.recordHighMin.length);
         return d;
     }
 

@@ -45,7 +45,7 @@ class DetectorStateTest {
         DetectorState back = DetectorState.fromBytes(bytes);
         assertEquals(state, back);
         assertEquals(DetectorState.CURRENT_VERSION, back.version);
-        assertTrue(bytes.length < 2_500, "compact: " + bytes.length + " bytes");
+        assertTrue(bytes.length < 4_500, "compact: " + bytes.length + " bytes");
         assertEquals(state, StreamingDetector.restore(back).snapshot());
     }
 
@@ -160,6 +160,73 @@ class DetectorStateTest {
         assertEquals(2L, detector.snapshot().recordRows);
         // and written again in the current layout, it reads back equal
         assertEquals(detector.snapshot(), DetectorState.fromBytes(detector.snapshot().toBytes()));
+    }
+
+    /**
+     * A version-6 state (before the sustained-level view) written by the version-6 build (same 1000
+     * rows as {@link #trainedState()}) loads with its record ranges intact, the sustained-level view
+     * empty and the default {@code sustainedRows}, and keeps scoring.
+     */
+    @Test
+    void readsAVersionSixStateWrittenByAnEarlierBuild() throws Exception {
+        byte[] bytes = fixture(6);
+        DetectorState state = DetectorState.fromBytes(bytes);
+        assertEquals(DetectorState.CURRENT_VERSION, state.version);
+        assertEquals(DetectorConfig.DEFAULT_SUSTAINED_ROWS, state.sustainedRows);
+        assertEquals(0, state.sustainedCount);
+        // the version-6 defaults: a 30-day record range (60 since version 7), no sustained view yet
+        DetectorConfig versionSix = new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.03, 2000, 100, 28.0, 2.0, 8.0, 30, 0.05);
+        StreamingDetector same = new StreamingDetector(versionSix);
+        double[] values = SyntheticSeries.of(1000).constant(20).dailySine(3).gaussianNoise(1, 5).values();
+        for (int i = 0; i < values.length; i++) {
+            same.score(SyntheticSeries.timestamp(i), values[i]);
+        }
+        DetectorState current = same.snapshot();
+        assertEquals(30, state.recordDays);
+        assertEquals(current.recordRows, state.recordRows, "the record component is kept");
+        assertArrayEquals(current.recordValueMax, state.recordValueMax);
+        assertArrayEquals(current.seasonMean, state.seasonMean, "same statistics as this build learns");
+        assertTrue(java.util.Arrays.stream(state.recordLowMax).allMatch(Double::isNaN), "sustained view empty");
+        assertEquals(30, state.recordLowMax.length, "one sustained bucket per record day");
+        StreamingDetector detector = StreamingDetector.restore(state);
+        assertEquals(versionSix, detector.config());
+        double s = detector.score(SyntheticSeries.timestamp(1000), 20.0);
+        assertTrue(s >= 0 && s < 1, "keeps scoring: " + s);
+        assertEquals(1, detector.snapshot().sustainedCount);
+        assertEquals(detector.snapshot(), DetectorState.fromBytes(detector.snapshot().toBytes()));
+    }
+
+    @Test
+    void versionSixPojoFromFlinkStateStillRestores() {
+        DetectorState old = trainedState();
+        old.version = 6;
+        old.sustainedRows = 0;
+        old.sustainedValues = null;
+        old.recentScores = null;
+        old.sustainedCount = 0;
+        old.recordLowMax = null;
+        old.recordHighMin = null;
+        StreamingDetector restored = StreamingDetector.restore(old);
+        assertEquals(DetectorConfig.DEFAULTS, restored.config());
+        assertEquals(0, restored.snapshot().sustainedCount);
+        assertEquals(old.recordRows, restored.snapshot().recordRows);
+        DetectorState rewritten = DetectorState.fromBytes(old.toBytes());
+        assertEquals(DetectorState.CURRENT_VERSION, rewritten.version);
+        assertEquals(DetectorConfig.DEFAULT_RECORD_DAYS, rewritten.recordLowMax.length);
+        assertEquals(DetectorConfig.DEFAULT_SUSTAINED_ROWS, rewritten.recentScores.length);
+    }
+
+    @Test
+    void sustainedFieldsOutsideTheirRangeAreRejected() {
+        DetectorState count = trainedState();
+        count.sustainedCount = count.sustainedRows + 1;
+        assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(count));
+        DetectorState scores = trainedState();
+        scores.recentScores = new double[2];
+        assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(scores));
+        DetectorState lows = trainedState();
+        lows.recordLowMax = new double[3];
+        assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(lows));
     }
 
     @Test
@@ -283,10 +350,10 @@ class DetectorStateTest {
         byte[] bytes = trainedState().toBytes();
         ByteBuffer.wrap(bytes).putInt(4, 99);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DetectorState.fromBytes(bytes));
-        assertEquals("unknown detector state version 99; this code reads versions 1 to 6", e.getMessage());
+        assertEquals("unknown detector state version 99; this code reads versions 1 to 7", e.getMessage());
 
         DetectorState state = trainedState();
-        state.version = 7;
+        state.version = 8;
         assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(state));
     }
 

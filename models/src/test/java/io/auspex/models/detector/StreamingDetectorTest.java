@@ -228,6 +228,56 @@ class StreamingDetectorTest {
         assertTrue(with[3000] >= ALERT, "with records: " + with[3000]);
     }
 
+    /**
+     * A spike of +60 on day 3 sets a high novelty bar and a wide value range; on day 8 the level rises
+     * by 12 and stays. Neither novelty nor the value records see it (the bar is higher, the values stay
+     * inside the range); the sustained-level view does, once the lowest of the last 6 values is above
+     * every such low of the range: it scores f / (f + 0.1), f being that low's distance beyond the
+     * highest earlier low in widths of the value range. With the view off, no row reaches the alert level.
+     * A window that has widened the sustained range in the 20 rows before (for instance the window
+     * holding the step's first five rows and one high row before it) silences the view, as for the
+     * other record views; that is what the row before the step is set for.
+     */
+    @Test
+    void aLevelThatRisesAndStaysIsFlaggedByTheSustainedView() {
+        int day = SyntheticSeries.ROWS_PER_DAY;
+        int shift = 8 * day;
+        double[] values = SyntheticSeries.of(12 * day).constant(100).gaussianNoise(1, 31).spike(3 * day, 60)
+                .levelShift(shift, 12).values();
+        // the row before the step is an ordinary one (one sd low): a window that still holds it does
+        // not widen the sustained range just before the step (which would silence the step for 20 rows)
+        values[shift - 1] = 99.0;
+        long[] times = new long[values.length];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = SyntheticSeries.timestamp(i);
+        }
+        double[] with = scoreAt(times, values, CONFIG);
+        double[] without = scoreAt(times, values, CONFIG.withSustainedRows(0));
+        assertTrue(max(without, shift, shift + 300) < ALERT, "without the view: " + max(without, shift, shift + 300));
+        int k = CONFIG.sustainedRows();
+        int flagged = -1;
+        for (int i = shift; i < shift + 300 && flagged < 0; i++) {
+            if (with[i] >= ALERT) {
+                flagged = i;
+            }
+        }
+        assertTrue(flagged >= shift + k - 1 && flagged < shift + 30, "flagged at row " + flagged);
+        double highestLow = Double.NEGATIVE_INFINITY;
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < flagged; i++) {
+            lo = Math.min(lo, values[i]);
+            hi = Math.max(hi, values[i]);
+            if (i >= k - 1) {
+                highestLow = Math.max(highestLow, Arrays.stream(values, i - k + 1, i + 1).min().orElseThrow());
+            }
+        }
+        double low = Arrays.stream(values, flagged - k + 1, flagged + 1).min().orElseThrow();
+        double f = (low - highestLow) / (hi - lo);
+        assertEquals(f / (f + 0.1), with[flagged], 1e-12);
+        assertEquals(1, alerts(with, shift, values.length), "one alert for the shift");
+    }
+
     /** The ever rarer new extremes of plain noise are not records: they fail p * rows <= 1. */
     @Test
     void newExtremesOfPlainNoiseDoNotAlert() {
