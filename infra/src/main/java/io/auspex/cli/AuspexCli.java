@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             SimulateSignalsCommand.class,
             ExportSignalsCommand.class,
+            ReplayCommand.class,
+            RecordCommand.class,
             io.auspex.models.cli.ScoreSeriesCommand.class,
             io.auspex.models.cli.NabEvaluateCommand.class,
             io.auspex.models.cli.TrainCommand.class,

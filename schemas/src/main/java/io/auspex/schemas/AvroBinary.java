@@ -3,10 +3,14 @@ package io.auspex.schemas;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -26,11 +30,17 @@ public final class AvroBinary<T extends SpecificRecord> {
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
     private BinaryEncoder encoder;
     private BinaryDecoder decoder;
+    /** Readers of the record's earlier wire shapes (oldest last), tried when the current shape does not fit. */
+    private final List<SpecificDatumReader<T>> olderReaders = new ArrayList<>();
 
     public AvroBinary(Class<T> type) {
         this.type = type;
         this.writer = new SpecificDatumWriter<>(type);
         this.reader = new SpecificDatumReader<>(type);
+        Schema current = SpecificData.get().getSchema(type);
+        for (Schema older : SchemaHistory.olderSchemas(type.getSimpleName())) {
+            olderReaders.add(new SpecificDatumReader<>(older, current));
+        }
     }
 
     /** The record's Avro binary encoding. */
@@ -53,6 +63,23 @@ public final class AvroBinary<T extends SpecificRecord> {
      *     negative lengths, bad union or enum index, or trailing bytes)
      */
     public T decode(byte[] bytes) throws IOException {
+        try {
+            return decode(bytes, reader);
+        } catch (IOException current) {
+            // the plain binary encoding carries no schema id: a producer still on an earlier shape of
+            // the record (schemas/src/main/resources/.../history) is read with that shape
+            for (SpecificDatumReader<T> older : olderReaders) {
+                try {
+                    return decode(bytes, older);
+                } catch (IOException ignored) {
+                    // not that shape either; the error of the current shape is the one reported
+                }
+            }
+            throw current;
+        }
+    }
+
+    private T decode(byte[] bytes, SpecificDatumReader<T> reader) throws IOException {
         decoder = DecoderFactory.get().binaryDecoder(bytes, decoder);
         T record;
         try {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,22 +17,38 @@ class AvroBinaryTest {
 
     @Test
     void encodesPlainAvroBinaryWithoutHeader() throws IOException {
-        MetricPoint m = new MetricPoint("svc", "cpu", 5L, 0.5, "1", Map.of());
+        MetricPoint m = gauge();
         byte[] bytes = codec.encode(m);
         // service_name first: zig-zag varint length 3 (= 6), then the UTF-8 bytes; no magic byte or schema id
         assertEquals(6, bytes[0]);
         assertEquals("svc", new String(Arrays.copyOfRange(bytes, 1, 4), StandardCharsets.UTF_8));
-        // 1+3 service, 1+3 name, 1 time (zig-zag 10), 8 double, 1+1 unit, 1 empty map = 20 bytes
-        assertEquals(20, bytes.length);
+        // 1+3 service, 1+3 name, 1 time (zig-zag 10), 8 double, 1+1 unit, 1 empty map = 20 bytes, then
+        // type (enum index 0), cumulative (false), start 0, count 0, empty bounds, empty bucket counts = 6
+        assertEquals(26, bytes.length);
         assertEquals(m, codec.decode(bytes));
         assertArrayEquals(bytes, codec.encode(codec.decode(bytes)));
     }
 
     @Test
     void rejectsTrailingTruncatedAndNegativeLengthBytes() {
-        byte[] bytes = codec.encode(new MetricPoint("svc", "cpu", 5L, 0.5, "1", Map.of()));
+        byte[] bytes = codec.encode(gauge());
         assertThrows(IOException.class, () -> codec.decode(Arrays.copyOf(bytes, bytes.length + 1)));
         assertThrows(IOException.class, () -> codec.decode(Arrays.copyOf(bytes, bytes.length - 1)));
         assertThrows(IOException.class, () -> codec.decode(new byte[] {1, 2, 3, 4}));
+    }
+
+    @Test
+    void readsARecordFromAProducerOnTheRecordsFirstShape() throws IOException {
+        // MetricPoint before the histogram fields: the first 20 bytes of today's encoding are exactly that shape
+        byte[] first = Arrays.copyOf(codec.encode(gauge()), 20);
+        MetricPoint m = codec.decode(first);
+        assertEquals(gauge(), m);
+        assertEquals(MetricType.GAUGE, m.getType());
+        assertEquals(List.of(), m.getBucketCounts());
+    }
+
+    static MetricPoint gauge() {
+        return MetricPoint.newBuilder().setServiceName("svc").setName("cpu").setTimeMs(5L).setValue(0.5).setUnit("1")
+                .setAttributes(Map.of()).build();
     }
 }

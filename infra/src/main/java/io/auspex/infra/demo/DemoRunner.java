@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,12 +48,35 @@ public final class DemoRunner {
     private final Path workDir;
     private final PrintStream out;
     private final Map<String, String> overrides;
+    private final KafkaTelemetryProducer.Format format;
 
+    /** A demo whose simulator writes OTLP protobuf to the Collector's default topics. */
     public DemoRunner(SimulatorConfig scenario, Path workDir, PrintStream out, Map<String, String> overrides) {
+        this(scenario, workDir, out, overrides, KafkaTelemetryProducer.Format.OTLP);
+    }
+
+    /** A demo in {@code format}: OTLP protobuf batches, or the project's Avro records on their own topics. */
+    public DemoRunner(SimulatorConfig scenario, Path workDir, PrintStream out, Map<String, String> overrides,
+            KafkaTelemetryProducer.Format format) {
         this.scenario = scenario;
         this.workDir = workDir;
         this.out = out;
-        this.overrides = overrides;
+        this.format = format;
+        Map<String, String> m = new HashMap<>();
+        if (format == KafkaTelemetryProducer.Format.AVRO) {
+            m.putAll(avroInputs());
+        }
+        m.putAll(overrides);
+        this.overrides = m;
+    }
+
+    /** Pipeline options that read the Avro input topics. */
+    public static Map<String, String> avroInputs() {
+        return Map.of(PipelineOptions.SPANS_TOPIC.key(), TelemetryTopics.AVRO.spans(),
+                PipelineOptions.METRICS_TOPIC.key(), TelemetryTopics.AVRO.metrics(),
+                PipelineOptions.LOGS_TOPIC.key(), TelemetryTopics.AVRO.logs(),
+                PipelineOptions.SPANS_FORMAT.key(), "avro", PipelineOptions.METRICS_FORMAT.key(), "avro",
+                PipelineOptions.LOGS_FORMAT.key(), "avro");
     }
 
     public Result run() throws Exception {
@@ -60,7 +84,9 @@ public final class DemoRunner {
         Files.createDirectories(workDir);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             out.printf("kafka: in-JVM KRaft broker at %s%n", kafka.bootstrapServers());
-            kafka.createTopics(TelemetryTopics.DEFAULTS.all());
+            TelemetryTopics inputs = format == KafkaTelemetryProducer.Format.OTLP ? TelemetryTopics.DEFAULTS
+                    : TelemetryTopics.AVRO;
+            kafka.createTopics(inputs.all());
             kafka.createTopics(OUTPUT_TOPICS);
 
             TelemetrySimulator sim = new TelemetrySimulator(scenario);
@@ -74,9 +100,11 @@ public final class DemoRunner {
                         li.incident().service(), AlertFormat.clock(li.incident().startMs() - scenario.startMs()),
                         li.incident().durationMs() / 60_000, li.incident().magnitude());
             }
-            SimulationResult sr = KafkaTelemetryProducer.produce(sim, kafka.bootstrapServers());
-            out.printf("simulator: %,d spans, %,d gauges, %,d logs, %d malformed records in %.1f s%n", sr.spans(),
-                    sr.metrics(), sr.logs(), sr.malformed(), sr.wallNanos() / 1e9);
+            SimulationResult sr = KafkaTelemetryProducer.produce(sim, kafka.bootstrapServers(), format);
+            out.printf("simulator: %,d spans, %,d gauges, %,d logs, %d malformed records in %.1f s (%s to %s)%n",
+                    sr.spans(), sr.metrics(), sr.logs(), sr.malformed(), sr.wallNanos() / 1e9,
+                    format == KafkaTelemetryProducer.Format.OTLP ? "OTLP protobuf batches" : "Avro records",
+                    String.join(", ", inputs.all()));
 
             Path sloFile = LocalPipeline.defaultSloFile(workDir);
             out.printf("flink: starting the pipeline on a local MiniCluster (parallelism %d, RocksDB, exactly-once)%n",

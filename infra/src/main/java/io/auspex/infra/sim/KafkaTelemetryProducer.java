@@ -1,12 +1,16 @@
 package io.auspex.infra.sim;
 
+import io.auspex.infra.otlp.OtlpEncoder;
+import io.auspex.infra.otlp.OtlpMalformed;
 import io.auspex.schemas.AvroBinary;
 import io.auspex.schemas.LogRecord;
 import io.auspex.schemas.MetricPoint;
 import io.auspex.schemas.Span;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,15 +23,38 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Writes telemetry to Kafka in the format of docs/topics.md: key = service name (UTF-8), value =
- * plain Avro binary encoding of the record ({@link AvroBinary}), record timestamp = event time.
- * Tuned for throughput: lz4 compression, 512 KB batches, 20 ms linger; acks=all with idempotence.
+ * Writes telemetry to Kafka in one of two formats (docs/topics.md, docs/ingest.md):
+ *
+ * <ul>
+ *   <li>{@link Format#OTLP} (the default): as the OpenTelemetry Collector's Kafka exporter writes
+ *       it: one Kafka record per batch ({@code TracesData} / {@code MetricsData} /
+ *       {@code LogsData} protobuf), one resource per service, no key, record timestamp = the
+ *       batch's newest event time. A batch is sent when it holds {@link #BATCH_RECORDS} records or
+ *       spans more than {@link #BATCH_SPAN_MS} ms of event time, as the Collector's batch processor
+ *       sends on size or timeout.
+ *   <li>{@link Format#AVRO}: key = service name (UTF-8), value = plain Avro binary encoding of the
+ *       record ({@link AvroBinary}), record timestamp = event time.
+ * </ul>
+ *
+ * <p>Tuned for throughput: lz4 compression, 512 KB batches, 20 ms linger; acks=all with idempotence.
  *
  * <p>Sends are asynchronous; the first send failure is rethrown by the next
  * {@code span/metric/log}, {@link #flush()} or {@link #close()}. Not thread-safe: use from the
  * simulator's thread.
  */
 public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseable {
+    /** The encodings the producer writes. */
+    public enum Format { OTLP, AVRO }
+
+    public static final int BATCH_RECORDS = 512;
+    public static final long BATCH_SPAN_MS = 1_000;
+
+    private final Format format;
+    private final List<Span> spanBatch = new ArrayList<>();
+    private final List<MetricPoint> metricBatch = new ArrayList<>();
+    private final List<LogRecord> logBatch = new ArrayList<>();
+    private final long[] batchFirstMs = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
+    private final long[] batchLastMs = new long[3];
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final TelemetryTopics topics;
@@ -47,9 +74,14 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
     private long sent;
     private boolean closed;
 
-    /** A producer to the default topics ({@link TelemetryTopics#DEFAULTS}). */
+    /** An OTLP producer to the default topics ({@link TelemetryTopics#DEFAULTS}). */
     public KafkaTelemetryProducer(String bootstrapServers) {
         this(bootstrapServers, TelemetryTopics.DEFAULTS, Map.of());
+    }
+
+    /** An OTLP producer to the given topics. */
+    public KafkaTelemetryProducer(String bootstrapServers, TelemetryTopics topics, Map<String, Object> overrides) {
+        this(bootstrapServers, topics, overrides, Format.OTLP);
     }
 
     /**
@@ -58,8 +90,10 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
      * @param overrides producer settings that win over the defaults here (e.g. {@code acks},
      *     {@code compression.type}, security settings)
      */
-    public KafkaTelemetryProducer(String bootstrapServers, TelemetryTopics topics, Map<String, Object> overrides) {
+    public KafkaTelemetryProducer(String bootstrapServers, TelemetryTopics topics, Map<String, Object> overrides,
+            Format format) {
         this.topics = Objects.requireNonNull(topics, "topics");
+        this.format = Objects.requireNonNull(format, "format");
         this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, overrides));
     }
 
@@ -82,25 +116,80 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
 
     @Override
     public void span(Span span) {
-        send(topics.spans(), span.getServiceName(), span.getStartTimeMs(), spanCodec.encode(span));
+        if (format == Format.AVRO) {
+            send(topics.spans(), span.getServiceName(), span.getStartTimeMs(), spanCodec.encode(span));
+        } else {
+            batch(TelemetryStream.SPANS, spanBatch, span, span.getStartTimeMs());
+        }
     }
 
     @Override
     public void metric(MetricPoint metric) {
-        send(topics.metrics(), metric.getServiceName(), metric.getTimeMs(), metricCodec.encode(metric));
+        if (format == Format.AVRO) {
+            send(topics.metrics(), metric.getServiceName(), metric.getTimeMs(), metricCodec.encode(metric));
+        } else {
+            batch(TelemetryStream.METRICS, metricBatch, metric, metric.getTimeMs());
+        }
     }
 
     @Override
     public void log(LogRecord log) {
-        send(topics.logs(), log.getServiceName(), log.getTimeMs(), logCodec.encode(log));
+        if (format == Format.AVRO) {
+            send(topics.logs(), log.getServiceName(), log.getTimeMs(), logCodec.encode(log));
+        } else {
+            batch(TelemetryStream.LOGS, logBatch, log, log.getTimeMs());
+        }
     }
 
     @Override
     public void malformed(MalformedRecord record) {
         checkFailure();
-        producer.send(new ProducerRecord<>(topics.topicFor(record.stream()), null, record.timestampMs(), record.key(),
-                record.value()), callback);
+        byte[] key = format == Format.AVRO ? record.key() : null;
+        byte[] value = format == Format.AVRO ? record.value() : OtlpMalformed.of(record);
+        producer.send(new ProducerRecord<>(topics.topicFor(record.stream()), null, record.timestampMs(), key, value),
+                callback);
         sent++;
+    }
+
+    private <T> void batch(TelemetryStream stream, List<T> buffer, T record, long eventMs) {
+        int i = stream.ordinal();
+        if (!buffer.isEmpty() && (buffer.size() >= BATCH_RECORDS || eventMs - batchFirstMs[i] > BATCH_SPAN_MS
+                || batchFirstMs[i] - eventMs > BATCH_SPAN_MS)) {
+            sendBatch(stream);
+        }
+        if (buffer.isEmpty()) {
+            batchFirstMs[i] = eventMs;
+            batchLastMs[i] = eventMs;
+        }
+        buffer.add(record);
+        batchLastMs[i] = Math.max(batchLastMs[i], eventMs);
+    }
+
+    private void sendBatch(TelemetryStream stream) {
+        List<?> buffer = switch (stream) {
+            case SPANS -> spanBatch;
+            case METRICS -> metricBatch;
+            case LOGS -> logBatch;
+        };
+        if (buffer.isEmpty()) {
+            return;
+        }
+        byte[] value = switch (stream) {
+            case SPANS -> OtlpEncoder.traces(spanBatch).toByteArray();
+            case METRICS -> OtlpEncoder.metrics(metricBatch).toByteArray();
+            case LOGS -> OtlpEncoder.logs(logBatch).toByteArray();
+        };
+        checkFailure();
+        producer.send(new ProducerRecord<>(topics.topicFor(stream), null, batchLastMs[stream.ordinal()], null, value),
+                callback);
+        sent++;
+        buffer.clear();
+    }
+
+    private void sendBatches() {
+        for (TelemetryStream s : TelemetryStream.values()) {
+            sendBatch(s);
+        }
     }
 
     private void send(String topic, String service, long timestampMs, byte[] value) {
@@ -111,18 +200,24 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
     }
 
     /**
-     * Runs {@code simulator} into the default topics of the broker at {@code bootstrapServers}
+     * Runs {@code simulator} into the default OTLP topics of the broker at {@code bootstrapServers}
      * and returns once every record is acknowledged.
      */
     public static SimulationResult produce(TelemetrySimulator simulator, String bootstrapServers) {
-        try (KafkaTelemetryProducer producer = new KafkaTelemetryProducer(bootstrapServers)) {
+        return produce(simulator, bootstrapServers, Format.OTLP);
+    }
+
+    /** As {@link #produce(TelemetrySimulator, String)}, in {@code format} to its default topics. */
+    public static SimulationResult produce(TelemetrySimulator simulator, String bootstrapServers, Format format) {
+        try (KafkaTelemetryProducer producer = new KafkaTelemetryProducer(bootstrapServers,
+                format == Format.OTLP ? TelemetryTopics.DEFAULTS : TelemetryTopics.AVRO, Map.of(), format)) {
             SimulationResult result = simulator.run(producer);
             producer.flush();
             return result;
         }
     }
 
-    /** Records handed to the Kafka client so far. */
+    /** Kafka records handed to the Kafka client so far (an OTLP batch is one). */
     public long sent() {
         return sent;
     }
@@ -134,6 +229,7 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
 
     /** Blocks until every record sent so far is acknowledged; throws if any send failed. */
     public void flush() {
+        sendBatches();
         producer.flush();
         checkFailure();
     }
@@ -146,6 +242,7 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
         }
         closed = true;
         try {
+            sendBatches();
             producer.flush();
         } finally {
             producer.close(Duration.ofSeconds(30));

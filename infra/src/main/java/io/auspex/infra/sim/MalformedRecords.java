@@ -94,7 +94,8 @@ public final class MalformedRecords {
     }
 
     private static MetricPoint metric(String service, long t, double value) {
-        return new MetricPoint(service, "process.cpu.utilization", t, value, "1", Map.of());
+        return MetricPoint.newBuilder().setServiceName(service).setName("process.cpu.utilization").setTimeMs(t)
+                .setValue(value).setUnit("1").setAttributes(Map.of()).build();
     }
 
     private static LogRecord log(SplittableRandom r, String service, long t) {

@@ -414,7 +414,8 @@ public final class TelemetrySimulator {
         }
 
         private void emitMetric(ServiceState st, String name, long t, double value, SplittableRandom r) {
-            push(t, r, new MetricPoint(st.spec.name(), name, t, value, "1", Map.of()));
+            push(t, r, MetricPoint.newBuilder().setServiceName(st.spec.name()).setName(name).setTimeMs(t)
+                    .setValue(value).setUnit("1").setAttributes(Map.of()).build());
         }
 
         private void drain(long before) {

@@ -5,15 +5,17 @@ import java.util.Objects;
 /**
  * Names of the three input topics.
  *
- * @param spans topic of Avro {@code Span} records
- * @param metrics topic of Avro {@code MetricPoint} records
- * @param logs topic of Avro {@code LogRecord} records
+ * @param spans topic of spans (OTLP TracesData batches or Avro {@code Span} records)
+ * @param metrics topic of metrics (OTLP MetricsData batches or Avro {@code MetricPoint} records)
+ * @param logs topic of logs (OTLP LogsData batches or Avro {@code LogRecord} records)
  */
 public record TelemetryTopics(String spans, String metrics, String logs) {
 
-    /** {@code telemetry.spans}, {@code telemetry.metrics}, {@code telemetry.logs}. */
-    public static final TelemetryTopics DEFAULTS =
-            new TelemetryTopics("telemetry.spans", "telemetry.metrics", "telemetry.logs");
+    /** {@code otlp_spans}, {@code otlp_metrics}, {@code otlp_logs}: the Collector's Kafka exporter defaults. */
+    public static final TelemetryTopics DEFAULTS = new TelemetryTopics("otlp_spans", "otlp_metrics", "otlp_logs");
+    /** {@code telemetry.spans}, {@code telemetry.metrics}, {@code telemetry.logs}: the Avro input topics. */
+    public static final TelemetryTopics AVRO = new TelemetryTopics("telemetry.spans", "telemetry.metrics",
+            "telemetry.logs");
 
     public TelemetryTopics {
         Objects.requireNonNull(spans, "spans");

@@ -4,6 +4,11 @@ import static io.auspex.infra.sim.SimFixtures.minutes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.auspex.infra.replay.MergedTopicReader;
+import io.auspex.jobs.decode.InputFormat;
+import io.auspex.jobs.decode.TelemetryDecoder;
+import io.auspex.jobs.decode.otlp.OtlpDecoder;
+import io.auspex.jobs.decode.otlp.OtlpSettings;
 import io.auspex.schemas.AvroBinary;
 import io.auspex.infra.kafka.EmbeddedKafka;
 import io.auspex.schemas.LogRecord;
@@ -29,14 +34,15 @@ import org.junit.jupiter.api.Test;
 class KafkaTelemetryProducerTest {
 
     @Test
-    void roundTripThroughTheEmbeddedBroker() throws IOException {
+    void avroRecordsRoundTripThroughTheEmbeddedBroker() throws IOException {
         SimulatorConfig config = minutes(3).seed(21).badRecordCount(15).baselineErrorRate(0.01).build();
         InMemorySink expected = SimFixtures.run(config);
         TelemetryTopics topics = new TelemetryTopics("rt.spans", "rt.metrics", "rt.logs");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics(topics.all());
             SimulationResult result;
-            try (KafkaTelemetryProducer producer = new KafkaTelemetryProducer(kafka.bootstrapServers(), topics, Map.of())) {
+            try (KafkaTelemetryProducer producer = new KafkaTelemetryProducer(kafka.bootstrapServers(), topics, Map.of(),
+                    KafkaTelemetryProducer.Format.AVRO)) {
                 result = new TelemetrySimulator(config).run(producer);
                 producer.flush();
                 assertEquals(result.records(), producer.sent());
@@ -81,6 +87,87 @@ class KafkaTelemetryProducerTest {
             assertEquals(expected.logs().size(), logs.stream().filter(l -> !l.getServiceName().isEmpty()).count());
             assertTrue(result.spans() > 10_000, "spans: " + result.spans());
         }
+    }
+
+    /**
+     * OTLP batches as the Collector sends them, decoded by the job's own OTLP decoder: the good
+     * records are exactly the simulated ones (ids, services, kinds, times, statuses, values) and
+     * every malformed record is exactly one dead letter.
+     */
+    @Test
+    void otlpBatchesDecodeIntoTheSimulatedRecords() throws Exception {
+        SimulatorConfig config = minutes(3).seed(22).badRecordCount(15).baselineErrorRate(0.01).build();
+        InMemorySink expected = SimFixtures.run(config);
+        TelemetryTopics topics = new TelemetryTopics("o.spans", "o.metrics", "o.logs");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopics(topics.all());
+            SimulationResult result;
+            long sent;
+            try (KafkaTelemetryProducer producer = new KafkaTelemetryProducer(kafka.bootstrapServers(), topics,
+                    Map.of())) {
+                result = new TelemetrySimulator(config).run(producer);
+                producer.flush();
+                sent = producer.sent();
+                assertEquals(sent, producer.acknowledged());
+            }
+            // batches: far fewer Kafka records than telemetry records
+            assertTrue(sent < result.records() / 50, sent + " Kafka records for " + result.records());
+            List<Span> spans = new ArrayList<>();
+            List<MetricPoint> metrics = new ArrayList<>();
+            List<LogRecord> logs = new ArrayList<>();
+            List<io.auspex.schemas.DeadLetter> dead = new ArrayList<>();
+            long day = Duration.ofDays(1).toMillis();
+            Map<String, OtlpDecoder> decoders = Map.of(
+                    topics.spans(), decoder(TelemetryDecoder.Kind.SPAN, day),
+                    topics.metrics(), decoder(TelemetryDecoder.Kind.METRIC, day),
+                    topics.logs(), decoder(TelemetryDecoder.Kind.LOG, day));
+            long read = 0;
+            try (MergedTopicReader reader = new MergedTopicReader(kafka.bootstrapServers(), List.of(topics.all()),
+                    Map.of())) {
+                ConsumerRecord<byte[], byte[]> r;
+                while ((r = reader.next()) != null) {
+                    read++;
+                    decoders.get(r.topic()).decode(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(),
+                            r.value(), config.startMs(), t -> {
+                                if (t.isDeadLetter()) {
+                                    dead.add(t.deadLetter);
+                                } else if (t.span != null) {
+                                    spans.add(t.span);
+                                } else if (t.metric != null) {
+                                    metrics.add(t.metric);
+                                } else {
+                                    logs.add(t.log);
+                                }
+                            });
+                }
+            }
+            assertEquals(sent, read);
+            assertEquals(expected.malformed().size(), dead.size(), () -> "dead letters: " + dead);
+            Comparator<Span> bySpanId = Comparator.comparing(Span::getSpanId);
+            List<String> want = expected.spans().stream().sorted(bySpanId).map(KafkaTelemetryProducerTest::essence)
+                    .toList();
+            List<String> got = spans.stream().sorted(bySpanId).map(KafkaTelemetryProducerTest::essence).toList();
+            assertEquals(want.size(), got.size());
+            assertTrue(want.equals(got), "decoded spans differ from the simulated ones");
+            assertEquals(expected.metrics().stream().map(m -> m.getServiceName() + m.getName() + m.getTimeMs()
+                    + m.getValue()).sorted().toList(), metrics.stream().map(m -> m.getServiceName() + m.getName()
+                    + m.getTimeMs() + m.getValue()).sorted().toList());
+            assertEquals(expected.logs().stream().map(l -> l.getServiceName() + l.getTimeMs() + l.getSeverityNumber()
+                    + l.getBody() + l.getTraceId()).sorted().toList(), logs.stream().map(l -> l.getServiceName()
+                    + l.getTimeMs() + l.getSeverityNumber() + l.getBody() + l.getTraceId()).sorted().toList());
+        }
+    }
+
+    private static OtlpDecoder decoder(TelemetryDecoder.Kind kind, long dayMs) {
+        return new OtlpDecoder(kind, InputFormat.OTLP_PROTO, dayMs, dayMs, OtlpSettings.DEFAULTS);
+    }
+
+    /** What the pipeline reads of a span. */
+    private static String essence(Span s) {
+        return String.join("|", s.getTraceId(), s.getSpanId(), String.valueOf(s.getParentSpanId()), s.getServiceName(),
+                s.getName(), s.getKind().name(), Long.toString(s.getStartTimeMs()), Long.toString(s.getDurationUs()),
+                s.getStatusCode().name(), String.valueOf(s.getHttpStatusCode()),
+                String.valueOf(s.getAttributes().get("peer.service")));
     }
 
     private static <T> long decode(List<ConsumerRecord<byte[], byte[]>> records, AvroBinary<?> codec, List<T> out,

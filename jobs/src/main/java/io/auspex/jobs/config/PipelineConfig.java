@@ -1,5 +1,6 @@
 package io.auspex.jobs.config;
 
+import io.auspex.jobs.decode.InputFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,14 @@ public final class PipelineConfig implements java.io.Serializable {
                 problems.add(PipelineOptions.MODEL_FILE.key() + ": file not readable: " + f);
             }
         });
+        for (ConfigOption<String> f : List.of(PipelineOptions.SPANS_FORMAT, PipelineOptions.METRICS_FORMAT,
+                PipelineOptions.LOGS_FORMAT)) {
+            try {
+                InputFormat.parse(conf.get(f));
+            } catch (IllegalArgumentException e) {
+                problems.add(f.key() + ": " + e.getMessage());
+            }
+        }
         positive(conf, PipelineOptions.WINDOW, problems);
         notNegative(conf, PipelineOptions.OUT_OF_ORDERNESS, problems);
         positive(conf, PipelineOptions.IDLENESS, problems);

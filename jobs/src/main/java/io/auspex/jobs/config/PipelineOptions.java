@@ -18,11 +18,26 @@ public final class PipelineOptions {
             .withDescription("Consumer group id of the input sources.");
 
     public static final ConfigOption<String> SPANS_TOPIC = ConfigOptions.key("auspex.topics.spans")
-            .stringType().defaultValue("telemetry.spans").withDescription("Input topic of Avro Span records.");
+            .stringType().defaultValue("otlp_spans")
+            .withDescription("Input topic of spans (the Collector's Kafka exporter default).");
     public static final ConfigOption<String> METRICS_TOPIC = ConfigOptions.key("auspex.topics.metrics")
-            .stringType().defaultValue("telemetry.metrics").withDescription("Input topic of Avro MetricPoint records.");
+            .stringType().defaultValue("otlp_metrics")
+            .withDescription("Input topic of metrics (the Collector's Kafka exporter default).");
     public static final ConfigOption<String> LOGS_TOPIC = ConfigOptions.key("auspex.topics.logs")
-            .stringType().defaultValue("telemetry.logs").withDescription("Input topic of Avro LogRecord records.");
+            .stringType().defaultValue("otlp_logs")
+            .withDescription("Input topic of logs (the Collector's Kafka exporter default).");
+    public static final ConfigOption<String> SPANS_FORMAT = ConfigOptions.key("auspex.input.spans.format")
+            .stringType().defaultValue("otlp_proto")
+            .withDescription("Encoding of the spans topic: otlp_proto (TracesData batches), otlp_json, or avro (one Span per record).");
+    public static final ConfigOption<String> METRICS_FORMAT = ConfigOptions.key("auspex.input.metrics.format")
+            .stringType().defaultValue("otlp_proto")
+            .withDescription("Encoding of the metrics topic: otlp_proto (MetricsData batches), otlp_json, or avro (one MetricPoint per record).");
+    public static final ConfigOption<String> LOGS_FORMAT = ConfigOptions.key("auspex.input.logs.format")
+            .stringType().defaultValue("otlp_proto")
+            .withDescription("Encoding of the logs topic: otlp_proto (LogsData batches), otlp_json, or avro (one LogRecord per record).");
+    public static final ConfigOption<Boolean> OTLP_SERVICE_NAMESPACE = ConfigOptions.key("auspex.otlp.service-namespace")
+            .booleanType().defaultValue(true)
+            .withDescription("Name services 'namespace/name' when the resource has service.namespace (else service.name alone).");
     public static final ConfigOption<String> SIGNALS_TOPIC = ConfigOptions.key("auspex.topics.signals")
             .stringType().defaultValue("telemetry.signals").withDescription("Output topic of ServiceSignals.");
     public static final ConfigOption<String> ALERTS_TOPIC = ConfigOptions.key("auspex.topics.alerts")

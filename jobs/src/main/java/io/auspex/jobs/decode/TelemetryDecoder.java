@@ -6,9 +6,8 @@ import io.auspex.schemas.LogRecord;
 import io.auspex.schemas.MetricPoint;
 import io.auspex.schemas.Span;
 import java.io.IOException;
-import java.io.Serializable;
 import java.nio.ByteBuffer;
-import java.util.regex.Pattern;
+import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -17,12 +16,11 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>Wire format: the Avro binary encoding of the record (no header), written with the current
  * schema. Reasons: {@code undecodable}, {@code missing_service}, {@code invalid_id},
- * {@code negative_duration}, {@code bad_timestamp}, {@code non_finite_value}.
+ * {@code negative_duration}, {@code bad_timestamp}, {@code non_finite_value} (checks in
+ * {@link RecordChecks}, shared with the OTLP decoder).
  */
-public final class TelemetryDecoder implements Serializable {
+public final class TelemetryDecoder implements MessageDecoder {
     private static final long serialVersionUID = 1L;
-    private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
-    private static final Pattern SPAN_ID = Pattern.compile("[0-9a-f]{16}");
 
     /** Which record type a topic carries. */
     public enum Kind { SPAN, METRIC, LOG }
@@ -42,7 +40,13 @@ public final class TelemetryDecoder implements Serializable {
         return kind;
     }
 
-    /** Decodes {@code value}; {@code nowMs} is wall time for the timestamp sanity check. */
+    @Override
+    public void decode(String topic, int partition, long offset, long kafkaTimestamp, byte[] key, byte[] value,
+            long nowMs, Consumer<Telemetry> out) {
+        out.accept(decode(topic, partition, offset, kafkaTimestamp, key, value, nowMs));
+    }
+
+    /** Decodes {@code value} (one Avro record); {@code nowMs} is wall time for the timestamp sanity check. */
     public Telemetry decode(String topic, int partition, long offset, long kafkaTimestamp, byte[] key, byte[] value,
             long nowMs) {
         if (value == null) {
@@ -61,78 +65,44 @@ public final class TelemetryDecoder implements Serializable {
         } catch (IOException e) {
             return dead(topic, partition, offset, kafkaTimestamp, key, value, "undecodable", e.getMessage());
         }
-        String problem;
-        String reason;
-        long eventTime;
         Telemetry t;
+        RecordChecks.Problem problem;
         switch (kind) {
             case SPAN -> {
-                Span s = (Span) record;
-                t = Telemetry.of(s);
-                eventTime = s.getStartTimeMs();
-                if (blank(s.getServiceName())) {
-                    reason = "missing_service";
-                    problem = "span " + s.getSpanId() + " has no service_name";
-                } else if (!TRACE_ID.matcher(s.getTraceId()).matches() || !SPAN_ID.matcher(s.getSpanId()).matches()
-                        || (s.getParentSpanId() != null && !SPAN_ID.matcher(s.getParentSpanId()).matches())) {
-                    reason = "invalid_id";
-                    problem = "trace/span ids must be 32/16 lowercase hex chars";
-                } else if (s.getDurationUs() < 0) {
-                    reason = "negative_duration";
-                    problem = "duration_us=" + s.getDurationUs();
-                } else {
-                    reason = null;
-                    problem = null;
-                }
+                t = Telemetry.of((Span) record);
+                problem = RecordChecks.span(t.span);
             }
             case METRIC -> {
-                MetricPoint m = (MetricPoint) record;
-                t = Telemetry.of(m);
-                eventTime = m.getTimeMs();
-                if (blank(m.getServiceName())) {
-                    reason = "missing_service";
-                    problem = "metric " + m.getName() + " has no service_name";
-                } else if (!Double.isFinite(m.getValue())) {
-                    reason = "non_finite_value";
-                    problem = "metric " + m.getName() + " value=" + m.getValue();
-                } else {
-                    reason = null;
-                    problem = null;
-                }
+                t = Telemetry.of((MetricPoint) record);
+                problem = RecordChecks.metric(t.metric);
             }
             default -> {
-                LogRecord l = (LogRecord) record;
-                t = Telemetry.of(l);
-                eventTime = l.getTimeMs();
-                if (blank(l.getServiceName())) {
-                    reason = "missing_service";
-                    problem = "log record has no service_name";
-                } else {
-                    reason = null;
-                    problem = null;
-                }
+                t = Telemetry.of((LogRecord) record);
+                problem = RecordChecks.log(t.log);
             }
         }
-        if (reason == null && (eventTime > nowMs + maxFutureSkewMs || eventTime < nowMs - maxAgeMs)) {
-            reason = "bad_timestamp";
-            problem = "event time " + eventTime + " is outside [now - max-age, now + max-future-skew]";
+        if (problem == null) {
+            problem = RecordChecks.time(t.eventTimeMs(), nowMs, maxFutureSkewMs, maxAgeMs);
         }
-        if (reason != null) {
-            return dead(topic, partition, offset, kafkaTimestamp, key, value, reason, problem);
+        if (problem != null) {
+            return dead(topic, partition, offset, kafkaTimestamp, key, value, problem.reason(), problem.detail());
         }
         return t.origin(topic, partition, offset);
     }
 
-    private static boolean blank(String s) {
-        return s == null || s.isBlank();
-    }
-
     static Telemetry dead(String topic, int partition, long offset, long ts, byte[] key, byte[] value, String reason,
             String detail) {
+        return dead(topic, partition, offset, ts, key, value, null, reason, detail);
+    }
+
+    /** A dead letter; {@code recordIndex} is the position of one bad record inside a batch, else null. */
+    public static Telemetry dead(String topic, int partition, long offset, long ts, byte[] key, byte[] value,
+            Integer recordIndex, String reason, String detail) {
         DeadLetter d = DeadLetter.newBuilder()
                 .setSourceTopic(topic).setPartition(partition).setOffset(offset).setTimestampMs(ts)
                 .setKey(key == null ? null : ByteBuffer.wrap(key))
                 .setValue(value == null ? null : ByteBuffer.wrap(value))
+                .setRecordIndex(recordIndex)
                 .setReason(reason).setDetail(detail == null ? "" : detail)
                 .build();
         return Telemetry.dead(d).origin(topic, partition, offset);

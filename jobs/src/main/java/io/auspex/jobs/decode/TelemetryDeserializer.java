@@ -18,11 +18,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class TelemetryDeserializer implements KafkaRecordDeserializationSchema<Telemetry> {
     private static final long serialVersionUID = 1L;
 
-    private final TelemetryDecoder decoder;
+    private final MessageDecoder decoder;
     private transient MetricGroup metrics;
     private transient Map<String, Counter> counters;
 
-    public TelemetryDeserializer(TelemetryDecoder decoder) {
+    public TelemetryDeserializer(MessageDecoder decoder) {
         this.decoder = decoder;
     }
 
@@ -34,12 +34,13 @@ public final class TelemetryDeserializer implements KafkaRecordDeserializationSc
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Telemetry> out) {
-        Telemetry t = decoder.decode(record.topic(), record.partition(), record.offset(), record.timestamp(),
-                record.key(), record.value(), System.currentTimeMillis());
-        if (t.isDeadLetter() && metrics != null) {
-            counters.computeIfAbsent(t.deadLetter.getReason(), metrics::counter).inc();
-        }
-        out.collect(t);
+        decoder.decode(record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(),
+                record.value(), System.currentTimeMillis(), t -> {
+                    if (t.isDeadLetter() && metrics != null) {
+                        counters.computeIfAbsent(t.deadLetter.getReason(), metrics::counter).inc();
+                    }
+                    out.collect(t);
+                });
     }
 
     @Override

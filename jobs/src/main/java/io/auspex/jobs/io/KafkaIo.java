@@ -3,7 +3,11 @@ package io.auspex.jobs.io;
 import io.auspex.jobs.config.PipelineConfig;
 import io.auspex.jobs.config.PipelineOptions;
 import io.auspex.jobs.decode.Telemetry;
+import io.auspex.jobs.decode.InputFormat;
+import io.auspex.jobs.decode.MessageDecoder;
 import io.auspex.jobs.decode.TelemetryDecoder;
+import io.auspex.jobs.decode.otlp.OtlpDecoder;
+import io.auspex.jobs.decode.otlp.OtlpSettings;
 import io.auspex.jobs.decode.TelemetryDeserializer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -26,8 +30,7 @@ public final class KafkaIo {
             case METRIC -> cfg.get(PipelineOptions.METRICS_TOPIC);
             case LOG -> cfg.get(PipelineOptions.LOGS_TOPIC);
         };
-        TelemetryDecoder decoder = new TelemetryDecoder(kind, cfg.get(PipelineOptions.MAX_FUTURE_SKEW).toMillis(),
-                cfg.get(PipelineOptions.MAX_AGE).toMillis());
+        MessageDecoder decoder = decoder(cfg, kind);
         KafkaSourceBuilder<Telemetry> b = KafkaSource.<Telemetry>builder()
                 .setBootstrapServers(cfg.get(PipelineOptions.BOOTSTRAP_SERVERS))
                 .setTopics(topic)
@@ -40,6 +43,21 @@ public final class KafkaIo {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
+    }
+
+    /** The decoder of one input topic, by its configured format. */
+    public static MessageDecoder decoder(PipelineConfig cfg, TelemetryDecoder.Kind kind) {
+        InputFormat format = InputFormat.parse(cfg.get(switch (kind) {
+            case SPAN -> PipelineOptions.SPANS_FORMAT;
+            case METRIC -> PipelineOptions.METRICS_FORMAT;
+            case LOG -> PipelineOptions.LOGS_FORMAT;
+        }));
+        long skew = cfg.get(PipelineOptions.MAX_FUTURE_SKEW).toMillis();
+        long age = cfg.get(PipelineOptions.MAX_AGE).toMillis();
+        return format == InputFormat.AVRO ? new TelemetryDecoder(kind, skew, age)
+                : new OtlpDecoder(kind, format, skew, age, new OtlpSettings(
+                        cfg.get(PipelineOptions.OTLP_SERVICE_NAMESPACE), OtlpSettings.DEFAULTS.maxNameLength(),
+                        OtlpSettings.DEFAULTS.maxAttributeLength(), OtlpSettings.DEFAULTS.maxLogBodyLength()));
     }
 
     /** An at-least-once sink (signals, status, dead letters: consumers key on their ids). */

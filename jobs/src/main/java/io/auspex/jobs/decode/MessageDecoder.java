@@ -1,0 +1,19 @@
+package io.auspex.jobs.decode;
+
+import java.io.Serializable;
+import java.util.function.Consumer;
+
+/**
+ * Turns one Kafka record of an input topic into telemetry records. Never throws on data: what
+ * cannot be used comes out as dead letters with a reason. An Avro record holds one record; an
+ * OTLP message is a batch that decodes into many.
+ */
+public interface MessageDecoder extends Serializable {
+
+    /**
+     * Decodes {@code value} and hands every record (and every dead letter) to {@code out} in
+     * message order; {@code nowMs} is wall time for the timestamp sanity check.
+     */
+    void decode(String topic, int partition, long offset, long kafkaTimestamp, byte[] key, byte[] value, long nowMs,
+            Consumer<Telemetry> out);
+}
