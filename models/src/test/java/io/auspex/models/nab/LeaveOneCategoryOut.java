@@ -120,20 +120,34 @@ public final class LeaveOneCategoryOut {
         }
 
         System.out.println();
+        System.out.println("Leave-one-category-out, " + candidates.get(0).name() + " alone, per held-out category:");
+        for (NabProfile profile : NabProfile.values()) {
+            System.out.printf(Locale.ROOT, "  %-18s%s%n", profile,
+                    perCategory(estimate(raw[profile.ordinal()], windows, profile, 0, 0), categories, windows, profile,
+                            candidates));
+        }
+
+        System.out.println();
         System.out.println("Leave-one-category-out, configuration and threshold chosen among all "
                 + candidates.size() + " candidates on the other categories:");
         for (NabProfile profile : NabProfile.values()) {
             Estimate e = estimate(raw[profile.ordinal()], windows, profile, 0, candidates.size() - 1);
-            StringBuilder line = new StringBuilder();
-            for (int k = 0; k < categories.size(); k++) {
-                String score = windows[k] == 0
-                        ? String.format(Locale.ROOT, "raw %.2f", e.raw[k])
-                        : String.format(Locale.ROOT, "%.2f", normalized(e.raw[k], windows[k], profile));
-                line.append(String.format(Locale.ROOT, "%n    %-22s %9s  (%s, threshold %.3f)", categories.get(k), score,
-                        candidates.get(e.candidate[k]).name(), threshold(e.threshold[k])));
-            }
-            System.out.printf(Locale.ROOT, "  %-18s held-out categories combined: %.2f%s%n", profile, e.combined(), line);
+            System.out.printf(Locale.ROOT, "  %-18s%s%n", profile, perCategory(e, categories, windows, profile, candidates));
         }
+    }
+
+    private static String perCategory(Estimate e, List<String> categories, int[] windows, NabProfile profile,
+                                      List<Candidate> candidates) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, " held-out categories combined %.2f",
+                e.combined()));
+        for (int k = 0; k < categories.size(); k++) {
+            String score = windows[k] == 0
+                    ? String.format(Locale.ROOT, "raw %.2f", e.raw[k])
+                    : String.format(Locale.ROOT, "%.2f", normalized(e.raw[k], windows[k], profile));
+            line.append(String.format(Locale.ROOT, "%n    %-22s %9s  (%s, threshold %.3f)", categories.get(k), score,
+                    candidates.get(e.candidate[k]).name(), threshold(e.threshold[k])));
+        }
+        return line.toString();
     }
 
     /** {@code raw[candidate][category][threshold]}: the summed raw NAB score of the category's files. */
