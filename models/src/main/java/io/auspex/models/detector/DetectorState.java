@@ -362,12 +362,12 @@ public class DetectorState {
         s.recordTolerance = DetectorConfig.DEFAULT_RECORD_TOLERANCE;
         s.aftershockBar = 0.0;
         s.recordRows = 0;
-        s.rowsSinceWidening = StreamingDetector.NO_RECORD_YET;
-        s.recentValues = new double[StreamingDetector.RECORD_MEAN_ROWS - 1];
-        s.recordLatestDay = StreamingDetector.EMPTY_DAY;
+        s.rowsSinceWidening = RecordRange.NO_RECORD_YET;
+        s.recentValues = new double[RecordRange.MEAN_ROWS - 1];
+        s.recordLatestDay = RecordRange.EMPTY_DAY;
         s.recordSince = NO_TIME;
         s.recordDay = new int[s.recordDays];
-        Arrays.fill(s.recordDay, StreamingDetector.EMPTY_DAY);
+        Arrays.fill(s.recordDay, RecordRange.EMPTY_DAY);
         s.recordCount = new int[s.recordDays];
         s.recordValueMin = nans(s.recordDays);
         s.recordValueMax = nans(s.recordDays);
@@ -392,7 +392,7 @@ public class DetectorState {
         s.sustainedValues = new double[s.sustainedRows];
         s.recentScores = new double[s.sustainedRows];
         s.sustainedCount = 0;
-        s.sustainedSinceWidening = StreamingDetector.NO_RECORD_YET;
+        s.sustainedSinceWidening = RecordRange.NO_RECORD_YET;
         s.recordLowMax = nans(s.recordDays);
         s.recordHighMin = nans(s.recordDays);
     }
