@@ -19,7 +19,7 @@ import io.auspex.jobs.graph.ServiceCall;
 import io.auspex.jobs.io.KafkaIo;
 import io.auspex.jobs.rca.RcaInput;
 import io.auspex.jobs.rca.RootCauseEnricher;
-import io.auspex.jobs.signals.SaturationGauges;
+import io.auspex.jobs.signals.MetricSignals;
 import io.auspex.jobs.signals.ServiceKey;
 import io.auspex.jobs.signals.SignalsAggregate;
 import io.auspex.jobs.signals.SignalsWindowFunction;
@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -74,11 +75,15 @@ public final class PipelineJob {
 
         // 2-4. per-service event-time windows joining spans, logs and gauges into golden signals
         long[] thresholds = slos.latencyThresholdsMs().stream().mapToLong(Long::longValue).toArray();
+        MetricSignals metricSignals = new MetricSignals(Set.copyOf(cfg.get(PipelineOptions.SATURATION_METRICS)),
+                Set.copyOf(cfg.get(PipelineOptions.LATENCY_HISTOGRAMS)),
+                cfg.get(PipelineOptions.GAUGE_STALENESS).toMillis());
         SingleOutputStreamOperator<ServiceSignals> signals = valid
                 .keyBy(new ServiceKey())
                 .window(TumblingEventTimeWindows.of(window))
                 .sideOutputLateData(LATE)
-                .aggregate(new SignalsAggregate(thresholds), new SignalsWindowFunction(thresholds, SaturationGauges.DEFAULT))
+                .aggregate(new SignalsAggregate(thresholds, metricSignals), new SignalsWindowFunction(thresholds,
+                        metricSignals))
                 .uid("signals-window").name("golden signals window");
 
         DataStream<DeadLetter> dead = valid.getSideOutput(DeadLetterSplitter.DEAD_LETTERS)

@@ -23,8 +23,9 @@ class AvroBinaryTest {
         assertEquals(6, bytes[0]);
         assertEquals("svc", new String(Arrays.copyOfRange(bytes, 1, 4), StandardCharsets.UTF_8));
         // 1+3 service, 1+3 name, 1 time (zig-zag 10), 8 double, 1+1 unit, 1 empty map = 20 bytes, then
-        // type (enum index 0), cumulative (false), start 0, count 0, empty bounds, empty bucket counts = 6
-        assertEquals(26, bytes.length);
+        // type (enum index 0), cumulative (false), start 0, count 0, empty bounds, empty bucket counts, error
+        // (false) = 7
+        assertEquals(27, bytes.length);
         assertEquals(m, codec.decode(bytes));
         assertArrayEquals(bytes, codec.encode(codec.decode(bytes)));
     }

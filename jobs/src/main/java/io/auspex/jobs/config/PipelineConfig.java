@@ -46,6 +46,7 @@ public final class PipelineConfig implements java.io.Serializable {
             }
         }
         positive(conf, PipelineOptions.WINDOW, problems);
+        notNegative(conf, PipelineOptions.GAUGE_STALENESS, problems);
         notNegative(conf, PipelineOptions.OUT_OF_ORDERNESS, problems);
         positive(conf, PipelineOptions.IDLENESS, problems);
         positive(conf, PipelineOptions.MAX_FUTURE_SKEW, problems);

@@ -1,6 +1,8 @@
 package io.auspex.jobs.config;
 
+import io.auspex.jobs.signals.MetricSignals;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
@@ -57,6 +59,15 @@ public final class PipelineOptions {
     public static final ConfigOption<Duration> WINDOW = ConfigOptions.key("auspex.signals.window")
             .durationType().defaultValue(Duration.ofSeconds(10))
             .withDescription("Length of the event-time tumbling window of the golden signals.");
+    public static final ConfigOption<List<String>> SATURATION_METRICS = ConfigOptions.key("auspex.signals.saturation-metrics")
+            .stringType().asList().defaultValues(MetricSignals.DEFAULT_SATURATION.stream().sorted().toArray(String[]::new))
+            .withDescription("Gauges (ratios in [0, 1], or percent) whose max in a window is the saturation signal; semicolon-separated.");
+    public static final ConfigOption<List<String>> LATENCY_HISTOGRAMS = ConfigOptions.key("auspex.signals.latency-histograms")
+            .stringType().asList().defaultValues(MetricSignals.DEFAULT_LATENCY.stream().sorted().toArray(String[]::new))
+            .withDescription("Request-duration histograms that give a service without spans its traffic, errors and latency; semicolon-separated.");
+    public static final ConfigOption<Duration> GAUGE_STALENESS = ConfigOptions.key("auspex.signals.gauge-staleness")
+            .durationType().defaultValue(Duration.ofMinutes(5))
+            .withDescription("A gauge with no sample in a window carries its last value until it is this old (per-minute pod metrics, 10 s windows).");
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("auspex.watermarks.out-of-orderness")
             .durationType().defaultValue(Duration.ofSeconds(5))
             .withDescription("Bounded out-of-orderness of event time.");

@@ -27,6 +27,8 @@ public final class SignalsAccumulator {
     public static final int MAX_EXEMPLARS = 5;
     public static final int MAX_TEMPLATES = 5;
     public static final int MAX_OPERATIONS = 200;
+    /** Cumulative series (counters and histograms) kept per service and window; newer series beyond it are dropped. */
+    public static final int MAX_SERIES = 1000;
 
     long requests;
     long errorSpans;
@@ -40,6 +42,15 @@ public final class SignalsAccumulator {
     final List<String> exemplars = new ArrayList<>();
     /** Template -> event time of its newest occurrence. */
     final Map<String, Long> templates = new LinkedHashMap<>();
+    /** Increase of each DELTA monotonic counter in the window, by metric name. */
+    final Map<String, Double> counters = new HashMap<>();
+    /** The newest point of each CUMULATIVE series in the window; the window function turns them into increases. */
+    final Map<String, SeriesPoint> cumulative = new HashMap<>();
+    /** Requests, errors and latency from request-duration histograms (used when the window has no server span). */
+    long histRequests;
+    long histErrors;
+    DDSketch histLatencyMs;
+    long[] histOver;
 
     /** Exact counts of one operation (span name). */
     static final class OperationAcc {
@@ -55,6 +66,8 @@ public final class SignalsAccumulator {
     public SignalsAccumulator(int thresholds) {
         latencyMs = newSketch();
         overCounts = new long[thresholds];
+        histLatencyMs = newSketch();
+        histOver = new long[thresholds];
     }
 
     static DDSketch newSketch() {
@@ -124,8 +137,84 @@ public final class SignalsAccumulator {
         }
     }
 
-    void addMetric(MetricPoint m) {
-        gauges.merge(m.getName(), m.getValue(), Math::max);
+    void addMetric(MetricPoint m, MetricSignals signals, long[] thresholdsUs) {
+        switch (m.getType()) {
+            case GAUGE -> {
+                if (!idleState(m)) {
+                    gauges.merge(m.getName(), m.getValue(), Math::max);
+                }
+            }
+            case COUNTER -> {
+                if (m.getCumulative()) {
+                    keepNewest(m);
+                } else {
+                    counters.merge(m.getName(), m.getValue(), Double::sum);
+                }
+            }
+            case HISTOGRAM -> {
+                if (signals.latencyHistograms().contains(m.getName())) {
+                    if (m.getCumulative()) {
+                        keepNewest(m);
+                    } else {
+                        addHistogram(SeriesPoint.of(m), thresholdsUs);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The idle / free share of a per-state utilization gauge (system.cpu.utilization by state) is no saturation. */
+    static boolean idleState(MetricPoint m) {
+        for (String key : new String[] {"state", "system.cpu.state", "cpu.mode", "system.memory.state"}) {
+            String v = m.getAttributes().get(key);
+            if (v != null && (v.equals("idle") || v.equals("free"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void keepNewest(MetricPoint m) {
+        String key = SeriesPoint.seriesKey(m);
+        SeriesPoint existing = cumulative.get(key);
+        if (existing == null ? cumulative.size() < MAX_SERIES : m.getTimeMs() >= existing.timeMs) {
+            cumulative.put(key, SeriesPoint.of(m));
+        }
+    }
+
+    /**
+     * Adds one delta histogram of request durations: its count to the requests (and to the errors
+     * when it is of failed requests), each bucket's count at the bucket's midpoint (its lower bound
+     * for the last, open bucket) to the latency sketch, and the buckets wholly above a latency
+     * threshold to that threshold's count. A histogram without buckets (a Summary) adds its mean.
+     */
+    void addHistogram(SeriesPoint p, long[] thresholdsUs) {
+        if (p.count <= 0) {
+            return;
+        }
+        histRequests += p.count;
+        if (p.error) {
+            histErrors += p.count;
+        }
+        double f = MetricSignals.msPerUnit(p.unit, p.name);
+        if (p.buckets.length == 0) {
+            histLatencyMs.accept(Math.max(0, p.value / p.count * f), p.count);
+            return;
+        }
+        for (int i = 0; i < p.buckets.length; i++) {
+            long c = p.buckets[i];
+            if (c <= 0) {
+                continue;
+            }
+            double lo = i == 0 ? 0 : p.bounds[i - 1];
+            double at = i < p.bounds.length ? (lo + p.bounds[i]) / 2 : lo;
+            histLatencyMs.accept(Math.max(0, at * f), c);
+            for (int j = 0; j < thresholdsUs.length; j++) {
+                if (lo * f * 1000.0 >= thresholdsUs[j]) {
+                    histOver[j] += c;
+                }
+            }
+        }
     }
 
     void merge(SignalsAccumulator o) {
@@ -159,6 +248,19 @@ public final class SignalsAccumulator {
             }
         }
         o.templates.forEach((k, v) -> templates.merge(k, v, Math::max));
+        o.counters.forEach((k, v) -> counters.merge(k, v, Double::sum));
+        o.cumulative.forEach((k, v) -> {
+            SeriesPoint mine = cumulative.get(k);
+            if (mine == null ? cumulative.size() < MAX_SERIES : v.timeMs >= mine.timeMs) {
+                cumulative.put(k, v.copy());
+            }
+        });
+        histRequests += o.histRequests;
+        histErrors += o.histErrors;
+        histLatencyMs.mergeWith(o.histLatencyMs);
+        for (int i = 0; i < histOver.length && i < o.histOver.length; i++) {
+            histOver[i] += o.histOver[i];
+        }
         while (templates.size() > MAX_TEMPLATES) {
             String oldest = null;
             long oldestTs = Long.MAX_VALUE;

@@ -10,14 +10,20 @@ import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.types.StringValue;
 import org.apache.flink.core.memory.DataOutputView;
 
 /** Hand-written, versioned serializer of {@link SignalsAccumulator} (window state). */
 public final class SignalsAccumulatorSerializer extends TypeSerializerSingleton<SignalsAccumulator> {
     private static final long serialVersionUID = 1L;
     public static final SignalsAccumulatorSerializer INSTANCE = new SignalsAccumulatorSerializer();
-    /** Format version written first in every record; bump it and keep reading old ones on change. */
-    static final int FORMAT_VERSION = 1;
+    /**
+     * Format version written first in every record; bump it and keep reading old ones on change.
+     * Version 2 writes strings with Flink's {@link StringValue} encoding (no 64 KiB limit, any
+     * string) and adds the counters, the cumulative series and the histogram-derived signals;
+     * version 1 (strings as {@code writeUTF}) is still read.
+     */
+    static final int FORMAT_VERSION = 2;
 
     @Override
     public boolean isImmutableType() {
@@ -59,33 +65,69 @@ public final class SignalsAccumulatorSerializer extends TypeSerializerSingleton<
         out.writeInt(sketch.numWrittenBytes());
         out.write(sketch.backingArray(), 0, sketch.numWrittenBytes());
         writeLongs(a.overCounts, out);
-        out.writeInt(a.gauges.size());
-        for (Map.Entry<String, Double> e : a.gauges.entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeDouble(e.getValue());
-        }
+        writeDoubles(a.gauges, out);
         out.writeInt(a.operations.size());
         for (Map.Entry<String, SignalsAccumulator.OperationAcc> e : a.operations.entrySet()) {
-            out.writeUTF(e.getKey());
+            StringValue.writeString(e.getKey(), out);
             out.writeLong(e.getValue().total);
             out.writeLong(e.getValue().errors);
             writeLongs(e.getValue().over, out);
         }
         out.writeInt(a.exemplars.size());
         for (String s : a.exemplars) {
-            out.writeUTF(s);
+            StringValue.writeString(s, out);
         }
         out.writeInt(a.templates.size());
         for (Map.Entry<String, Long> e : a.templates.entrySet()) {
-            out.writeUTF(e.getKey());
+            StringValue.writeString(e.getKey(), out);
             out.writeLong(e.getValue());
         }
+        // version 2
+        writeDoubles(a.counters, out);
+        out.writeInt(a.cumulative.size());
+        for (Map.Entry<String, SeriesPoint> e : a.cumulative.entrySet()) {
+            StringValue.writeString(e.getKey(), out);
+            SeriesPoint p = e.getValue();
+            StringValue.writeString(p.name, out);
+            StringValue.writeString(p.unit, out);
+            out.writeBoolean(p.histogram);
+            out.writeBoolean(p.error);
+            out.writeLong(p.timeMs);
+            out.writeLong(p.startMs);
+            out.writeDouble(p.value);
+            out.writeLong(p.count);
+            out.writeInt(p.bounds.length);
+            for (double b : p.bounds) {
+                out.writeDouble(b);
+            }
+            writeLongs(p.buckets, out);
+        }
+        out.writeLong(a.histRequests);
+        out.writeLong(a.histErrors);
+        GrowingByteArrayOutput hist = GrowingByteArrayOutput.withDefaultInitialCapacity();
+        a.histLatencyMs.encode(hist, false);
+        out.writeInt(hist.numWrittenBytes());
+        out.write(hist.backingArray(), 0, hist.numWrittenBytes());
+        writeLongs(a.histOver, out);
+    }
+
+    private static void writeDoubles(Map<String, Double> m, DataOutputView out) throws IOException {
+        out.writeInt(m.size());
+        for (Map.Entry<String, Double> e : m.entrySet()) {
+            StringValue.writeString(e.getKey(), out);
+            out.writeDouble(e.getValue());
+        }
+    }
+
+    /** A string of this version's encoding. */
+    private static String readString(int version, DataInputView in) throws IOException {
+        return version == 1 ? in.readUTF() : StringValue.readString(in);
     }
 
     @Override
     public SignalsAccumulator deserialize(DataInputView in) throws IOException {
         int version = in.readInt();
-        if (version != FORMAT_VERSION) {
+        if (version < 1 || version > FORMAT_VERSION) {
             throw new IOException("unknown SignalsAccumulator format version " + version);
         }
         long requests = in.readLong();
@@ -106,11 +148,11 @@ public final class SignalsAccumulatorSerializer extends TypeSerializerSingleton<
         a.overCounts = over;
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
-            a.gauges.put(in.readUTF(), in.readDouble());
+            a.gauges.put(readString(version, in), in.readDouble());
         }
         n = in.readInt();
         for (int i = 0; i < n; i++) {
-            String name = in.readUTF();
+            String name = readString(version, in);
             SignalsAccumulator.OperationAcc op = new SignalsAccumulator.OperationAcc(0);
             op.total = in.readLong();
             op.errors = in.readLong();
@@ -119,12 +161,45 @@ public final class SignalsAccumulatorSerializer extends TypeSerializerSingleton<
         }
         n = in.readInt();
         for (int i = 0; i < n; i++) {
-            a.exemplars.add(in.readUTF());
+            a.exemplars.add(readString(version, in));
         }
         n = in.readInt();
         for (int i = 0; i < n; i++) {
-            a.templates.put(in.readUTF(), in.readLong());
+            a.templates.put(readString(version, in), in.readLong());
         }
+        if (version == 1) {
+            a.histOver = new long[over.length];
+            return a;
+        }
+        n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            a.counters.put(StringValue.readString(in), in.readDouble());
+        }
+        n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            String key = StringValue.readString(in);
+            SeriesPoint p = new SeriesPoint();
+            p.name = StringValue.readString(in);
+            p.unit = StringValue.readString(in);
+            p.histogram = in.readBoolean();
+            p.error = in.readBoolean();
+            p.timeMs = in.readLong();
+            p.startMs = in.readLong();
+            p.value = in.readDouble();
+            p.count = in.readLong();
+            p.bounds = new double[in.readInt()];
+            for (int j = 0; j < p.bounds.length; j++) {
+                p.bounds[j] = in.readDouble();
+            }
+            p.buckets = readLongs(in);
+            a.cumulative.put(key, p);
+        }
+        a.histRequests = in.readLong();
+        a.histErrors = in.readLong();
+        byte[] hist = new byte[in.readInt()];
+        in.readFully(hist);
+        a.histLatencyMs = DDSketch.decode(ByteArrayInput.wrap(hist), UnboundedSizeDenseStore::new);
+        a.histOver = readLongs(in);
         return a;
     }
 

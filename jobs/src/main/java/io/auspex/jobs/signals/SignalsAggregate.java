@@ -8,9 +8,19 @@ public final class SignalsAggregate implements AggregateFunction<Telemetry, Sign
     private static final long serialVersionUID = 1L;
 
     private final long[] thresholdsUs;
+    private final MetricSignals metricSignals;
 
     /** @param latencyThresholdsMs thresholds whose exceedances are counted exactly (ascending). */
     public SignalsAggregate(long[] latencyThresholdsMs) {
+        this(latencyThresholdsMs, MetricSignals.DEFAULTS);
+    }
+
+    /**
+     * @param latencyThresholdsMs thresholds whose exceedances are counted exactly (ascending)
+     * @param metricSignals which metrics feed which signal
+     */
+    public SignalsAggregate(long[] latencyThresholdsMs, MetricSignals metricSignals) {
+        this.metricSignals = metricSignals;
         this.thresholdsUs = new long[latencyThresholdsMs.length];
         for (int i = 0; i < latencyThresholdsMs.length; i++) {
             thresholdsUs[i] = latencyThresholdsMs[i] * 1000L;
@@ -29,7 +39,7 @@ public final class SignalsAggregate implements AggregateFunction<Telemetry, Sign
         } else if (t.log != null) {
             acc.addLog(t.log);
         } else if (t.metric != null) {
-            acc.addMetric(t.metric);
+            acc.addMetric(t.metric, metricSignals, thresholdsUs);
         }
         return acc;
     }

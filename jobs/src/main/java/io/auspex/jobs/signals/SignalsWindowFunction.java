@@ -1,46 +1,143 @@
 package io.auspex.jobs.signals;
 
+import com.datadoghq.sketch.ddsketch.DDSketch;
 import io.auspex.schemas.OperationCounts;
 import io.auspex.schemas.ServiceSignals;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
-/** Turns the accumulator of one service and window into a {@link ServiceSignals} record. */
+/**
+ * Turns the accumulator of one service and window into a {@link ServiceSignals} record, with what
+ * a window alone cannot know, kept per service in keyed state:
+ *
+ * <ul>
+ *   <li>cumulative counters and histograms become increases: each series' newest point is
+ *       subtracted from the one of the series' previous window (a reset, seen as a later start
+ *       time or a value that went down, counts from zero; a series' first point is its baseline);
+ *   <li>a gauge with no sample in the window (pods report per minute, windows are 10 s) carries its
+ *       last value until it is older than the staleness, instead of reading as absent or 0.
+ * </ul>
+ *
+ * <p>State is cleared when it is no longer needed: a carried gauge when it goes stale (at the
+ * service's next window), every entry by a processing-time TTL ({@link #STATE_TTL}) after its last
+ * update, so series of instances that are gone do not stay.
+ */
 public final class SignalsWindowFunction
         extends ProcessWindowFunction<SignalsAccumulator, ServiceSignals, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
+    /** Processing time after its last update at which a series' or gauge's state entry expires. */
+    public static final Duration STATE_TTL = Duration.ofHours(6);
+    static final MapStateDescriptor<String, SeriesPoint> SERIES = ttl(new MapStateDescriptor<>("cumulative-series",
+            Types.STRING, TypeInformation.of(SeriesPoint.class)));
+    static final MapStateDescriptor<String, GaugeSample> GAUGES = ttl(new MapStateDescriptor<>("last-gauges",
+            Types.STRING, TypeInformation.of(GaugeSample.class)));
 
     private final long[] thresholdsMs;
-    private final Set<String> saturationGauges;
+    private final long[] thresholdsUs;
+    private final MetricSignals metrics;
 
     public SignalsWindowFunction(long[] thresholdsMs, Set<String> saturationGauges) {
+        this(thresholdsMs, new MetricSignals(saturationGauges, MetricSignals.DEFAULT_LATENCY,
+                MetricSignals.DEFAULT_STALENESS_MS));
+    }
+
+    public SignalsWindowFunction(long[] thresholdsMs, MetricSignals metrics) {
         this.thresholdsMs = thresholdsMs.clone();
-        this.saturationGauges = Set.copyOf(saturationGauges);
+        this.thresholdsUs = new long[thresholdsMs.length];
+        for (int i = 0; i < thresholdsMs.length; i++) {
+            thresholdsUs[i] = thresholdsMs[i] * 1000L;
+        }
+        this.metrics = metrics;
+    }
+
+    private static <K, V> MapStateDescriptor<K, V> ttl(MapStateDescriptor<K, V> d) {
+        d.enableTimeToLive(StateTtlConfig.newBuilder(STATE_TTL)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        return d;
     }
 
     @Override
-    public void process(String service, Context ctx, Iterable<SignalsAccumulator> accs, Collector<ServiceSignals> out) {
+    public void process(String service, Context ctx, Iterable<SignalsAccumulator> accs, Collector<ServiceSignals> out)
+            throws Exception {
+        MapState<String, SeriesPoint> series = ctx.globalState().getMapState(SERIES);
+        MapState<String, GaugeSample> lastGauges = ctx.globalState().getMapState(GAUGES);
+        long end = ctx.window().getEnd();
         for (SignalsAccumulator acc : accs) {
-            out.collect(toSignals(service, ctx.window().getStart(), ctx.window().getEnd(), acc, thresholdsMs,
-                    saturationGauges));
+            Map<String, Double> counters = new HashMap<>(acc.counters);
+            for (Map.Entry<String, SeriesPoint> e : acc.cumulative.entrySet()) {
+                SeriesPoint now = e.getValue();
+                SeriesPoint before = series.get(e.getKey());
+                if (before != null && now.timeMs <= before.timeMs) {
+                    continue;
+                }
+                series.put(e.getKey(), now);
+                if (before == null) {
+                    continue;
+                }
+                SeriesPoint increase = now.since(before);
+                if (now.histogram) {
+                    acc.addHistogram(increase, thresholdsUs);
+                } else {
+                    counters.merge(now.name, increase.value, Double::sum);
+                }
+            }
+            Map<String, Double> gauges = new HashMap<>(acc.gauges);
+            for (Map.Entry<String, Double> g : acc.gauges.entrySet()) {
+                lastGauges.put(g.getKey(), new GaugeSample(g.getValue(), end));
+            }
+            List<String> stale = new ArrayList<>();
+            for (Map.Entry<String, GaugeSample> g : lastGauges.entries()) {
+                if (!acc.gauges.containsKey(g.getKey())) {
+                    if (end - g.getValue().windowEndMs <= metrics.gaugeStalenessMs()) {
+                        gauges.put(g.getKey(), g.getValue().value);
+                    } else {
+                        stale.add(g.getKey());
+                    }
+                }
+            }
+            for (String k : stale) {
+                lastGauges.remove(k);
+            }
+            out.collect(toSignals(service, ctx.window().getStart(), end, acc, gauges, counters, thresholdsMs,
+                    metrics.saturationGauges()));
         }
     }
 
     /** Pure conversion, shared with offline tools that compute signals without Flink. */
     public static ServiceSignals toSignals(String service, long start, long end, SignalsAccumulator a,
             long[] thresholdsMs, Set<String> saturationGauges) {
+        return toSignals(service, start, end, a, a.gauges, a.counters, thresholdsMs, saturationGauges);
+    }
+
+    static ServiceSignals toSignals(String service, long start, long end, SignalsAccumulator a,
+            Map<String, Double> gauges, Map<String, Double> counters, long[] thresholdsMs,
+            Set<String> saturationGauges) {
         double seconds = (end - start) / 1000.0;
-        boolean any = a.requests > 0 && !a.latencyMs.isEmpty();
+        // a service that sends no spans gets its traffic, errors and latency from its duration histograms
+        boolean fromSpans = a.requests > 0 || a.histRequests == 0;
+        long requests = fromSpans ? a.requests : a.histRequests;
+        long errors = fromSpans ? a.errorSpans : a.histErrors;
+        DDSketch latency = fromSpans ? a.latencyMs : a.histLatencyMs;
+        long[] over = fromSpans ? a.overCounts : a.histOver;
+        boolean any = requests > 0 && !latency.isEmpty();
         double saturation = 0;
-        for (Map.Entry<String, Double> g : a.gauges.entrySet()) {
+        for (Map.Entry<String, Double> g : gauges.entrySet()) {
             if (saturationGauges.contains(g.getKey())) {
-                saturation = Math.max(saturation, g.getValue());
+                saturation = Math.max(saturation, MetricSignals.ratio(g.getValue()));
             }
         }
         List<OperationCounts> ops = new ArrayList<>(a.operations.size());
@@ -54,20 +151,21 @@ public final class SignalsWindowFunction
                 .setServiceName(service)
                 .setWindowStartMs(start)
                 .setWindowEndMs(end)
-                .setRequestCount(a.requests)
-                .setTrafficRps(a.requests / seconds)
-                .setErrorSpanCount(a.errorSpans)
+                .setRequestCount(requests)
+                .setTrafficRps(requests / seconds)
+                .setErrorSpanCount(errors)
                 .setHttp5xxCount(a.http5xx)
                 .setErrorLogCount(a.errorLogs)
                 .setLogCount(a.logs)
-                .setErrorRatio(a.requests == 0 ? 0.0 : (double) a.errorSpans / a.requests)
-                .setLatencyP50Ms(any ? a.latencyMs.getValueAtQuantile(0.50) : 0.0)
-                .setLatencyP90Ms(any ? a.latencyMs.getValueAtQuantile(0.90) : 0.0)
-                .setLatencyP99Ms(any ? a.latencyMs.getValueAtQuantile(0.99) : 0.0)
-                .setLatencyMaxMs(any ? a.latencyMs.getMaxValue() : 0.0)
+                .setErrorRatio(requests == 0 ? 0.0 : (double) errors / requests)
+                .setLatencyP50Ms(any ? latency.getValueAtQuantile(0.50) : 0.0)
+                .setLatencyP90Ms(any ? latency.getValueAtQuantile(0.90) : 0.0)
+                .setLatencyP99Ms(any ? latency.getValueAtQuantile(0.99) : 0.0)
+                .setLatencyMaxMs(any ? latency.getMaxValue() : 0.0)
                 .setSaturation(saturation)
-                .setGauges(new HashMap<>(a.gauges))
-                .setLatencyOverMs(overMap(thresholdsMs, a.overCounts))
+                .setGauges(new HashMap<>(gauges))
+                .setCounters(new HashMap<>(counters))
+                .setLatencyOverMs(overMap(thresholdsMs, over))
                 .setOperations(ops)
                 .setExemplarTraceIds(new ArrayList<>(a.exemplars))
                 .setErrorLogTemplates(templates)

@@ -73,6 +73,87 @@ class SignalsAccumulatorTest {
     }
 
     @Test
+    void serializerVersion2KeepsMetricsAndStringsOfAnyLength() throws Exception {
+        SignalsAggregate agg = new SignalsAggregate(THRESHOLDS);
+        SignalsAccumulator a = filled();
+        String longName = "GET /" + "x".repeat(70_000);
+        agg.add(Telemetry.of(Fixtures.span("checkout", "00000000000000c1", null, SpanKind.SERVER, T0)
+                .setName(longName).build()), a);
+        agg.add(Telemetry.of(io.auspex.schemas.MetricPoint.newBuilder(Fixtures.gauge("checkout", "retries", T0, 3))
+                .setType(io.auspex.schemas.MetricType.COUNTER).build()), a);
+        agg.add(Telemetry.of(io.auspex.schemas.MetricPoint.newBuilder(Fixtures.gauge("checkout", "bytes", T0, 9e9))
+                .setType(io.auspex.schemas.MetricType.COUNTER).setCumulative(true).setStartTimeMs(T0 - 1).build()), a);
+        agg.add(Telemetry.of(io.auspex.schemas.MetricPoint.newBuilder(Fixtures.gauge("checkout",
+                "http.server.request.duration", T0, 0.5)).setType(io.auspex.schemas.MetricType.HISTOGRAM)
+                .setUnit("s").setCount(4).setBounds(List.of(0.1)).setBucketCounts(List.of(3L, 1L)).build()), a);
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        SignalsAccumulatorSerializer.INSTANCE.serialize(a, out);
+        SignalsAccumulator b = SignalsAccumulatorSerializer.INSTANCE.deserialize(
+                new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertEquals(SignalsWindowFunction.toSignals("c", T0, T0 + 10_000, a, THRESHOLDS, GAUGES),
+                SignalsWindowFunction.toSignals("c", T0, T0 + 10_000, b, THRESHOLDS, GAUGES));
+        assertTrue(b.operations.containsKey(longName));
+        assertEquals(Map.of("retries", 3.0), b.counters);
+        SeriesPoint bytes = b.cumulative.values().iterator().next();
+        assertEquals(9e9, bytes.value);
+        assertEquals(T0 - 1, bytes.startMs);
+        assertEquals(4, b.histRequests);
+        assertEquals(a.histLatencyMs.getCount(), b.histLatencyMs.getCount());
+    }
+
+    /** Bytes of the version-1 format (strings as writeUTF, no metric fields), as the previous release wrote them. */
+    @Test
+    void serializerReadsVersion1() throws Exception {
+        SignalsAccumulator a = filled();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        out.writeInt(1);
+        out.writeLong(a.requests);
+        out.writeLong(a.errorSpans);
+        out.writeLong(a.http5xx);
+        out.writeLong(a.errorLogs);
+        out.writeLong(a.logs);
+        com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput sketch =
+                com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput.withDefaultInitialCapacity();
+        a.latencyMs.encode(sketch, false);
+        out.writeInt(sketch.numWrittenBytes());
+        out.write(sketch.backingArray(), 0, sketch.numWrittenBytes());
+        writeLongs(a.overCounts, out);
+        out.writeInt(a.gauges.size());
+        for (Map.Entry<String, Double> e : a.gauges.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeDouble(e.getValue());
+        }
+        out.writeInt(a.operations.size());
+        for (Map.Entry<String, SignalsAccumulator.OperationAcc> e : a.operations.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue().total);
+            out.writeLong(e.getValue().errors);
+            writeLongs(e.getValue().over, out);
+        }
+        out.writeInt(a.exemplars.size());
+        for (String e : a.exemplars) {
+            out.writeUTF(e);
+        }
+        out.writeInt(a.templates.size());
+        for (Map.Entry<String, Long> e : a.templates.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeLong(e.getValue());
+        }
+        SignalsAccumulator b = SignalsAccumulatorSerializer.INSTANCE.deserialize(
+                new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertEquals(SignalsWindowFunction.toSignals("c", T0, T0 + 10_000, a, THRESHOLDS, GAUGES),
+                SignalsWindowFunction.toSignals("c", T0, T0 + 10_000, b, THRESHOLDS, GAUGES));
+        assertEquals(THRESHOLDS.length, b.histOver.length);
+    }
+
+    private static void writeLongs(long[] v, DataOutputSerializer out) throws java.io.IOException {
+        out.writeInt(v.length);
+        for (long x : v) {
+            out.writeLong(x);
+        }
+    }
+
+    @Test
     void mergeEqualsOneAccumulatorOverAllInput() {
         SignalsAccumulator merged = filled();
         merged.merge(filled());

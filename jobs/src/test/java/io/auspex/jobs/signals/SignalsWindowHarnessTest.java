@@ -81,7 +81,8 @@ class SignalsWindowHarnessTest {
         h.processWatermark(w0 + 2 * W);
         assertEquals(3, h.extractOutputValues().size());
         assertEquals(0, h.numEventTimeTimers());
-        assertEquals(0, h.numKeyedStateEntries(), "window state is cleared when the window fires");
+        // window state is cleared when the window fires; what stays is payment's last CPU sample, carried until stale
+        assertEquals(1, h.numKeyedStateEntries());
         h.close();
     }
 }

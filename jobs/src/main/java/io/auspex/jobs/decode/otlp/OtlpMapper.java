@@ -289,8 +289,14 @@ final class OtlpMapper implements Serializable {
     private OtlpDecoder.Mapped histogram(ResourceInfo res, String name, String unit, List<KeyValue> attrs,
             long timeNanos, long startNanos, boolean cumulative, long count, double sum, List<Double> bounds,
             List<Long> counts, RecordChecks.Problem shape, Supplier<? extends Message> alone) {
+        Long http = OtlpValues.integer(attrs, "http.response.status_code");
+        if (http == null) {
+            http = OtlpValues.integer(attrs, "http.status_code");
+        }
+        // a duration histogram of failed requests: the server-side error rules of spans
+        boolean error = derivedStatus(SpanKind.SERVER, http, attrs) == StatusCode.ERROR;
         MetricPoint mp = point(res, name, unit, attrs, timeNanos, startNanos).setValue(sum)
-                .setType(MetricType.HISTOGRAM).setCumulative(cumulative).setCount(count)
+                .setType(MetricType.HISTOGRAM).setCumulative(cumulative).setCount(count).setError(error)
                 .setBounds(new ArrayList<>(bounds)).setBucketCounts(new ArrayList<>(counts)).build();
         RecordChecks.Problem problem = shape != null ? shape : RecordChecks.metric(mp);
         if (problem == null && count < 0) {
