@@ -1,12 +1,8 @@
 package io.auspex.cli;
 
 import io.auspex.infra.runtime.TopicReader;
-import io.auspex.jobs.config.KafkaClientProperties;
-import io.auspex.jobs.config.PipelineOptions;
-import io.auspex.jobs.io.KafkaStartupCheck;
 import io.auspex.models.training.SignalsFile;
 import io.auspex.schemas.ServiceSignals;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code auspex export-signals}: a dump of the signals topic as an Avro data file. */
@@ -27,16 +24,8 @@ import picocli.CommandLine.Option;
             "the windows whose end lies in [--from, --to) as an Avro data file of ServiceSignals, sorted by",
             "window end then service: the input of 'auspex train --signals' and 'auspex slo-backtest --signals'."})
 public final class ExportSignalsCommand implements Callable<Integer> {
-    static final Duration STARTUP_CHECK_TIMEOUT = PipelineOptions.STARTUP_CHECK_TIMEOUT.defaultValue();
-
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-    String bootstrap;
-
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = {"Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*, ...):",
-                "plain Kafka keys, or the job's config file (its auspex.kafka.properties.* keys are used).",
-                "See docs/configuration.md."})
-    Path kafkaConfig;
+    @Mixin
+    KafkaClientOptions kafka;
 
     @Option(names = "--topic", defaultValue = "telemetry.signals", description = "Topic (default: ${DEFAULT-VALUE}).")
     String topic;
@@ -62,22 +51,10 @@ public final class ExportSignalsCommand implements Callable<Integer> {
                     + e.getParsedString());
             return AuspexCli.EXIT_BAD_INPUT;
         }
-        Map<String, String> clientProperties;
-        try {
-            clientProperties = kafkaConfig == null ? Map.of() : KafkaClientProperties.fromFile(kafkaConfig);
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            System.err.println("error: --kafka-config: " + e.getMessage());
-            return AuspexCli.EXIT_BAD_INPUT;
-        }
-        try {
-            KafkaStartupCheck.verify(bootstrap, clientProperties, STARTUP_CHECK_TIMEOUT);
-        } catch (KafkaStartupCheck.Failure e) {
-            System.err.println("error: " + e.getMessage());
-            return AuspexCli.EXIT_FAILURE;
-        }
+        Map<String, Object> clientProperties = kafka.checkedClientProperties();
         List<ServiceSignals> kept = new ArrayList<>();
         long read;
-        try (TopicReader<ServiceSignals> reader = new TopicReader<>(bootstrap, clientProperties, topic,
+        try (TopicReader<ServiceSignals> reader = new TopicReader<>(kafka.bootstrapServers, clientProperties, topic,
                 ServiceSignals.class)) {
             read = reader.readToEnd(Duration.ofMillis(500), s -> {
                 if (s.getWindowEndMs() >= fromMs && s.getWindowEndMs() < toMs) {

@@ -32,10 +32,10 @@ public final class TopicReader<T extends SpecificRecord> implements AutoCloseabl
 
     /**
      * A reader whose consumer also gets {@code clientProperties} (security settings and the like,
-     * see {@link KafkaClientProperties}); the settings this reader relies on (deserializers,
+     * see {@link KafkaClientProperties#CLI_RESERVED}); the settings this reader relies on (deserializers,
      * read_committed, no auto commit, from the beginning) win over them.
      */
-    public TopicReader(String bootstrapServers, Map<String, String> clientProperties, String topic, Class<T> type) {
+    public TopicReader(String bootstrapServers, Map<String, ?> clientProperties, String topic, Class<T> type) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

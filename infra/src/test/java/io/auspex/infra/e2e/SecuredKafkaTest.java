@@ -79,6 +79,7 @@ class SecuredKafkaTest {
         m.put(PipelineOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
         m.put(PipelineOptions.SLO_FILE.key(), LocalPipeline.defaultSloFile(dir).toString());
         m.put(PipelineOptions.SPANS_TOPIC.key(), IN);
+        m.put(PipelineOptions.SPANS_FORMAT.key(), "avro");
         m.put(PipelineOptions.METRICS_TOPIC.key(), "sasl.metrics");
         m.put(PipelineOptions.LOGS_TOPIC.key(), "sasl.logs");
         m.put(PipelineOptions.BOUNDED.key(), "true");
@@ -121,7 +122,8 @@ class SecuredKafkaTest {
         Map<String, String> alice = EmbeddedKafka.saslPlainClientProperties(USER, PASSWORD);
         List<Span> sent = spans(40);
         try (KafkaTelemetryProducer producer = new KafkaTelemetryProducer(kafka.bootstrapServers(),
-                new TelemetryTopics(IN, "sasl.metrics", "sasl.logs"), new HashMap<>(alice))) {
+                new TelemetryTopics(IN, "sasl.metrics", "sasl.logs"), new HashMap<>(alice),
+                KafkaTelemetryProducer.Format.AVRO)) {
             sent.forEach(producer::span);
             producer.flush();
         }
@@ -197,47 +199,55 @@ class SecuredKafkaTest {
         assertTrue(seconds < 15, "took " + seconds + " s");
     }
 
-    @Test
-    void exportSignalsTakesTheSameSettingsFromAKafkaConfigFile(@TempDir Path dir) throws Exception {
-        Path right = Files.writeString(dir.resolve("job.properties"), String.join("\n",
-                "auspex.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "auspex.kafka.properties.security.protocol=SASL_PLAINTEXT",
-                "auspex.kafka.properties.sasl.mechanism=PLAIN",
-                "auspex.kafka.properties.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule "
-                        + "required username=\"" + USER + "\" password=\"" + PASSWORD + "\";", ""));
-        Path wrong = Files.writeString(dir.resolve("client.properties"), String.join("\n",
-                "security.protocol=SASL_PLAINTEXT",
-                "sasl.mechanism=PLAIN",
-                "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                        + USER + "\" password=\"" + WRONG_PASSWORD + "\";", ""));
-        Path reserved = Files.writeString(dir.resolve("reserved.properties"),
-                "security.protocol=SASL_PLAINTEXT\nisolation.level=read_uncommitted\n");
-        Path out = dir.resolve("signals.avro");
+    static String[] kafkaProperties(String password) {
+        return new String[] {"--bootstrap-servers", kafka.bootstrapServers(),
+            "--kafka-property", "security.protocol=SASL_PLAINTEXT", "--kafka-property", "sasl.mechanism=PLAIN",
+            "--kafka-property", "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required "
+                    + "username=\"" + USER + "\" password=\"" + password + "\";"};
+    }
 
-        assertEquals(AuspexCli.EXIT_OK, AuspexCli.commandLine().execute("export-signals", "--bootstrap-servers",
-                kafka.bootstrapServers(), "--kafka-config", right.toString(), "--out", out.toString()));
+    static String[] args(String command, String password, String... more) {
+        List<String> a = new ArrayList<>(List.of(command));
+        a.addAll(List.of(kafkaProperties(password)));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void theCommandsTakeTheSameSettingsAsKafkaProperties(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("signals.avro");
+        assertEquals(AuspexCli.EXIT_OK, AuspexCli.commandLine().execute(args("export-signals", PASSWORD,
+                "--out", out.toString())));
         assertEquals(List.of(), SignalsFile.read(out));
 
         PrintStream stderr = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int wrongRc;
+        int exportRc;
+        int recordRc;
         int reservedRc;
         try {
-            wrongRc = AuspexCli.commandLine().execute("export-signals", "--bootstrap-servers",
-                    kafka.bootstrapServers(), "--kafka-config", wrong.toString(), "--out", out.toString());
-            reservedRc = AuspexCli.commandLine().execute("export-signals", "--bootstrap-servers",
-                    kafka.bootstrapServers(), "--kafka-config", reserved.toString(), "--out", out.toString());
+            exportRc = AuspexCli.commandLine().execute(args("export-signals", WRONG_PASSWORD, "--out", out.toString()));
+            recordRc = AuspexCli.commandLine().execute(args("record", WRONG_PASSWORD,
+                    "--out", dir.resolve("rec.jsonl").toString()));
+            reservedRc = AuspexCli.commandLine().execute(args("export-signals", PASSWORD, "--out", out.toString(),
+                    "--kafka-property", "isolation.level=read_uncommitted"));
         } finally {
             System.setErr(stderr);
         }
-        String printed = err.toString(StandardCharsets.UTF_8);
-        assertEquals(AuspexCli.EXIT_FAILURE, wrongRc);
+        String[] printed = err.toString(StandardCharsets.UTF_8).split("\n");
+        String authFailed = "error: Kafka authentication failed for bootstrap servers " + kafka.bootstrapServers()
+                + ": Authentication failed: Invalid username or password";
+        assertEquals(AuspexCli.EXIT_FAILURE, exportRc);
+        assertEquals(AuspexCli.EXIT_FAILURE, recordRc);
         assertEquals(AuspexCli.EXIT_BAD_INPUT, reservedRc);
-        assertEquals("error: Kafka authentication failed for bootstrap servers " + kafka.bootstrapServers()
-                + ": Authentication failed: Invalid username or password\n"
-                + "error: --kafka-config: invalid Kafka client settings in " + reserved + ":\n"
-                + "  isolation.level: not settable, the sources always read read_committed\n", printed);
-        assertFalse(printed.contains(WRONG_PASSWORD));
+        assertEquals(authFailed, printed[0]);
+        assertEquals(authFailed, printed[1]);
+        assertEquals("error: --kafka-property isolation.level: not settable, Auspex always reads read_committed",
+                printed[2]);
+        assertTrue(printed[4].startsWith("Usage: auspex export-signals"), printed[4]); // after its header line
+        assertFalse(err.toString(StandardCharsets.UTF_8).contains(PASSWORD));
+        assertFalse(err.toString(StandardCharsets.UTF_8).contains(WRONG_PASSWORD));
+        assertFalse(Files.exists(dir.resolve("rec.jsonl")));
     }
 }

@@ -1,10 +1,5 @@
 package io.auspex.jobs.config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,12 +9,14 @@ import java.util.TreeMap;
 
 /**
  * Kafka client settings passed through to every Kafka client the project builds (the job's
- * sources and sinks, the start-up check, the CLI's readers): security (SASL, TLS),
+ * sources and sinks, the start-up check; the CLI's readers and writers take the same keys with
+ * {@code --kafka-property}): security (SASL, TLS),
  * {@code client.rack}, tuning. In the job's configuration they are the keys
  * {@code auspex.kafka.properties.<kafka-client-key>}, as Flink SQL's Kafka connector takes
  * {@code properties.<kafka-client-key>}.
  *
- * <p>Keys the job itself controls are rejected ({@link #RESERVED}, each with its reason).
+ * <p>Keys the job itself controls are rejected ({@link #RESERVED}, each with its reason); the CLI's
+ * Kafka clients reject fewer ({@link #CLI_RESERVED}).
  * Values may be secrets (passwords, JAAS configurations): nothing here puts a value into a
  * message or a string.
  */
@@ -27,24 +24,31 @@ public final class KafkaClientProperties {
     /** The prefix of pass-through keys in the job's configuration. */
     public static final String PREFIX = "auspex.kafka.properties.";
 
-    /** Keys that cannot be passed through, and why. */
+    /** Keys that cannot be passed through to the job's clients, and why. */
     public static final Map<String, String> RESERVED;
 
+    /** Keys the CLI's Kafka clients ({@code --kafka-property}) set themselves, and why. */
+    public static final Map<String, String> CLI_RESERVED;
+
     static {
+        String serde = "Auspex reads and writes the record bytes itself (docs/topics.md, docs/ingest.md)";
         Map<String, String> m = new TreeMap<>();
-        String serde = "the job's records are Avro bytes it encodes and decodes itself (docs/topics.md)";
         m.put("key.serializer", serde);
         m.put("value.serializer", serde);
         m.put("key.deserializer", serde);
         m.put("value.deserializer", serde);
+        m.put("isolation.level", "Auspex always reads read_committed");
+        Map<String, String> cli = new TreeMap<>(m);
+        cli.put("bootstrap.servers", "set by --bootstrap-servers");
+        cli.put("enable.auto.commit", "the commands commit no offsets");
         m.put("bootstrap.servers", "set by auspex.kafka.bootstrap-servers");
         m.put("group.id", "set by auspex.kafka.group-id");
-        m.put("isolation.level", "the sources always read read_committed");
         m.put("auto.offset.reset", "set by auspex.sources.from-earliest");
         m.put("enable.auto.commit", "the sources commit their offsets on checkpoints");
         m.put("transactional.id", "set per sink subtask from auspex.sink.transactional-id-prefix");
         m.put("enable.idempotence", "the exactly-once alert sink needs the idempotent producer");
         RESERVED = Collections.unmodifiableMap(m);
+        CLI_RESERVED = Collections.unmodifiableMap(cli);
     }
 
     private KafkaClientProperties() {}
@@ -55,7 +59,7 @@ public final class KafkaClientProperties {
     }
 
     /** {@code props} as {@link Properties}. */
-    public static Properties asProperties(Map<String, String> props) {
+    public static Properties asProperties(Map<String, ?> props) {
         Properties p = new Properties();
         p.putAll(props);
         return p;
@@ -73,56 +77,30 @@ public final class KafkaClientProperties {
     }
 
     /**
-     * Problems of pass-through settings, one line each, naming the key as the user wrote it
-     * ({@code keyPrefix} + the Kafka key) and the reason; never the value.
+     * Problems of pass-through settings for the job's clients, one line each, naming the key as
+     * the user wrote it ({@code keyPrefix} + the Kafka key) and the reason; never the value.
      */
-    public static List<String> problems(Map<String, String> props, String keyPrefix) {
+    public static List<String> problems(Map<String, ?> props, String keyPrefix) {
+        return problems(props, keyPrefix, RESERVED);
+    }
+
+    /** As {@link #problems(Map, String)}, against the keys {@code reserved} names. */
+    public static List<String> problems(Map<String, ?> props, String keyPrefix, Map<String, String> reserved) {
         List<String> problems = new ArrayList<>();
-        props.forEach((k, v) -> {
+        new TreeMap<String, Object>(props).forEach((k, v) -> {
             if (k.isBlank()) {
                 problems.add(keyPrefix + k + ": no Kafka client key after the prefix");
-            } else if (RESERVED.containsKey(k)) {
-                problems.add(keyPrefix + k + ": not settable, " + RESERVED.get(k));
-            } else if (v == null || v.isBlank()) {
+            } else if (reserved.containsKey(k)) {
+                problems.add(keyPrefix + k + ": not settable, " + reserved.get(k));
+            } else if (v == null || v.toString().isBlank()) {
                 problems.add(keyPrefix + k + ": empty value");
             }
         });
         return problems;
     }
 
-    /**
-     * Reads Kafka client settings from a properties file (the CLI's {@code --kafka-config}).
-     * Plain Kafka keys are taken as they are; {@code auspex.kafka.properties.*} keys are taken
-     * with the prefix removed and other {@code auspex.*} keys are skipped, so the job's own
-     * configuration file works too.
-     *
-     * @throws IllegalArgumentException naming every bad key (never a value)
-     */
-    public static Map<String, String> fromFile(Path file) {
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read Kafka client settings from " + file, e);
-        }
-        Map<String, String> out = new TreeMap<>();
-        for (String k : p.stringPropertyNames()) {
-            if (k.startsWith(PREFIX)) {
-                out.put(k.substring(PREFIX.length()), p.getProperty(k));
-            } else if (!k.startsWith("auspex.")) {
-                out.put(k, p.getProperty(k));
-            }
-        }
-        List<String> problems = problems(out, "");
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid Kafka client settings in " + file + ":\n  "
-                    + String.join("\n  ", problems));
-        }
-        return out;
-    }
-
     /** The keys only, for logs and messages: {@code [sasl.jaas.config, security.protocol]}. */
-    public static String describeKeys(Map<String, String> props) {
+    public static String describeKeys(Map<String, ?> props) {
         return new TreeMap<>(props).keySet().toString();
     }
 }

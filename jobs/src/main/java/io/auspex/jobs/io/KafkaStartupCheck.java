@@ -55,7 +55,7 @@ public final class KafkaStartupCheck {
      *     not answer ..." when nothing answers within {@code timeout}, "Kafka check failed ..."
      *     otherwise
      */
-    public static String verify(String bootstrapServers, Map<String, String> clientProperties, Duration timeout) {
+    public static String verify(String bootstrapServers, Map<String, ?> clientProperties, Duration timeout) {
         Properties props = KafkaClientProperties.asProperties(clientProperties);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));

@@ -102,14 +102,14 @@ class PipelineConfigTest {
                   auspex.kafka.properties.bootstrap.servers: not settable, set by auspex.kafka.bootstrap-servers
                   auspex.kafka.properties.enable.auto.commit: not settable, the sources commit their offsets on checkpoints
                   auspex.kafka.properties.group.id: not settable, set by auspex.kafka.group-id
-                  auspex.kafka.properties.isolation.level: not settable, the sources always read read_committed
-                  auspex.kafka.properties.key.deserializer: not settable, the job's records are Avro bytes it encodes \
-                and decodes itself (docs/topics.md)
+                  auspex.kafka.properties.isolation.level: not settable, Auspex always reads read_committed
+                  auspex.kafka.properties.key.deserializer: not settable, Auspex reads and writes the record \
+                bytes itself (docs/topics.md, docs/ingest.md)
                   auspex.kafka.properties.ssl.truststore.password: empty value
                   auspex.kafka.properties.transactional.id: not settable, set per sink subtask from \
                 auspex.sink.transactional-id-prefix
-                  auspex.kafka.properties.value.serializer: not settable, the job's records are Avro bytes it encodes \
-                and decodes itself (docs/topics.md)""", e.getMessage());
+                  auspex.kafka.properties.value.serializer: not settable, Auspex reads and writes the record \
+                bytes itself (docs/topics.md, docs/ingest.md)""", e.getMessage());
         assertFalse(e.getMessage().contains(SECRET));
     }
 }
