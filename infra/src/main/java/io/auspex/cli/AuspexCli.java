@@ -1,5 +1,6 @@
 package io.auspex.cli;
 
+import io.auspex.jobs.io.KafkaStartupCheck;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -43,6 +44,13 @@ public final class AuspexCli implements Runnable {
         CommandLine cli = new CommandLine(new AuspexCli());
         cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException
                 ? EXIT_BAD_INPUT : EXIT_FAILURE);
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof KafkaStartupCheck.Failure) {
+                cmd.getErr().println("error: " + ex.getMessage());
+                return EXIT_FAILURE;
+            }
+            throw ex;
+        });
         cli.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("error: " + ex.getMessage());
             ex.getCommandLine().usage(ex.getCommandLine().getErr());

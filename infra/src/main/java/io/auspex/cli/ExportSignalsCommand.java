@@ -10,8 +10,10 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code auspex export-signals}: a dump of the signals topic as an Avro data file. */
@@ -22,9 +24,8 @@ import picocli.CommandLine.Option;
             "the windows whose end lies in [--from, --to) as an Avro data file of ServiceSignals, sorted by",
             "window end then service: the input of 'auspex train --signals' and 'auspex slo-backtest --signals'."})
 public final class ExportSignalsCommand implements Callable<Integer> {
-
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-    String bootstrap;
+    @Mixin
+    KafkaClientOptions kafka;
 
     @Option(names = "--topic", defaultValue = "telemetry.signals", description = "Topic (default: ${DEFAULT-VALUE}).")
     String topic;
@@ -50,9 +51,11 @@ public final class ExportSignalsCommand implements Callable<Integer> {
                     + e.getParsedString());
             return AuspexCli.EXIT_BAD_INPUT;
         }
+        Map<String, Object> clientProperties = kafka.checkedClientProperties();
         List<ServiceSignals> kept = new ArrayList<>();
         long read;
-        try (TopicReader<ServiceSignals> reader = new TopicReader<>(bootstrap, topic, ServiceSignals.class)) {
+        try (TopicReader<ServiceSignals> reader = new TopicReader<>(kafka.bootstrapServers, clientProperties, topic,
+                ServiceSignals.class)) {
             read = reader.readToEnd(Duration.ofMillis(500), s -> {
                 if (s.getWindowEndMs() >= fromMs && s.getWindowEndMs() < toMs) {
                     kept.add(s);

@@ -65,7 +65,7 @@ public final class RecordCommand implements Callable<Integer> {
         long fromMs = from == null ? Long.MIN_VALUE : instant("--from", from);
         long toMs = to == null ? Long.MAX_VALUE : instant("--to", to);
         Recorder recorder = new Recorder(kafka.bootstrapServers, new TelemetryTopics(spansTopic, metricsTopic,
-                logsTopic), kafka.clientProperties());
+                logsTopic), kafka.checkedClientProperties());
         Recorder.Result r;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("record").setStyle(ProgressBarStyle.ASCII)
                 .setUnit(" batches", 1).continuousUpdate().build()) {

@@ -94,7 +94,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 Instant.ofEpochMilli(scan[0] / 1_000_000L), Instant.ofEpochMilli(scan[1] / 1_000_000L),
                 Duration.ofNanos(shiftNs));
         Replayer replayer = new Replayer(kafka.bootstrapServers,
-                new TelemetryTopics(spansTopic, metricsTopic, logsTopic), kafka.clientProperties());
+                new TelemetryTopics(spansTopic, metricsTopic, logsTopic), kafka.checkedClientProperties());
         Replayer.Result r;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("replay").setInitialMax(scan[2])
                 .setStyle(ProgressBarStyle.ASCII).setUnit(" batches", 1).continuousUpdate().build()) {

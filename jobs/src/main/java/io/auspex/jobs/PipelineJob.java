@@ -17,6 +17,7 @@ import io.auspex.jobs.graph.EdgeStats;
 import io.auspex.jobs.graph.EdgeWindowAggregate;
 import io.auspex.jobs.graph.ServiceCall;
 import io.auspex.jobs.io.KafkaIo;
+import io.auspex.jobs.io.KafkaStartupCheck;
 import io.auspex.jobs.rca.RcaInput;
 import io.auspex.jobs.rca.RootCauseEnricher;
 import io.auspex.jobs.signals.MetricSignals;
@@ -170,6 +171,7 @@ public final class PipelineJob {
     /** Entry point for {@code flink run}: {@code --auspex.kafka.bootstrap-servers ... --auspex.slo.file ...}. */
     public static void main(String[] args) throws Exception {
         PipelineConfig cfg = PipelineConfig.from(JobArgs.parse(args));
+        KafkaStartupCheck.verify(cfg);
         SloSet slos = SloSet.load(Path.of(cfg.get(PipelineOptions.SLO_FILE)));
         WindowScorer model = io.auspex.jobs.anomaly.ModelWindowScorer.fromConfig(cfg);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

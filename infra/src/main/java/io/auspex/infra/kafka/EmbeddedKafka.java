@@ -12,17 +12,26 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.security.plain.PlainLoginModule;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -53,17 +62,25 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final long ADMIN_TIMEOUT_SECONDS = 60;
 
+    /** The user the broker itself authenticates as on a SASL listener (inter-broker traffic, {@link #admin()}). */
+    public static final String SASL_BROKER_USER = "auspex-broker";
+
+    private static final Pattern SASL_USER_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+
     private final KafkaClusterTestKit cluster;
     private final Path baseDirectory;
     private final int defaultPartitions;
     private final String bootstrapServers;
+    private final Map<String, String> clientProperties;
     private boolean closed;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDirectory, int defaultPartitions) {
+    private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDirectory, int defaultPartitions,
+            Map<String, String> clientProperties) {
         this.cluster = cluster;
         this.baseDirectory = baseDirectory;
         this.defaultPartitions = defaultPartitions;
         this.bootstrapServers = cluster.bootstrapServers();
+        this.clientProperties = Map.copyOf(clientProperties);
     }
 
     /** Starts a broker whose {@link #createTopics(String...)} uses {@value #DEFAULT_PARTITIONS} partitions. */
@@ -79,8 +96,78 @@ public final class EmbeddedKafka implements AutoCloseable {
      *     the defaults set here
      */
     public static EmbeddedKafka start(int defaultPartitions, Map<String, String> brokerOverrides) {
+        return start(defaultPartitions, brokerOverrides, null);
+    }
+
+    /**
+     * Starts a broker whose client listener ({@link #bootstrapServers()}) is {@code SASL_PLAINTEXT}
+     * with the {@code PLAIN} mechanism and accepts exactly {@code users} (name to password) and
+     * the broker's own user {@value #SASL_BROKER_USER} (a random password, used by
+     * {@link #admin()} and {@link #createTopics(String...)}). No authorizer runs: an authenticated
+     * user may do anything. The controller listener stays PLAINTEXT.
+     *
+     * <p>The JAAS configuration is the listener's {@code sasl.jaas.config} broker setting, so
+     * nothing JVM-wide ({@code java.security.auth.login.config}) is touched. Clients connect with
+     * {@link #saslPlainClientProperties(String, String)}.
+     *
+     * @param users user names ({@code [A-Za-z][A-Za-z0-9_-]*}) and passwords (no {@code "} or {@code \})
+     */
+    public static EmbeddedKafka startSaslPlain(Map<String, String> users) {
+        return start(DEFAULT_PARTITIONS, Map.of(), users);
+    }
+
+    /**
+     * Client settings for a user of a {@link #startSaslPlain(Map)} broker:
+     * {@code security.protocol=SASL_PLAINTEXT}, {@code sasl.mechanism=PLAIN} and the
+     * {@code sasl.jaas.config} with the user's name and password.
+     */
+    public static Map<String, String> saslPlainClientProperties(String user, String password) {
+        return Map.of(
+                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name,
+                SaslConfigs.SASL_MECHANISM, "PLAIN",
+                SaslConfigs.SASL_JAAS_CONFIG, PlainLoginModule.class.getName() + " required username=\""
+                        + jaasQuoted(user) + "\" password=\"" + jaasQuoted(password) + "\";");
+    }
+
+    private static String jaasQuoted(String value) {
+        if (value.indexOf('"') >= 0 || value.indexOf('\\') >= 0) {
+            throw new IllegalArgumentException("a SASL user name or password must not hold '\"' or '\\'");
+        }
+        return value;
+    }
+
+    /** Broker settings of a SASL_PLAINTEXT/PLAIN client listener named {@code listener}. */
+    private static Map<String, String> saslPlainBrokerSettings(String listener, String controllerListener,
+            Map<String, String> users, String brokerPassword) {
+        StringBuilder jaas = new StringBuilder(PlainLoginModule.class.getName()).append(" required")
+                .append(" username=\"").append(SASL_BROKER_USER).append("\"")
+                .append(" password=\"").append(brokerPassword).append("\"")
+                .append(" user_").append(SASL_BROKER_USER).append("=\"").append(brokerPassword).append("\"");
+        new TreeMap<>(users).forEach((user, password) -> {
+            jaas.append(" user_").append(user).append("=\"").append(jaasQuoted(password)).append("\"");
+        });
+        jaas.append(';');
+        Map<String, String> m = new HashMap<>();
+        m.put("listener.security.protocol.map", listener + ":" + SecurityProtocol.SASL_PLAINTEXT.name + ","
+                + controllerListener + ":" + SecurityProtocol.PLAINTEXT.name);
+        m.put("sasl.enabled.mechanisms", "PLAIN");
+        m.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        m.put("listener.name." + listener.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config", jaas.toString());
+        return m;
+    }
+
+    private static EmbeddedKafka start(int defaultPartitions, Map<String, String> brokerOverrides,
+            Map<String, String> saslUsers) {
         if (defaultPartitions < 1) {
             throw new IllegalArgumentException("defaultPartitions must be >= 1, was " + defaultPartitions);
+        }
+        if (saslUsers != null) {
+            saslUsers.forEach((user, password) -> {
+                if (!SASL_USER_NAME.matcher(user).matches() || user.equals(SASL_BROKER_USER)) {
+                    throw new IllegalArgumentException("SASL user name not allowed: " + user);
+                }
+                jaasQuoted(password);
+            });
         }
         Path dir;
         try {
@@ -106,12 +193,19 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setConfigProp("offsets.topic.num.partitions", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("auto.create.topics.enable", "false");
+            Map<String, String> clientProperties = Map.of();
+            if (saslUsers != null) {
+                String brokerPassword = UUID.randomUUID().toString();
+                saslPlainBrokerSettings(nodes.brokerListenerName().value(), nodes.controllerListenerName().value(),
+                        saslUsers, brokerPassword).forEach(builder::setConfigProp);
+                clientProperties = saslPlainClientProperties(SASL_BROKER_USER, brokerPassword);
+            }
             brokerOverrides.forEach(builder::setConfigProp);
             cluster = builder.build();
             formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new EmbeddedKafka(cluster, dir, defaultPartitions);
+            return new EmbeddedKafka(cluster, dir, defaultPartitions, clientProperties);
         } catch (Exception e) {
             IllegalStateException failure = new IllegalStateException("embedded Kafka broker failed to start", e);
             if (cluster != null) {
@@ -150,9 +244,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** {@code host:port} of the broker's PLAINTEXT listener, for {@code bootstrap.servers}. */
+    /**
+     * {@code host:port} of the broker's client listener (PLAINTEXT, or SASL_PLAINTEXT for
+     * {@link #startSaslPlain(Map)}), for {@code bootstrap.servers}.
+     */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * Security settings a client of this broker needs, as the broker's own user: empty for a
+     * PLAINTEXT broker, {@link #saslPlainClientProperties(String, String)} of
+     * {@value #SASL_BROKER_USER} for a SASL one.
+     */
+    public Map<String, String> clientProperties() {
+        return clientProperties;
     }
 
     /** The directory holding the broker's logs and metadata; deleted by {@link #close()}. */
@@ -238,6 +344,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** A new admin client for this broker; the caller closes it. */
     public Admin admin() {
         Properties props = new Properties();
+        props.putAll(clientProperties);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return Admin.create(props);
     }

@@ -4,6 +4,7 @@ import io.auspex.jobs.PipelineJob;
 import io.auspex.jobs.anomaly.ModelWindowScorer;
 import io.auspex.jobs.config.PipelineConfig;
 import io.auspex.jobs.config.PipelineOptions;
+import io.auspex.jobs.io.KafkaStartupCheck;
 import io.auspex.jobs.slo.SloSet;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,9 +47,12 @@ public final class LocalPipeline {
     }
 
     /**
-     * Builds and starts the job; returns at once.
+     * Checks that Kafka accepts the job's client settings ({@link KafkaStartupCheck}), then builds
+     * and starts the job; returns at once.
      *
-     * @param overrides extra {@link PipelineOptions} keys (e.g. topic names, window length)
+     * @param overrides extra {@link PipelineOptions} keys (e.g. topic names, window length) and
+     *     {@code auspex.kafka.properties.*} client settings
+     * @throws KafkaStartupCheck.Failure when Kafka refuses the credentials or does not answer
      */
     public static JobClient start(String bootstrapServers, Path sloFile, Path workDir, Map<String, String> overrides)
             throws Exception {
@@ -62,6 +66,7 @@ public final class LocalPipeline {
         m.put(PipelineOptions.TRANSACTIONAL_ID_PREFIX.key(), "auspex-local-" + run);
         m.putAll(overrides);
         PipelineConfig cfg = PipelineConfig.from(Configuration.fromMap(m));
+        KafkaStartupCheck.verify(cfg);
         SloSet slos = SloSet.load(sloFile);
 
         Configuration flink = PipelineJob.flinkConfiguration(

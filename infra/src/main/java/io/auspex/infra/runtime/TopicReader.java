@@ -1,5 +1,6 @@
 package io.auspex.infra.runtime;
 
+import io.auspex.jobs.config.KafkaClientProperties;
 import io.auspex.schemas.AvroBinary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +27,16 @@ public final class TopicReader<T extends SpecificRecord> implements AutoCloseabl
     private final AvroBinary<T> codec;
 
     public TopicReader(String bootstrapServers, String topic, Class<T> type) {
-        Map<String, Object> props = new HashMap<>();
+        this(bootstrapServers, Map.of(), topic, type);
+    }
+
+    /**
+     * A reader whose consumer also gets {@code clientProperties} (security settings and the like,
+     * see {@link KafkaClientProperties#CLI_RESERVED}); the settings this reader relies on (deserializers,
+     * read_committed, no auto commit, from the beginning) win over them.
+     */
+    public TopicReader(String bootstrapServers, Map<String, ?> clientProperties, String topic, Class<T> type) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -6,12 +6,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /**
  * The validated settings of one pipeline job. Built once in {@code main} from a Flink
  * {@link Configuration}; every problem is reported at start-up with the key that has it.
+ *
+ * <p>Besides the {@link PipelineOptions}, the keys {@code auspex.kafka.properties.<key>} are Kafka
+ * client settings passed to every Kafka source and sink ({@link #kafkaProperties()}); their values
+ * may be secrets and appear in no message and not in {@link #toString()}.
  */
 public final class PipelineConfig implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -27,6 +33,9 @@ public final class PipelineConfig implements java.io.Serializable {
         List<String> problems = new ArrayList<>();
         requireString(conf, PipelineOptions.BOOTSTRAP_SERVERS, problems);
         requireString(conf, PipelineOptions.SLO_FILE, problems);
+        problems.addAll(KafkaClientProperties.problems(KafkaClientProperties.extract(conf.toMap()),
+                KafkaClientProperties.PREFIX));
+        notNegative(conf, PipelineOptions.STARTUP_CHECK_TIMEOUT, problems);
         conf.getOptional(PipelineOptions.SLO_FILE).ifPresent(f -> {
             if (!Files.isReadable(Path.of(f))) {
                 problems.add(PipelineOptions.SLO_FILE.key() + ": file not readable: " + f);
@@ -106,5 +115,18 @@ public final class PipelineConfig implements java.io.Serializable {
 
     public Configuration configuration() {
         return new Configuration(conf);
+    }
+
+    /** The {@code auspex.kafka.properties.*} settings, prefix removed: Kafka client keys and values. */
+    public Map<String, String> kafkaProperties() {
+        return KafkaClientProperties.extract(conf.toMap());
+    }
+
+    /** Every setting, with the values of the Kafka client settings hidden. */
+    @Override
+    public String toString() {
+        Map<String, String> shown = new TreeMap<>(conf.toMap());
+        shown.replaceAll((k, v) -> k.startsWith(KafkaClientProperties.PREFIX) ? "(hidden)" : v);
+        return "PipelineConfig" + shown;
     }
 }

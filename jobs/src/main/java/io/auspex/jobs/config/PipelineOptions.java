@@ -19,6 +19,12 @@ public final class PipelineOptions {
             .stringType().defaultValue("auspex-pipeline")
             .withDescription("Consumer group id of the input sources.");
 
+    public static final ConfigOption<Duration> STARTUP_CHECK_TIMEOUT = ConfigOptions.key("auspex.kafka.startup-check-timeout")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("Before the job is submitted, a Kafka admin client with the job's client settings asks the "
+                    + "cluster to describe itself; wrong credentials or an unreachable cluster fail the start within this "
+                    + "time. 0 skips the check.");
+
     public static final ConfigOption<String> SPANS_TOPIC = ConfigOptions.key("auspex.topics.spans")
             .stringType().defaultValue("otlp_spans")
             .withDescription("Input topic of spans (the Collector's Kafka exporter default).");

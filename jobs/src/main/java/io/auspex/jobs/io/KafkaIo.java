@@ -1,5 +1,6 @@
 package io.auspex.jobs.io;
 
+import io.auspex.jobs.config.KafkaClientProperties;
 import io.auspex.jobs.config.PipelineConfig;
 import io.auspex.jobs.config.PipelineOptions;
 import io.auspex.jobs.decode.Telemetry;
@@ -17,7 +18,10 @@ import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-/** Builds the job's Kafka sources and sinks from the validated configuration. */
+/**
+ * Builds the job's Kafka sources and sinks from the validated configuration. Each gets the
+ * {@code auspex.kafka.properties.*} client settings; on the sinks they win over the tuning set here.
+ */
 public final class KafkaIo {
     /** Must stay below the broker's transaction.max.timeout.ms (15 min by default). */
     static final String TRANSACTION_TIMEOUT_MS = "600000";
@@ -34,6 +38,7 @@ public final class KafkaIo {
         KafkaSourceBuilder<Telemetry> b = KafkaSource.<Telemetry>builder()
                 .setBootstrapServers(cfg.get(PipelineOptions.BOOTSTRAP_SERVERS))
                 .setTopics(topic)
+                .setProperties(KafkaClientProperties.of(cfg))
                 .setGroupId(cfg.get(PipelineOptions.GROUP_ID))
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(cfg.get(PipelineOptions.FROM_EARLIEST)
                         ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST))
@@ -68,6 +73,7 @@ public final class KafkaIo {
                 .setRecordSerializer(new AvroKeyedSerializer<>(topic, type, key))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setProperty("linger.ms", "20")
+                .setKafkaProducerConfig(KafkaClientProperties.of(cfg))
                 .build();
     }
 
@@ -80,6 +86,7 @@ public final class KafkaIo {
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(cfg.get(PipelineOptions.TRANSACTIONAL_ID_PREFIX))
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                .setKafkaProducerConfig(KafkaClientProperties.of(cfg))
                 .build();
     }
 }

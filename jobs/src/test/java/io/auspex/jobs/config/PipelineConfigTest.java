@@ -1,12 +1,15 @@
 package io.auspex.jobs.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auspex.jobs.JobArgs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
@@ -46,5 +49,67 @@ class PipelineConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JobArgs.parse(new String[] {"--auspex.slo.file"}));
         assertEquals("expected --key value pairs, got '--auspex.slo.file'", e.getMessage());
+    }
+
+    static final String SECRET = "hunter2-Q9x7";
+    static final String JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"alice\" "
+            + "password=\"" + SECRET + "\";";
+
+    @Test
+    void kafkaClientPropertiesArePassedThroughFromTheCommandLineAndTheFile(@TempDir Path dir) throws Exception {
+        Path slo = Files.writeString(dir.resolve("s.yaml"), "slos: []\n");
+        Path props = Files.writeString(dir.resolve("job.properties"), """
+                auspex.kafka.properties.client.rack=eu-west-1a
+                auspex.kafka.properties.sasl.mechanism=SCRAM-SHA-256
+                """);
+        PipelineConfig cfg = PipelineConfig.from(JobArgs.parse(new String[] {
+            "--config", props.toString(), "--auspex.kafka.bootstrap-servers", "kafka:9093",
+            "--auspex.slo.file", slo.toString(),
+            "--auspex.kafka.properties.security.protocol", "SASL_SSL",
+            "--auspex.kafka.properties.sasl.mechanism", "PLAIN",
+            "--auspex.kafka.properties.sasl.jaas.config", JAAS}));
+        assertEquals(Map.of("client.rack", "eu-west-1a", "sasl.mechanism", "PLAIN", "security.protocol", "SASL_SSL",
+                "sasl.jaas.config", JAAS), cfg.kafkaProperties());
+        assertEquals(cfg.kafkaProperties(), KafkaClientProperties.of(cfg));
+        assertTrue(cfg.toString().contains("auspex.kafka.properties.sasl.jaas.config=(hidden)"), cfg::toString);
+        assertTrue(cfg.toString().contains("auspex.kafka.bootstrap-servers=kafka:9093"), cfg::toString);
+        assertFalse(cfg.toString().contains(SECRET), cfg::toString);
+        assertFalse(cfg.toString().contains("SASL_SSL"), cfg::toString);
+    }
+
+    @Test
+    void keysTheJobControlsAreRejectedWithTheirReasonAndNoValue(@TempDir Path dir) throws Exception {
+        Path slo = Files.writeString(dir.resolve("s.yaml"), "slos: []\n");
+        Map<String, String> m = new HashMap<>();
+        m.put("auspex.kafka.bootstrap-servers", "kafka:9093");
+        m.put("auspex.slo.file", slo.toString());
+        m.put("auspex.kafka.properties.sasl.jaas.config", JAAS);
+        m.put("auspex.kafka.properties.security.protocol", "SASL_SSL");
+        m.put("auspex.kafka.properties.key.deserializer", SECRET + ".Deserializer");
+        m.put("auspex.kafka.properties.value.serializer", SECRET + ".Serializer");
+        m.put("auspex.kafka.properties.isolation.level", "read_uncommitted-" + SECRET);
+        m.put("auspex.kafka.properties.transactional.id", SECRET);
+        m.put("auspex.kafka.properties.enable.auto.commit", "true-" + SECRET);
+        m.put("auspex.kafka.properties.bootstrap.servers", SECRET + ":9092");
+        m.put("auspex.kafka.properties.group.id", SECRET);
+        m.put("auspex.kafka.properties.ssl.truststore.password", " ");
+        m.put("auspex.kafka.properties.", SECRET);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PipelineConfig.from(Configuration.fromMap(m)));
+        assertEquals("""
+                invalid pipeline configuration:
+                  auspex.kafka.properties.: no Kafka client key after the prefix
+                  auspex.kafka.properties.bootstrap.servers: not settable, set by auspex.kafka.bootstrap-servers
+                  auspex.kafka.properties.enable.auto.commit: not settable, the sources commit their offsets on checkpoints
+                  auspex.kafka.properties.group.id: not settable, set by auspex.kafka.group-id
+                  auspex.kafka.properties.isolation.level: not settable, Auspex always reads read_committed
+                  auspex.kafka.properties.key.deserializer: not settable, Auspex reads and writes the record \
+                bytes itself (docs/topics.md, docs/ingest.md)
+                  auspex.kafka.properties.ssl.truststore.password: empty value
+                  auspex.kafka.properties.transactional.id: not settable, set per sink subtask from \
+                auspex.sink.transactional-id-prefix
+                  auspex.kafka.properties.value.serializer: not settable, Auspex reads and writes the record \
+                bytes itself (docs/topics.md, docs/ingest.md)""", e.getMessage());
+        assertFalse(e.getMessage().contains(SECRET));
     }
 }
