@@ -38,9 +38,12 @@ package io.auspex.models.detector;
  * {@code recordTolerance} of that range's width scores {@code f / (f + 2 * recordTolerance)},
  * {@code f} being the distance beyond the range in range widths, when the row is also improbable
  * among the range's rows ({@code p * rows <= 1}, so plain noise's ever rarer new extremes do not
- * count), the range has held for {@value #RECORD_SETTLE_ROWS} rows and covers a day. In a spiky
+ * count), the range has held for {@value RecordRange#SETTLE_ROWS} rows and covers a day. In a spiky
  * series an incident is often no more surprising than ordinary spikes, yet further out than
- * anything in a month. The score is the larger of the two readings.
+ * anything in a month. A third view, the <b>sustained level</b> (the low of the last
+ * {@code sustainedRows} values above every such low of the range, or their high below every
+ * such high), catches a level that moved and stayed inside a range an earlier spike widened.
+ * The score is the largest of the readings.
  *
  * <p>The first {@code warmupRows} rows score 0 and do not touch the peak (their calibration is
  * immature). Not thread-safe; one instance per series. The saved form is {@link DetectorState}.
