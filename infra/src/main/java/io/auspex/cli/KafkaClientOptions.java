@@ -1,7 +1,7 @@
 package io.auspex.cli;
 
 import io.auspex.jobs.config.KafkaClientProperties;
-import io.auspex.jobs.config.PipelineOptions;
+import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.io.KafkaStartupCheck;
 import java.util.HashMap;
 import java.util.List;
@@ -59,7 +59,7 @@ public final class KafkaClientOptions {
      */
     Map<String, Object> checkedClientProperties() {
         Map<String, Object> m = clientProperties();
-        KafkaStartupCheck.verify(bootstrapServers, m, PipelineOptions.STARTUP_CHECK_TIMEOUT.defaultValue());
+        KafkaStartupCheck.verify(bootstrapServers, m, AuspexOptions.STARTUP_CHECK_TIMEOUT.defaultValue());
         return m;
     }
 }

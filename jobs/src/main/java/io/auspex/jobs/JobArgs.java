@@ -12,7 +12,7 @@ import org.apache.flink.configuration.Configuration;
 
 /**
  * Command-line arguments of the job: {@code --key value} pairs with the keys of
- * {@link io.auspex.jobs.config.PipelineOptions}, and optionally {@code --config FILE} (a
+ * {@link io.auspex.jobs.config.AuspexOptions}, and optionally {@code --config FILE} (a
  * properties file of the same keys; command-line pairs win).
  */
 public final class JobArgs {

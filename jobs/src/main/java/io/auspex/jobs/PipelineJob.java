@@ -5,7 +5,7 @@ import io.auspex.jobs.anomaly.EvidenceFunction;
 import io.auspex.jobs.anomaly.ServiceEvidence;
 import io.auspex.jobs.anomaly.WindowScorer;
 import io.auspex.jobs.config.PipelineConfig;
-import io.auspex.jobs.config.PipelineOptions;
+import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.decode.DeadLetterSplitter;
 import io.auspex.jobs.decode.EventTime;
 import io.auspex.jobs.decode.LateToDeadLetter;
@@ -51,18 +51,15 @@ import org.apache.flink.util.OutputTag;
  */
 public final class PipelineJob {
     public static final OutputTag<Telemetry> LATE = new OutputTag<>("late-telemetry") {};
-    /** A service that sends no window for this long is retired and its baselines dropped. */
-    public static final Duration RETIRE_AFTER = Duration.ofHours(6);
-    public static final Duration EDGE_TTL = Duration.ofHours(1);
 
     private PipelineJob() {}
 
     /** Builds the whole job graph on {@code env}. */
     public static void define(StreamExecutionEnvironment env, PipelineConfig cfg, SloSet slos, WindowScorer model) {
-        env.setMaxParallelism(cfg.get(PipelineOptions.MAX_PARALLELISM));
-        WatermarkStrategy<Telemetry> wm = EventTime.strategy(cfg.get(PipelineOptions.OUT_OF_ORDERNESS),
-                cfg.get(PipelineOptions.IDLENESS));
-        Duration window = cfg.get(PipelineOptions.WINDOW);
+        env.setMaxParallelism(cfg.get(AuspexOptions.MAX_PARALLELISM));
+        WatermarkStrategy<Telemetry> wm = EventTime.strategy(cfg.get(AuspexOptions.OUT_OF_ORDERNESS),
+                cfg.get(AuspexOptions.IDLENESS));
+        Duration window = cfg.get(AuspexOptions.WINDOW);
 
         // 1. decode (in the sources: per-partition watermarks see only valid event times)
         DataStream<Telemetry> spans = env.fromSource(KafkaIo.source(cfg, TelemetryDecoder.Kind.SPAN), wm,
@@ -76,9 +73,9 @@ public final class PipelineJob {
 
         // 2-4. per-service event-time windows joining spans, logs and gauges into golden signals
         long[] thresholds = slos.latencyThresholdsMs().stream().mapToLong(Long::longValue).toArray();
-        MetricSignals metricSignals = new MetricSignals(Set.copyOf(cfg.get(PipelineOptions.SATURATION_METRICS)),
-                Set.copyOf(cfg.get(PipelineOptions.LATENCY_HISTOGRAMS)),
-                cfg.get(PipelineOptions.GAUGE_STALENESS).toMillis());
+        MetricSignals metricSignals = new MetricSignals(Set.copyOf(cfg.get(AuspexOptions.SATURATION_METRICS)),
+                Set.copyOf(cfg.get(AuspexOptions.LATENCY_HISTOGRAMS)),
+                cfg.get(AuspexOptions.GAUGE_STALENESS).toMillis());
         SingleOutputStreamOperator<ServiceSignals> signals = valid
                 .keyBy(new ServiceKey())
                 .window(TumblingEventTimeWindows.of(window))
@@ -90,31 +87,31 @@ public final class PipelineJob {
         DataStream<DeadLetter> dead = valid.getSideOutput(DeadLetterSplitter.DEAD_LETTERS)
                 .union(signals.getSideOutput(LATE).map(new LateToDeadLetter()).uid("late-to-dead-letter")
                         .name("late records"));
-        dead.sinkTo(KafkaIo.sink(cfg, cfg.get(PipelineOptions.DLQ_TOPIC), DeadLetter.class,
+        dead.sinkTo(KafkaIo.sink(cfg, cfg.get(AuspexOptions.DLQ_TOPIC), DeadLetter.class,
                 DeadLetter::getSourceTopic)).uid("sink-dlq").name("dead-letter sink");
-        signals.sinkTo(KafkaIo.sink(cfg, cfg.get(PipelineOptions.SIGNALS_TOPIC), ServiceSignals.class,
+        signals.sinkTo(KafkaIo.sink(cfg, cfg.get(AuspexOptions.SIGNALS_TOPIC), ServiceSignals.class,
                 ServiceSignals::getServiceName)).uid("sink-signals").name("signals sink");
 
         // 5. SLO burn rates
-        Duration reload = cfg.get(PipelineOptions.SLO_RELOAD);
-        Path sloFile = Path.of(cfg.get(PipelineOptions.SLO_FILE));
+        Duration reload = cfg.get(AuspexOptions.SLO_RELOAD);
+        Path sloFile = Path.of(cfg.get(AuspexOptions.SLO_FILE));
         SloStage.Outputs slo = reload.isZero()
                 // no reload: the file's text once, a bounded stream, so bounded jobs still finish
                 ? SloStage.wire(signals, slos, env.fromData(readSloFile(sloFile)).uid("slo-file-once")
                         .name("SLO file (once)").setParallelism(1))
                 : SloStage.apply(signals, slos, sloFile, reload);
-        slo.statuses().sinkTo(KafkaIo.sink(cfg, cfg.get(PipelineOptions.SLO_STATUS_TOPIC), SloStatus.class,
+        slo.statuses().sinkTo(KafkaIo.sink(cfg, cfg.get(AuspexOptions.SLO_STATUS_TOPIC), SloStatus.class,
                 SloStatus::getSlo)).uid("sink-slo-status").name("slo status sink");
 
         // 6. anomaly evidence per service and window, and the anomaly alert rule
-        double signalThreshold = cfg.get(PipelineOptions.EVIDENCE_THRESHOLD);
+        double signalThreshold = cfg.get(AuspexOptions.EVIDENCE_THRESHOLD);
         SingleOutputStreamOperator<ServiceEvidence> evidence = signals
                 .keyBy(ServiceSignals::getServiceName)
-                .process(new EvidenceFunction(signalThreshold, cfg.get(PipelineOptions.DETECTOR_THRESHOLD),
-                        RETIRE_AFTER.toMillis(), model))
+                .process(new EvidenceFunction(signalThreshold, cfg.get(AuspexOptions.DETECTOR_THRESHOLD),
+                        cfg.get(AuspexOptions.RETIRE_AFTER).toMillis(), model))
                 .uid("anomaly-evidence").name("anomaly evidence");
         DataStream<Alert> alerts = slo.alerts();
-        int anomalyWindows = cfg.get(PipelineOptions.ANOMALY_ALERT_WINDOWS);
+        int anomalyWindows = cfg.get(AuspexOptions.ANOMALY_ALERT_WINDOWS);
         if (anomalyWindows > 0) {
             alerts = alerts.union(evidence.keyBy(e -> e.service)
                     .process(new AnomalyAlertFunction(anomalyWindows))
@@ -125,7 +122,7 @@ public final class PipelineJob {
         DataStream<Span> spanStream = valid.flatMap(new SpanOnly()).uid("spans-only").name("spans");
         DataStream<EdgeStats> edges = spanStream
                 .keyBy(Span::getTraceId)
-                .process(new EdgeExtractor(cfg.get(PipelineOptions.TRACE_TTL).toMillis()))
+                .process(new EdgeExtractor(cfg.get(AuspexOptions.TRACE_TTL).toMillis()))
                 .uid("graph-edges").name("caller-callee edges")
                 .keyBy(ServiceCall::edge)
                 .window(TumblingEventTimeWindows.of(window))
@@ -137,10 +134,10 @@ public final class PipelineJob {
                 .union(edges.map(RcaInput::of).returns(RcaInput.class).uid("rca-in-edges"),
                         alerts.map(RcaInput::of).returns(RcaInput.class).uid("rca-in-alerts"));
         rcaIn.keyBy(RcaInput::key)
-                .process(new RootCauseEnricher(cfg.get(PipelineOptions.RCA_LOOKBACK).toMillis(),
-                        EDGE_TTL.toMillis(), signalThreshold))
+                .process(new RootCauseEnricher(cfg.get(AuspexOptions.RCA_LOOKBACK).toMillis(),
+                        cfg.get(AuspexOptions.EDGE_TTL).toMillis(), signalThreshold))
                 .uid("rca-enricher").name("root-cause enricher")
-                .sinkTo(KafkaIo.exactlyOnceSink(cfg, cfg.get(PipelineOptions.ALERTS_TOPIC), Alert.class,
+                .sinkTo(KafkaIo.exactlyOnceSink(cfg, cfg.get(AuspexOptions.ALERTS_TOPIC), Alert.class,
                         Alert::getFingerprint))
                 .uid("sink-alerts").name("alerts sink (exactly-once)");
     }
@@ -172,7 +169,7 @@ public final class PipelineJob {
     public static void main(String[] args) throws Exception {
         PipelineConfig cfg = PipelineConfig.from(JobArgs.parse(args));
         KafkaStartupCheck.verify(cfg);
-        SloSet slos = SloSet.load(Path.of(cfg.get(PipelineOptions.SLO_FILE)));
+        SloSet slos = SloSet.load(Path.of(cfg.get(AuspexOptions.SLO_FILE)));
         WindowScorer model = io.auspex.jobs.anomaly.ModelWindowScorer.fromConfig(cfg);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         define(env, cfg, slos, model);

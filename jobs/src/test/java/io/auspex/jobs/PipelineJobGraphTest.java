@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auspex.jobs.anomaly.ModelWindowScorer;
 import io.auspex.jobs.config.PipelineConfig;
-import io.auspex.jobs.config.PipelineOptions;
+import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.slo.SloSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +38,8 @@ class PipelineJobGraphTest {
                     sli: {type: latency, threshold_ms: 300}
                 """);
         PipelineConfig cfg = PipelineConfig.from(Configuration.fromMap(Map.of(
-                PipelineOptions.BOOTSTRAP_SERVERS.key(), "localhost:9092",
-                PipelineOptions.SLO_FILE.key(), slo.toString())));
+                AuspexOptions.BOOTSTRAP_SERVERS.key(), "localhost:9092",
+                AuspexOptions.SLO_FILE.key(), slo.toString())));
         StreamExecutionEnvironment env = env();
         PipelineJob.define(env, cfg, SloSet.load(slo), ModelWindowScorer.fromConfig(cfg));
         StreamGraph graph = env.getStreamGraph();

@@ -10,7 +10,7 @@ import io.auspex.infra.sim.SimulationResult;
 import io.auspex.infra.sim.SimulatorConfig;
 import io.auspex.infra.sim.TelemetrySimulator;
 import io.auspex.infra.sim.TelemetryTopics;
-import io.auspex.jobs.config.PipelineOptions;
+import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.DeadLetter;
 import java.io.PrintStream;
@@ -36,8 +36,8 @@ import org.apache.flink.core.execution.JobClient;
 public final class DemoRunner {
     /** Topics the demo creates: inputs and every output. */
     static final String[] OUTPUT_TOPICS = {
-        PipelineOptions.SIGNALS_TOPIC.defaultValue(), PipelineOptions.ALERTS_TOPIC.defaultValue(),
-        PipelineOptions.SLO_STATUS_TOPIC.defaultValue(), PipelineOptions.DLQ_TOPIC.defaultValue()
+        AuspexOptions.SIGNALS_TOPIC.defaultValue(), AuspexOptions.ALERTS_TOPIC.defaultValue(),
+        AuspexOptions.SLO_STATUS_TOPIC.defaultValue(), AuspexOptions.DLQ_TOPIC.defaultValue()
     };
 
     /** What a run produced. */
@@ -72,11 +72,11 @@ public final class DemoRunner {
 
     /** Pipeline options that read the Avro input topics. */
     public static Map<String, String> avroInputs() {
-        return Map.of(PipelineOptions.SPANS_TOPIC.key(), TelemetryTopics.AVRO.spans(),
-                PipelineOptions.METRICS_TOPIC.key(), TelemetryTopics.AVRO.metrics(),
-                PipelineOptions.LOGS_TOPIC.key(), TelemetryTopics.AVRO.logs(),
-                PipelineOptions.SPANS_FORMAT.key(), "avro", PipelineOptions.METRICS_FORMAT.key(), "avro",
-                PipelineOptions.LOGS_FORMAT.key(), "avro");
+        return Map.of(AuspexOptions.SPANS_TOPIC.key(), TelemetryTopics.AVRO.spans(),
+                AuspexOptions.METRICS_TOPIC.key(), TelemetryTopics.AVRO.metrics(),
+                AuspexOptions.LOGS_TOPIC.key(), TelemetryTopics.AVRO.logs(),
+                AuspexOptions.SPANS_FORMAT.key(), "avro", AuspexOptions.METRICS_FORMAT.key(), "avro",
+                AuspexOptions.LOGS_FORMAT.key(), "avro");
     }
 
     public Result run() throws Exception {
@@ -116,7 +116,7 @@ public final class DemoRunner {
             AtomicBoolean done = new AtomicBoolean(false);
             Thread printer = new Thread(() -> {
                 try (TopicReader<Alert> reader = new TopicReader<>(kafka.bootstrapServers(),
-                        PipelineOptions.ALERTS_TOPIC.defaultValue(), Alert.class)) {
+                        AuspexOptions.ALERTS_TOPIC.defaultValue(), Alert.class)) {
                     int quiet = 0;
                     while (!done.get() || quiet < 3) {
                         int n = reader.poll(Duration.ofMillis(500), a -> {
@@ -148,7 +148,7 @@ public final class DemoRunner {
 
             List<DeadLetter> dead;
             try (TopicReader<DeadLetter> reader = new TopicReader<>(kafka.bootstrapServers(),
-                    PipelineOptions.DLQ_TOPIC.defaultValue(), DeadLetter.class)) {
+                    AuspexOptions.DLQ_TOPIC.defaultValue(), DeadLetter.class)) {
                 dead = reader.drain(Duration.ofMillis(500), 2);
             }
             DemoScore score = DemoScore.of(truth, alerts);

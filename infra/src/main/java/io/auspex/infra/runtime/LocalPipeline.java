@@ -3,7 +3,7 @@ package io.auspex.infra.runtime;
 import io.auspex.jobs.PipelineJob;
 import io.auspex.jobs.anomaly.ModelWindowScorer;
 import io.auspex.jobs.config.PipelineConfig;
-import io.auspex.jobs.config.PipelineOptions;
+import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.io.KafkaStartupCheck;
 import io.auspex.jobs.slo.SloSet;
 import java.io.IOException;
@@ -50,20 +50,20 @@ public final class LocalPipeline {
      * Checks that Kafka accepts the job's client settings ({@link KafkaStartupCheck}), then builds
      * and starts the job; returns at once.
      *
-     * @param overrides extra {@link PipelineOptions} keys (e.g. topic names, window length) and
+     * @param overrides extra {@link AuspexOptions} keys (e.g. topic names, window length) and
      *     {@code auspex.kafka.properties.*} client settings
      * @throws KafkaStartupCheck.Failure when Kafka refuses the credentials or does not answer
      */
     public static JobClient start(String bootstrapServers, Path sloFile, Path workDir, Map<String, String> overrides)
             throws Exception {
         Map<String, String> m = new HashMap<>();
-        m.put(PipelineOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
-        m.put(PipelineOptions.SLO_FILE.key(), sloFile.toString());
-        m.put(PipelineOptions.BOUNDED.key(), "true");
-        m.put(PipelineOptions.FROM_EARLIEST.key(), "true");
+        m.put(AuspexOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+        m.put(AuspexOptions.SLO_FILE.key(), sloFile.toString());
+        m.put(AuspexOptions.BOUNDED.key(), "true");
+        m.put(AuspexOptions.FROM_EARLIEST.key(), "true");
         String run = UUID.randomUUID().toString().substring(0, 8);
-        m.put(PipelineOptions.GROUP_ID.key(), "auspex-local-" + run);
-        m.put(PipelineOptions.TRANSACTIONAL_ID_PREFIX.key(), "auspex-local-" + run);
+        m.put(AuspexOptions.GROUP_ID.key(), "auspex-local-" + run);
+        m.put(AuspexOptions.TRANSACTIONAL_ID_PREFIX.key(), "auspex-local-" + run);
         m.putAll(overrides);
         PipelineConfig cfg = PipelineConfig.from(Configuration.fromMap(m));
         KafkaStartupCheck.verify(cfg);

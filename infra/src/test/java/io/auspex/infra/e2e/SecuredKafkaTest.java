@@ -13,7 +13,7 @@ import io.auspex.infra.sim.KafkaTelemetryProducer;
 import io.auspex.infra.sim.TelemetryTopics;
 import io.auspex.jobs.config.KafkaClientProperties;
 import io.auspex.jobs.config.PipelineConfig;
-import io.auspex.jobs.config.PipelineOptions;
+import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.decode.EventTime;
 import io.auspex.jobs.decode.SpanOnly;
 import io.auspex.jobs.decode.TelemetryDecoder;
@@ -65,7 +65,7 @@ class SecuredKafkaTest {
     static void startBroker() {
         kafka = EmbeddedKafka.startSaslPlain(Map.of(USER, PASSWORD));
         kafka.createTopics(IN, OUT_AT_LEAST_ONCE, OUT_EXACTLY_ONCE, "sasl.metrics", "sasl.logs",
-                PipelineOptions.SIGNALS_TOPIC.defaultValue());
+                AuspexOptions.SIGNALS_TOPIC.defaultValue());
     }
 
     @AfterAll
@@ -76,16 +76,16 @@ class SecuredKafkaTest {
     /** The job's settings: every key of {@code client} under {@code auspex.kafka.properties.}. */
     static Map<String, String> jobSettings(Path dir, Map<String, String> client) {
         Map<String, String> m = new HashMap<>();
-        m.put(PipelineOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        m.put(PipelineOptions.SLO_FILE.key(), LocalPipeline.defaultSloFile(dir).toString());
-        m.put(PipelineOptions.SPANS_TOPIC.key(), IN);
-        m.put(PipelineOptions.SPANS_FORMAT.key(), "avro");
-        m.put(PipelineOptions.METRICS_TOPIC.key(), "sasl.metrics");
-        m.put(PipelineOptions.LOGS_TOPIC.key(), "sasl.logs");
-        m.put(PipelineOptions.BOUNDED.key(), "true");
-        m.put(PipelineOptions.FROM_EARLIEST.key(), "true");
-        m.put(PipelineOptions.GROUP_ID.key(), "sasl-test-" + dir.getFileName());
-        m.put(PipelineOptions.TRANSACTIONAL_ID_PREFIX.key(), "sasl-test-" + dir.getFileName());
+        m.put(AuspexOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        m.put(AuspexOptions.SLO_FILE.key(), LocalPipeline.defaultSloFile(dir).toString());
+        m.put(AuspexOptions.SPANS_TOPIC.key(), IN);
+        m.put(AuspexOptions.SPANS_FORMAT.key(), "avro");
+        m.put(AuspexOptions.METRICS_TOPIC.key(), "sasl.metrics");
+        m.put(AuspexOptions.LOGS_TOPIC.key(), "sasl.logs");
+        m.put(AuspexOptions.BOUNDED.key(), "true");
+        m.put(AuspexOptions.FROM_EARLIEST.key(), "true");
+        m.put(AuspexOptions.GROUP_ID.key(), "sasl-test-" + dir.getFileName());
+        m.put(AuspexOptions.TRANSACTIONAL_ID_PREFIX.key(), "sasl-test-" + dir.getFileName());
         client.forEach((k, v) -> m.put(KafkaClientProperties.PREFIX + k, v));
         return m;
     }
@@ -131,7 +131,7 @@ class SecuredKafkaTest {
         PipelineConfig cfg = PipelineConfig.from(Configuration.fromMap(jobSettings(dir, alice)));
         assertEquals(alice, cfg.kafkaProperties());
         assertFalse(cfg.toString().contains(PASSWORD), cfg::toString);
-        assertFalse(KafkaStartupCheck.verify(cfg.get(PipelineOptions.BOOTSTRAP_SERVERS), cfg.kafkaProperties(),
+        assertFalse(KafkaStartupCheck.verify(cfg.get(AuspexOptions.BOOTSTRAP_SERVERS), cfg.kafkaProperties(),
                 Duration.ofSeconds(30)).isBlank());
 
         Configuration flink = new Configuration();
@@ -189,7 +189,7 @@ class SecuredKafkaTest {
     @Test
     void aPlaintextClientOnTheSaslListenerFailsWithinTheCheckTimeoutInsteadOfHanging(@TempDir Path dir) {
         Map<String, String> settings = jobSettings(dir, Map.of());
-        settings.put(PipelineOptions.STARTUP_CHECK_TIMEOUT.key(), "3 s");
+        settings.put(AuspexOptions.STARTUP_CHECK_TIMEOUT.key(), "3 s");
         PipelineConfig cfg = PipelineConfig.from(Configuration.fromMap(settings));
         long start = System.nanoTime();
         KafkaStartupCheck.Failure e = assertThrows(KafkaStartupCheck.Failure.class, () -> KafkaStartupCheck.verify(cfg));

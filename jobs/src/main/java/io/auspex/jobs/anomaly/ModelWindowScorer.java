@@ -1,7 +1,7 @@
 package io.auspex.jobs.anomaly;
 
 import io.auspex.jobs.config.PipelineConfig;
-import io.auspex.jobs.config.PipelineOptions;
+import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.models.scoring.AnomalyScorer;
 import io.auspex.schemas.ServiceSignals;
 import java.io.IOException;
@@ -30,8 +30,8 @@ public final class ModelWindowScorer implements WindowScorer {
     public static ModelWindowScorer fromConfig(PipelineConfig cfg) {
         try {
             byte[] bytes;
-            if (cfg.get(PipelineOptions.MODEL_FILE) != null) {
-                bytes = Files.readAllBytes(Path.of(cfg.get(PipelineOptions.MODEL_FILE)));
+            if (cfg.get(AuspexOptions.MODEL_FILE) != null) {
+                bytes = Files.readAllBytes(Path.of(cfg.get(AuspexOptions.MODEL_FILE)));
             } else {
                 try (InputStream in = ModelWindowScorer.class.getResourceAsStream(DEFAULT_RESOURCE)) {
                     if (in == null) {

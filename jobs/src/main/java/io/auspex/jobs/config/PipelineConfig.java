@@ -15,7 +15,7 @@ import org.apache.flink.configuration.Configuration;
  * The validated settings of one pipeline job. Built once in {@code main} from a Flink
  * {@link Configuration}; every problem is reported at start-up with the key that has it.
  *
- * <p>Besides the {@link PipelineOptions}, the keys {@code auspex.kafka.properties.<key>} are Kafka
+ * <p>Besides the {@link AuspexOptions}, the keys {@code auspex.kafka.properties.<key>} are Kafka
  * client settings passed to every Kafka source and sink ({@link #kafkaProperties()}); their values
  * may be secrets and appear in no message and not in {@link #toString()}.
  */
@@ -31,57 +31,59 @@ public final class PipelineConfig implements java.io.Serializable {
     /** Validates {@code conf}; throws {@link IllegalArgumentException} naming every bad key. */
     public static PipelineConfig from(Configuration conf) {
         List<String> problems = new ArrayList<>();
-        requireString(conf, PipelineOptions.BOOTSTRAP_SERVERS, problems);
-        requireString(conf, PipelineOptions.SLO_FILE, problems);
+        requireString(conf, AuspexOptions.BOOTSTRAP_SERVERS, problems);
+        requireString(conf, AuspexOptions.SLO_FILE, problems);
         problems.addAll(KafkaClientProperties.problems(KafkaClientProperties.extract(conf.toMap()),
                 KafkaClientProperties.PREFIX));
-        notNegative(conf, PipelineOptions.STARTUP_CHECK_TIMEOUT, problems);
-        conf.getOptional(PipelineOptions.SLO_FILE).ifPresent(f -> {
+        notNegative(conf, AuspexOptions.STARTUP_CHECK_TIMEOUT, problems);
+        conf.getOptional(AuspexOptions.SLO_FILE).ifPresent(f -> {
             if (!Files.isReadable(Path.of(f))) {
-                problems.add(PipelineOptions.SLO_FILE.key() + ": file not readable: " + f);
+                problems.add(AuspexOptions.SLO_FILE.key() + ": file not readable: " + f);
             }
         });
-        conf.getOptional(PipelineOptions.MODEL_FILE).ifPresent(f -> {
+        conf.getOptional(AuspexOptions.MODEL_FILE).ifPresent(f -> {
             if (!Files.isReadable(Path.of(f))) {
-                problems.add(PipelineOptions.MODEL_FILE.key() + ": file not readable: " + f);
+                problems.add(AuspexOptions.MODEL_FILE.key() + ": file not readable: " + f);
             }
         });
-        for (ConfigOption<String> f : List.of(PipelineOptions.SPANS_FORMAT, PipelineOptions.METRICS_FORMAT,
-                PipelineOptions.LOGS_FORMAT)) {
+        for (ConfigOption<String> f : List.of(AuspexOptions.SPANS_FORMAT, AuspexOptions.METRICS_FORMAT,
+                AuspexOptions.LOGS_FORMAT)) {
             try {
                 InputFormat.parse(conf.get(f));
             } catch (IllegalArgumentException e) {
                 problems.add(f.key() + ": " + e.getMessage());
             }
         }
-        positive(conf, PipelineOptions.WINDOW, problems);
-        notNegative(conf, PipelineOptions.GAUGE_STALENESS, problems);
-        notNegative(conf, PipelineOptions.OUT_OF_ORDERNESS, problems);
-        positive(conf, PipelineOptions.IDLENESS, problems);
-        positive(conf, PipelineOptions.MAX_FUTURE_SKEW, problems);
-        positive(conf, PipelineOptions.MAX_AGE, problems);
-        notNegative(conf, PipelineOptions.SLO_RELOAD, problems);
-        positive(conf, PipelineOptions.RCA_LOOKBACK, problems);
-        positive(conf, PipelineOptions.TRACE_TTL, problems);
-        double th = conf.get(PipelineOptions.EVIDENCE_THRESHOLD);
+        positive(conf, AuspexOptions.WINDOW, problems);
+        notNegative(conf, AuspexOptions.GAUGE_STALENESS, problems);
+        notNegative(conf, AuspexOptions.OUT_OF_ORDERNESS, problems);
+        positive(conf, AuspexOptions.IDLENESS, problems);
+        positive(conf, AuspexOptions.MAX_FUTURE_SKEW, problems);
+        positive(conf, AuspexOptions.MAX_AGE, problems);
+        notNegative(conf, AuspexOptions.SLO_RELOAD, problems);
+        positive(conf, AuspexOptions.RCA_LOOKBACK, problems);
+        positive(conf, AuspexOptions.TRACE_TTL, problems);
+        positive(conf, AuspexOptions.RETIRE_AFTER, problems);
+        positive(conf, AuspexOptions.EDGE_TTL, problems);
+        double th = conf.get(AuspexOptions.EVIDENCE_THRESHOLD);
         if (!(th > 0 && th <= 1)) {
-            problems.add(PipelineOptions.EVIDENCE_THRESHOLD.key() + ": must be in (0, 1], was " + th);
+            problems.add(AuspexOptions.EVIDENCE_THRESHOLD.key() + ": must be in (0, 1], was " + th);
         }
-        double dt = conf.get(PipelineOptions.DETECTOR_THRESHOLD);
+        double dt = conf.get(AuspexOptions.DETECTOR_THRESHOLD);
         if (!(dt > 0 && dt < 1)) {
-            problems.add(PipelineOptions.DETECTOR_THRESHOLD.key() + ": must be in (0, 1), was " + dt);
+            problems.add(AuspexOptions.DETECTOR_THRESHOLD.key() + ": must be in (0, 1), was " + dt);
         }
-        if (conf.get(PipelineOptions.ANOMALY_ALERT_WINDOWS) < 0) {
-            problems.add(PipelineOptions.ANOMALY_ALERT_WINDOWS.key() + ": must be >= 0");
+        if (conf.get(AuspexOptions.ANOMALY_ALERT_WINDOWS) < 0) {
+            problems.add(AuspexOptions.ANOMALY_ALERT_WINDOWS.key() + ": must be >= 0");
         }
-        int maxPar = conf.get(PipelineOptions.MAX_PARALLELISM);
+        int maxPar = conf.get(AuspexOptions.MAX_PARALLELISM);
         if (maxPar < 1 || maxPar > 32768) {
-            problems.add(PipelineOptions.MAX_PARALLELISM.key() + ": must be in 1..32768, was " + maxPar);
+            problems.add(AuspexOptions.MAX_PARALLELISM.key() + ": must be in 1..32768, was " + maxPar);
         }
-        long windowMs = conf.get(PipelineOptions.WINDOW).toMillis();
+        long windowMs = conf.get(AuspexOptions.WINDOW).toMillis();
         if (windowMs > 0 && 60_000 % windowMs != 0) {
-            problems.add(PipelineOptions.WINDOW.key() + ": must divide one minute evenly (SLO minute buckets), was "
-                    + conf.get(PipelineOptions.WINDOW));
+            problems.add(AuspexOptions.WINDOW.key() + ": must divide one minute evenly (SLO minute buckets), was "
+                    + conf.get(AuspexOptions.WINDOW));
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid pipeline configuration:\n  " + String.join("\n  ", problems));

@@ -2,7 +2,7 @@ package io.auspex.jobs.io;
 
 import io.auspex.jobs.config.KafkaClientProperties;
 import io.auspex.jobs.config.PipelineConfig;
-import io.auspex.jobs.config.PipelineOptions;
+import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.jobs.decode.InputFormat;
 import io.auspex.jobs.decode.MessageDecoder;
@@ -30,21 +30,21 @@ public final class KafkaIo {
 
     public static KafkaSource<Telemetry> source(PipelineConfig cfg, TelemetryDecoder.Kind kind) {
         String topic = switch (kind) {
-            case SPAN -> cfg.get(PipelineOptions.SPANS_TOPIC);
-            case METRIC -> cfg.get(PipelineOptions.METRICS_TOPIC);
-            case LOG -> cfg.get(PipelineOptions.LOGS_TOPIC);
+            case SPAN -> cfg.get(AuspexOptions.SPANS_TOPIC);
+            case METRIC -> cfg.get(AuspexOptions.METRICS_TOPIC);
+            case LOG -> cfg.get(AuspexOptions.LOGS_TOPIC);
         };
         MessageDecoder decoder = decoder(cfg, kind);
         KafkaSourceBuilder<Telemetry> b = KafkaSource.<Telemetry>builder()
-                .setBootstrapServers(cfg.get(PipelineOptions.BOOTSTRAP_SERVERS))
+                .setBootstrapServers(cfg.get(AuspexOptions.BOOTSTRAP_SERVERS))
                 .setTopics(topic)
                 .setProperties(KafkaClientProperties.of(cfg))
-                .setGroupId(cfg.get(PipelineOptions.GROUP_ID))
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(cfg.get(PipelineOptions.FROM_EARLIEST)
+                .setGroupId(cfg.get(AuspexOptions.GROUP_ID))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(cfg.get(AuspexOptions.FROM_EARLIEST)
                         ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST))
                 .setDeserializer(new TelemetryDeserializer(decoder))
                 .setProperty("isolation.level", "read_committed");
-        if (cfg.get(PipelineOptions.BOUNDED)) {
+        if (cfg.get(AuspexOptions.BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
@@ -53,15 +53,15 @@ public final class KafkaIo {
     /** The decoder of one input topic, by its configured format. */
     public static MessageDecoder decoder(PipelineConfig cfg, TelemetryDecoder.Kind kind) {
         InputFormat format = InputFormat.parse(cfg.get(switch (kind) {
-            case SPAN -> PipelineOptions.SPANS_FORMAT;
-            case METRIC -> PipelineOptions.METRICS_FORMAT;
-            case LOG -> PipelineOptions.LOGS_FORMAT;
+            case SPAN -> AuspexOptions.SPANS_FORMAT;
+            case METRIC -> AuspexOptions.METRICS_FORMAT;
+            case LOG -> AuspexOptions.LOGS_FORMAT;
         }));
-        long skew = cfg.get(PipelineOptions.MAX_FUTURE_SKEW).toMillis();
-        long age = cfg.get(PipelineOptions.MAX_AGE).toMillis();
+        long skew = cfg.get(AuspexOptions.MAX_FUTURE_SKEW).toMillis();
+        long age = cfg.get(AuspexOptions.MAX_AGE).toMillis();
         return format == InputFormat.AVRO ? new TelemetryDecoder(kind, skew, age)
                 : new OtlpDecoder(kind, format, skew, age, new OtlpSettings(
-                        cfg.get(PipelineOptions.OTLP_SERVICE_NAMESPACE), OtlpSettings.DEFAULTS.maxNameLength(),
+                        cfg.get(AuspexOptions.OTLP_SERVICE_NAMESPACE), OtlpSettings.DEFAULTS.maxNameLength(),
                         OtlpSettings.DEFAULTS.maxAttributeLength(), OtlpSettings.DEFAULTS.maxLogBodyLength()));
     }
 
@@ -69,7 +69,7 @@ public final class KafkaIo {
     public static <T extends SpecificRecord> KafkaSink<T> sink(PipelineConfig cfg, String topic, Class<T> type,
             AvroKeyedSerializer.KeyOf<T> key) {
         return KafkaSink.<T>builder()
-                .setBootstrapServers(cfg.get(PipelineOptions.BOOTSTRAP_SERVERS))
+                .setBootstrapServers(cfg.get(AuspexOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new AvroKeyedSerializer<>(topic, type, key))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setProperty("linger.ms", "20")
@@ -81,10 +81,10 @@ public final class KafkaIo {
     public static <T extends SpecificRecord> KafkaSink<T> exactlyOnceSink(PipelineConfig cfg, String topic,
             Class<T> type, AvroKeyedSerializer.KeyOf<T> key) {
         return KafkaSink.<T>builder()
-                .setBootstrapServers(cfg.get(PipelineOptions.BOOTSTRAP_SERVERS))
+                .setBootstrapServers(cfg.get(AuspexOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new AvroKeyedSerializer<>(topic, type, key))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(cfg.get(PipelineOptions.TRANSACTIONAL_ID_PREFIX))
+                .setTransactionalIdPrefix(cfg.get(AuspexOptions.TRANSACTIONAL_ID_PREFIX))
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
                 .setKafkaProducerConfig(KafkaClientProperties.of(cfg))
                 .build();

@@ -2,7 +2,7 @@ package io.auspex.jobs.io;
 
 import io.auspex.jobs.config.KafkaClientProperties;
 import io.auspex.jobs.config.PipelineConfig;
-import io.auspex.jobs.config.PipelineOptions;
+import io.auspex.jobs.config.AuspexOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -36,13 +36,13 @@ public final class KafkaStartupCheck {
     private KafkaStartupCheck() {}
 
     /**
-     * Runs the check with the job's settings and {@link PipelineOptions#STARTUP_CHECK_TIMEOUT};
+     * Runs the check with the job's settings and {@link AuspexOptions#STARTUP_CHECK_TIMEOUT};
      * does nothing when that is 0.
      */
     public static void verify(PipelineConfig cfg) {
-        Duration timeout = cfg.get(PipelineOptions.STARTUP_CHECK_TIMEOUT);
+        Duration timeout = cfg.get(AuspexOptions.STARTUP_CHECK_TIMEOUT);
         if (!timeout.isZero()) {
-            verify(cfg.get(PipelineOptions.BOOTSTRAP_SERVERS), cfg.kafkaProperties(), timeout);
+            verify(cfg.get(AuspexOptions.BOOTSTRAP_SERVERS), cfg.kafkaProperties(), timeout);
         }
     }
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auspex.jobs.Fixtures;
 import io.auspex.jobs.config.PipelineConfig;
-import io.auspex.jobs.config.PipelineOptions;
+import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.schemas.ServiceSignals;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +24,8 @@ class ModelWindowScorerTest {
     void defaultArtifactLoadsAndScores(@TempDir Path dir) throws Exception {
         Path slo = Files.writeString(dir.resolve("s.yaml"), "slos: []\n");
         PipelineConfig cfg = PipelineConfig.from(Configuration.fromMap(Map.of(
-                PipelineOptions.BOOTSTRAP_SERVERS.key(), "localhost:9092",
-                PipelineOptions.SLO_FILE.key(), slo.toString())));
+                AuspexOptions.BOOTSTRAP_SERVERS.key(), "localhost:9092",
+                AuspexOptions.SLO_FILE.key(), slo.toString())));
         ModelWindowScorer model = ModelWindowScorer.fromConfig(cfg);
         assertNotNull(model, "default model bundled in the models jar");
         assertEquals("default:1", model.modelVersion());
@@ -47,9 +47,9 @@ class ModelWindowScorerTest {
         Path slo = Files.writeString(dir.resolve("s.yaml"), "slos: []\n");
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> PipelineConfig.from(Configuration.fromMap(Map.of(
-                        PipelineOptions.BOOTSTRAP_SERVERS.key(), "localhost:9092",
-                        PipelineOptions.SLO_FILE.key(), slo.toString(),
-                        PipelineOptions.MODEL_FILE.key(), dir.resolve("nope.model").toString()))));
+                        AuspexOptions.BOOTSTRAP_SERVERS.key(), "localhost:9092",
+                        AuspexOptions.SLO_FILE.key(), slo.toString(),
+                        AuspexOptions.MODEL_FILE.key(), dir.resolve("nope.model").toString()))));
         assertTrue(e.getMessage().contains("auspex.model.file: file not readable"), e.getMessage());
     }
 }

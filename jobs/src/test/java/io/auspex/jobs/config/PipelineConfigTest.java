@@ -43,9 +43,9 @@ class PipelineConfigTest {
         PipelineConfig cfg = PipelineConfig.from(JobArgs.parse(new String[] {
             "--config", props.toString(), "--auspex.kafka.bootstrap-servers", "kafka-b:9092",
             "--auspex.slo.file", slo.toString()}));
-        assertEquals("kafka-b:9092", cfg.get(PipelineOptions.BOOTSTRAP_SERVERS));
-        assertEquals(Duration.ofSeconds(20), cfg.get(PipelineOptions.WINDOW));
-        assertEquals("telemetry.alerts", cfg.get(PipelineOptions.ALERTS_TOPIC));
+        assertEquals("kafka-b:9092", cfg.get(AuspexOptions.BOOTSTRAP_SERVERS));
+        assertEquals(Duration.ofSeconds(20), cfg.get(AuspexOptions.WINDOW));
+        assertEquals("telemetry.alerts", cfg.get(AuspexOptions.ALERTS_TOPIC));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JobArgs.parse(new String[] {"--auspex.slo.file"}));
         assertEquals("expected --key value pairs, got '--auspex.slo.file'", e.getMessage());

@@ -6,10 +6,13 @@ import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
-/** Every setting of the pipeline job, declared once with key, default and description. */
-public final class PipelineOptions {
+/**
+ * Every setting of the pipeline job, declared once with key, default and description (named so it
+ * does not shadow Flink's own {@code org.apache.flink.configuration.PipelineOptions}).
+ */
+public final class AuspexOptions {
 
-    private PipelineOptions() {}
+    private AuspexOptions() {}
 
     public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("auspex.kafka.bootstrap-servers")
             .stringType().noDefaultValue()
@@ -109,6 +112,12 @@ public final class PipelineOptions {
     public static final ConfigOption<Duration> RCA_LOOKBACK = ConfigOptions.key("auspex.rca.lookback")
             .durationType().defaultValue(Duration.ofMinutes(15))
             .withDescription("How far back root-cause ranking looks for anomaly evidence.");
+    public static final ConfigOption<Duration> RETIRE_AFTER = ConfigOptions.key("auspex.anomaly.retire-after")
+            .durationType().defaultValue(Duration.ofHours(6))
+            .withDescription("A service that sends no window for this long (event time) is retired: its baselines and detector states are dropped.");
+    public static final ConfigOption<Duration> EDGE_TTL = ConfigOptions.key("auspex.graph.edge-ttl")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("A caller-callee edge with no call for this long (event time) leaves the service graph root-cause ranking walks.");
     public static final ConfigOption<Duration> TRACE_TTL = ConfigOptions.key("auspex.graph.trace-ttl")
             .durationType().defaultValue(Duration.ofSeconds(60))
             .withDescription("Event time after a trace's last span at which its state is dropped.");
