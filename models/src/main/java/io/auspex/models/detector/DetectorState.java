@@ -1,11 +1,6 @@
 package io.auspex.models.detector;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -161,75 +156,72 @@ public class DetectorState {
      * order (a state still at an older version is written in the current layout).
      */
     public byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 12 * seasonBuckets);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC);
-            out.writeInt(CURRENT_VERSION);
-            out.writeInt(warmupRows);
-            out.writeDouble(levelAlpha);
-            out.writeDouble(scaleAlpha);
-            out.writeDouble(longAlpha);
-            out.writeInt(seasonBuckets);
-            out.writeDouble(seasonAlpha);
-            out.writeInt(calibrationRows);
-            out.writeDouble(version < 3 ? legacyNoveltyDays(noveltyRows) : noveltyDays);
-            out.writeDouble(halfScoreSurprise);
-            out.writeLong(rows);
-            out.writeDouble(level);
-            out.writeDouble(levelScale);
-            out.writeDouble(longMean);
-            out.writeDouble(longAbsDev);
-            out.writeDouble(seasonScale);
-            writeDoubles(out, seasonMean);
-            writeInts(out, seasonCount);
-            writeDoubles(out, calibrationMean);
-            writeDoubles(out, calibrationVar);
-            out.writeInt(calibrationCount.length);
-            for (long c : calibrationCount) {
-                out.writeLong(c);
-            }
-            out.writeDouble(peakSurprise);
-            boolean[] outliers = calibrationOutlier != null ? calibrationOutlier : new boolean[calibrationCount.length];
-            out.writeInt(outliers.length);
-            for (boolean b : outliers) {
-                out.writeBoolean(b);
-            }
-            out.writeLong(version < 3 ? NO_TIME : lastEpochSecond);
-            boolean density = version >= 4;
-            out.writeInt(density ? densityRows : LEGACY_DENSITY_ROWS);
-            out.writeDouble(density ? unusualShortRate : 0.0);
-            out.writeDouble(density ? unusualLongRate : 0.0);
-            out.writeLong(density ? unusualCount : 0L);
-            int[] runs = outlierRuns(this);
-            writeInts(out, runs);
-            DetectorState v6 = version >= 6 ? this : emptyVersionSixFields();
-            out.writeDouble(v6.aftershockHours);
-            out.writeInt(v6.recordDays);
-            out.writeDouble(v6.recordTolerance);
-            out.writeDouble(v6.aftershockBar);
-            out.writeLong(v6.recordRows);
-            out.writeLong(v6.rowsSinceWidening);
-            writeDoubles(out, v6.recentValues);
-            out.writeInt(v6.recordLatestDay);
-            out.writeLong(v6.recordSince);
-            writeInts(out, v6.recordDay);
-            writeInts(out, v6.recordCount);
-            writeDoubles(out, v6.recordValueMin);
-            writeDoubles(out, v6.recordValueMax);
-            writeDoubles(out, v6.recordMeanMin);
-            writeDoubles(out, v6.recordMeanMax);
-            DetectorState v7 = version >= 7 ? this : emptyVersionSevenFields(v6.recordDays);
-            out.writeInt(v7.sustainedRows);
-            writeDoubles(out, v7.sustainedValues);
-            writeDoubles(out, v7.recentScores);
-            out.writeInt(v7.sustainedCount);
-            out.writeLong(v7.sustainedSinceWidening);
-            writeDoubles(out, v7.recordLowMax);
-            writeDoubles(out, v7.recordHighMin);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory failed", e);
+        StateBytes.Writer out = new StateBytes.Writer(512 + 12 * seasonBuckets + 64 * Math.max(recordDays, 0)
+                + 16 * Math.max(sustainedRows, 0));
+        out.writeInt(MAGIC);
+        out.writeInt(CURRENT_VERSION);
+        out.writeInt(warmupRows);
+        out.writeDouble(levelAlpha);
+        out.writeDouble(scaleAlpha);
+        out.writeDouble(longAlpha);
+        out.writeInt(seasonBuckets);
+        out.writeDouble(seasonAlpha);
+        out.writeInt(calibrationRows);
+        out.writeDouble(version < 3 ? legacyNoveltyDays(noveltyRows) : noveltyDays);
+        out.writeDouble(halfScoreSurprise);
+        out.writeLong(rows);
+        out.writeDouble(level);
+        out.writeDouble(levelScale);
+        out.writeDouble(longMean);
+        out.writeDouble(longAbsDev);
+        out.writeDouble(seasonScale);
+        writeDoubles(out, seasonMean);
+        writeInts(out, seasonCount);
+        writeDoubles(out, calibrationMean);
+        writeDoubles(out, calibrationVar);
+        out.writeInt(calibrationCount.length);
+        for (long c : calibrationCount) {
+            out.writeLong(c);
         }
-        return bytes.toByteArray();
+        out.writeDouble(peakSurprise);
+        boolean[] outliers = calibrationOutlier != null ? calibrationOutlier : new boolean[calibrationCount.length];
+        out.writeInt(outliers.length);
+        for (boolean b : outliers) {
+            out.writeBoolean(b);
+        }
+        out.writeLong(version < 3 ? NO_TIME : lastEpochSecond);
+        boolean density = version >= 4;
+        out.writeInt(density ? densityRows : LEGACY_DENSITY_ROWS);
+        out.writeDouble(density ? unusualShortRate : 0.0);
+        out.writeDouble(density ? unusualLongRate : 0.0);
+        out.writeLong(density ? unusualCount : 0L);
+        int[] runs = outlierRuns(this);
+        writeInts(out, runs);
+        DetectorState v6 = version >= 6 ? this : emptyVersionSixFields();
+        out.writeDouble(v6.aftershockHours);
+        out.writeInt(v6.recordDays);
+        out.writeDouble(v6.recordTolerance);
+        out.writeDouble(v6.aftershockBar);
+        out.writeLong(v6.recordRows);
+        out.writeLong(v6.rowsSinceWidening);
+        writeDoubles(out, v6.recentValues);
+        out.writeInt(v6.recordLatestDay);
+        out.writeLong(v6.recordSince);
+        writeInts(out, v6.recordDay);
+        writeInts(out, v6.recordCount);
+        writeDoubles(out, v6.recordValueMin);
+        writeDoubles(out, v6.recordValueMax);
+        writeDoubles(out, v6.recordMeanMin);
+        writeDoubles(out, v6.recordMeanMax);
+        DetectorState v7 = version >= 7 ? this : emptyVersionSevenFields(v6.recordDays);
+        out.writeInt(v7.sustainedRows);
+        writeDoubles(out, v7.sustainedValues);
+        writeDoubles(out, v7.recentScores);
+        out.writeInt(v7.sustainedCount);
+        out.writeLong(v7.sustainedSinceWidening);
+        writeDoubles(out, v7.recordLowMax);
+        writeDoubles(out, v7.recordHighMin);
+        return out.toByteArray();
     }
 
     /** Throws unless this code can read states of {@code version}. */
@@ -248,7 +240,8 @@ public class DetectorState {
      *     a version this code does not know
      */
     public static DetectorState fromBytes(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        try {
+            StateBytes.Reader in = new StateBytes.Reader(bytes);
             if (in.readInt() != MAGIC) {
                 throw new IllegalArgumentException("not a detector state (bad magic number)");
             }
@@ -419,21 +412,21 @@ public class DetectorState {
         return runs;
     }
 
-    private static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
+    private static void writeDoubles(StateBytes.Writer out, double[] values) {
         out.writeInt(values.length);
         for (double v : values) {
             out.writeDouble(v);
         }
     }
 
-    private static void writeInts(DataOutputStream out, int[] values) throws IOException {
+    private static void writeInts(StateBytes.Writer out, int[] values) {
         out.writeInt(values.length);
         for (int v : values) {
             out.writeInt(v);
         }
     }
 
-    private static int[] readInts(DataInputStream in) throws IOException {
+    private static int[] readInts(StateBytes.Reader in) throws IOException {
         int[] values = new int[readLength(in)];
         for (int i = 0; i < values.length; i++) {
             values[i] = in.readInt();
@@ -441,7 +434,7 @@ public class DetectorState {
         return values;
     }
 
-    private static double[] readDoubles(DataInputStream in) throws IOException {
+    private static double[] readDoubles(StateBytes.Reader in) throws IOException {
         double[] values = new double[readLength(in)];
         for (int i = 0; i < values.length; i++) {
             values[i] = in.readDouble();
@@ -449,7 +442,7 @@ public class DetectorState {
         return values;
     }
 
-    private static int readLength(DataInputStream in) throws IOException {
+    private static int readLength(StateBytes.Reader in) throws IOException {
         int length = in.readInt();
         if (length < 0 || length > in.available()) {
             throw new IllegalArgumentException("corrupt detector state (array length " + length + ")");
