@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auspex.jobs.anomaly.ModelWindowScorer;
 import io.auspex.jobs.config.PipelineConfig;
+import io.auspex.jobs.io.KafkaIo;
 import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.slo.SloSet;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ class PipelineJobGraphTest {
                 AuspexOptions.BOOTSTRAP_SERVERS.key(), "localhost:9092",
                 AuspexOptions.SLO_FILE.key(), slo.toString())));
         StreamExecutionEnvironment env = env();
-        PipelineJob.define(env, cfg, SloSet.load(slo), ModelWindowScorer.fromConfig(cfg));
+        PipelineJob.define(env, cfg, SloSet.load(slo), ModelWindowScorer.fromConfig(cfg), KafkaIo.pipelineIo(cfg));
         StreamGraph graph = env.getStreamGraph();
         Set<String> uids = graph.getStreamNodes().stream().map(n -> n.getTransformationUID())
                 .filter(u -> u != null).collect(Collectors.toSet());

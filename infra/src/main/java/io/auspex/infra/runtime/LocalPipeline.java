@@ -4,6 +4,7 @@ import io.auspex.jobs.PipelineJob;
 import io.auspex.jobs.anomaly.ModelWindowScorer;
 import io.auspex.jobs.config.PipelineConfig;
 import io.auspex.jobs.config.AuspexOptions;
+import io.auspex.jobs.io.KafkaIo;
 import io.auspex.jobs.io.KafkaStartupCheck;
 import io.auspex.jobs.slo.SloSet;
 import java.io.IOException;
@@ -76,7 +77,7 @@ public final class LocalPipeline {
         flink.setString("rest.bind-port", "0");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(PARALLELISM);
-        PipelineJob.define(env, cfg, slos, ModelWindowScorer.fromConfig(cfg));
+        PipelineJob.define(env, cfg, slos, ModelWindowScorer.fromConfig(cfg), KafkaIo.pipelineIo(cfg));
         return env.executeAsync("auspex-pipeline");
     }
 }

@@ -11,7 +11,8 @@ import io.auspex.schemas.Span;
  * Where it came from (topic, partition, offset) travels along so late records can still be
  * dead-lettered with their origin.
  */
-public class Telemetry {
+public class Telemetry implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public Span span;
     public MetricPoint metric;
     public LogRecord log;

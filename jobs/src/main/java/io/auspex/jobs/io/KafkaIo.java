@@ -1,5 +1,6 @@
 package io.auspex.jobs.io;
 
+import io.auspex.jobs.PipelineIo;
 import io.auspex.jobs.config.KafkaClientProperties;
 import io.auspex.jobs.config.PipelineConfig;
 import io.auspex.jobs.config.AuspexOptions;
@@ -10,6 +11,10 @@ import io.auspex.jobs.decode.TelemetryDecoder;
 import io.auspex.jobs.decode.otlp.OtlpDecoder;
 import io.auspex.jobs.decode.otlp.OtlpSettings;
 import io.auspex.jobs.decode.TelemetryDeserializer;
+import io.auspex.schemas.Alert;
+import io.auspex.schemas.DeadLetter;
+import io.auspex.schemas.ServiceSignals;
+import io.auspex.schemas.SloStatus;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -48,6 +53,18 @@ public final class KafkaIo {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
+    }
+
+    /** The job's Kafka sources and sinks (the alert sink exactly-once, the others at-least-once). */
+    public static PipelineIo pipelineIo(PipelineConfig cfg) {
+        return new PipelineIo(
+                source(cfg, TelemetryDecoder.Kind.SPAN),
+                source(cfg, TelemetryDecoder.Kind.METRIC),
+                source(cfg, TelemetryDecoder.Kind.LOG),
+                sink(cfg, cfg.get(AuspexOptions.DLQ_TOPIC), DeadLetter.class, DeadLetter::getSourceTopic),
+                sink(cfg, cfg.get(AuspexOptions.SIGNALS_TOPIC), ServiceSignals.class, ServiceSignals::getServiceName),
+                sink(cfg, cfg.get(AuspexOptions.SLO_STATUS_TOPIC), SloStatus.class, SloStatus::getSlo),
+                exactlyOnceSink(cfg, cfg.get(AuspexOptions.ALERTS_TOPIC), Alert.class, Alert::getFingerprint));
     }
 
     /** The decoder of one input topic, by its configured format. */

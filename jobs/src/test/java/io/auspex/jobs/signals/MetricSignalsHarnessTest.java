@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.auspex.jobs.Fixtures;
-import io.auspex.jobs.PipelineJob;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.schemas.MetricPoint;
 import io.auspex.schemas.MetricType;
@@ -40,7 +39,7 @@ class MetricSignalsHarnessTest {
         WindowOperatorBuilder<Telemetry, String, TimeWindow> b = new WindowOperatorBuilder<>(
                 TumblingEventTimeWindows.of(Duration.ofMillis(W)), EventTimeTrigger.create(), new ExecutionConfig(),
                 TypeInformation.of(Telemetry.class), new ServiceKey(), Types.STRING);
-        b.sideOutputLateData(PipelineJob.LATE);
+        b.sideOutputLateData(SignalsStage.LATE);
         OneInputStreamOperator<Telemetry, ServiceSignals> op = b.aggregate(new SignalsAggregate(thresholds, SIGNALS),
                 new SignalsWindowFunction(thresholds, SIGNALS), SignalsAccumulatorTypeInfo.INSTANCE);
         KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> h =

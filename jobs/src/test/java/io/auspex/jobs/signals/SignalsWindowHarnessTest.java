@@ -4,7 +4,6 @@ import static io.auspex.jobs.Fixtures.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.auspex.jobs.Fixtures;
-import io.auspex.jobs.PipelineJob;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.schemas.ServiceSignals;
 import java.time.Duration;
@@ -33,7 +32,7 @@ class SignalsWindowHarnessTest {
         WindowOperatorBuilder<Telemetry, String, TimeWindow> b = new WindowOperatorBuilder<>(
                 TumblingEventTimeWindows.of(Duration.ofMillis(W)), EventTimeTrigger.create(), new ExecutionConfig(),
                 TypeInformation.of(Telemetry.class), new ServiceKey(), Types.STRING);
-        b.sideOutputLateData(PipelineJob.LATE);
+        b.sideOutputLateData(SignalsStage.LATE);
         OneInputStreamOperator<Telemetry, ServiceSignals> op = b.aggregate(new SignalsAggregate(thresholds),
                 new SignalsWindowFunction(thresholds, SaturationGauges.DEFAULT), SignalsAccumulatorTypeInfo.INSTANCE);
         KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> h =
@@ -75,7 +74,7 @@ class SignalsWindowHarnessTest {
 
         // a record for the closed window is late: side output, never silently dropped
         add(h, Telemetry.of(Fixtures.server("checkout", w0 + 5_000, 20_000, false)));
-        assertEquals(1, h.getSideOutput(PipelineJob.LATE).size());
+        assertEquals(1, h.getSideOutput(SignalsStage.LATE).size());
         assertEquals(2, h.extractOutputValues().size());
 
         h.processWatermark(w0 + 2 * W);

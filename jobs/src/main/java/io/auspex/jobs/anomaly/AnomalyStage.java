@@ -1,0 +1,34 @@
+package io.auspex.jobs.anomaly;
+
+import io.auspex.jobs.config.AuspexOptions;
+import io.auspex.jobs.config.PipelineConfig;
+import io.auspex.schemas.Alert;
+import io.auspex.schemas.ServiceSignals;
+import java.util.Optional;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/** Stage 6: anomaly evidence per service and window (baselines, detectors, model) and the anomaly alert rule. */
+public final class AnomalyStage {
+    private AnomalyStage() {}
+
+    /** The evidence of every window, and the anomaly alerts (none when {@code auspex.anomaly.alert-windows} is 0). */
+    public record Outputs(DataStream<ServiceEvidence> evidence, Optional<DataStream<Alert>> alerts) {}
+
+    public static Outputs wire(DataStream<ServiceSignals> signals, PipelineConfig cfg, WindowScorer model) {
+        SingleOutputStreamOperator<ServiceEvidence> evidence = signals
+                .keyBy(ServiceSignals::getServiceName)
+                .process(new EvidenceFunction(cfg.get(AuspexOptions.EVIDENCE_THRESHOLD),
+                        cfg.get(AuspexOptions.DETECTOR_THRESHOLD), cfg.get(AuspexOptions.RETIRE_AFTER).toMillis(),
+                        model))
+                .uid("anomaly-evidence").name("anomaly evidence");
+        int windows = cfg.get(AuspexOptions.ANOMALY_ALERT_WINDOWS);
+        if (windows == 0) {
+            return new Outputs(evidence, Optional.empty());
+        }
+        DataStream<Alert> alerts = evidence.keyBy(e -> e.service)
+                .process(new AnomalyAlertFunction(windows))
+                .uid("anomaly-alerts").name("anomaly alerts");
+        return new Outputs(evidence, Optional.of(alerts));
+    }
+}

@@ -1,0 +1,43 @@
+package io.auspex.jobs.signals;
+
+import io.auspex.jobs.config.AuspexOptions;
+import io.auspex.jobs.config.PipelineConfig;
+import io.auspex.jobs.decode.LateToDeadLetter;
+import io.auspex.jobs.decode.Telemetry;
+import io.auspex.schemas.DeadLetter;
+import io.auspex.schemas.ServiceSignals;
+import java.util.Set;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+
+/** Stages 2-4: per-service event-time windows joining spans, logs and metrics into golden signals. */
+public final class SignalsStage {
+    /** Records behind the watermark when they reach the window: dead-lettered as {@code late}, never dropped. */
+    public static final OutputTag<Telemetry> LATE = new OutputTag<>("late-telemetry") {};
+
+    private SignalsStage() {}
+
+    /** One record per service per window, and the late records as dead letters. */
+    public record Outputs(DataStream<ServiceSignals> signals, DataStream<DeadLetter> late) {}
+
+    /**
+     * @param latencyThresholdsMs thresholds whose exceedances are counted exactly (the SLO file's)
+     */
+    public static Outputs wire(DataStream<Telemetry> valid, PipelineConfig cfg, long[] latencyThresholdsMs) {
+        MetricSignals metricSignals = new MetricSignals(Set.copyOf(cfg.get(AuspexOptions.SATURATION_METRICS)),
+                Set.copyOf(cfg.get(AuspexOptions.LATENCY_HISTOGRAMS)),
+                cfg.get(AuspexOptions.GAUGE_STALENESS).toMillis());
+        SingleOutputStreamOperator<ServiceSignals> signals = valid
+                .keyBy(new ServiceKey())
+                .window(TumblingEventTimeWindows.of(cfg.get(AuspexOptions.WINDOW)))
+                .sideOutputLateData(LATE)
+                .aggregate(new SignalsAggregate(latencyThresholdsMs, metricSignals),
+                        new SignalsWindowFunction(latencyThresholdsMs, metricSignals))
+                .uid("signals-window").name("golden signals window");
+        DataStream<DeadLetter> late = signals.getSideOutput(LATE).map(new LateToDeadLetter())
+                .uid("late-to-dead-letter").name("late records");
+        return new Outputs(signals, late);
+    }
+}
