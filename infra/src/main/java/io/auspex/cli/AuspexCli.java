@@ -21,11 +21,11 @@ import picocli.CommandLine.Command;
             ExportSignalsCommand.class,
             ReplayCommand.class,
             RecordCommand.class,
-            io.auspex.models.cli.ScoreSeriesCommand.class,
-            io.auspex.models.cli.NabEvaluateCommand.class,
-            io.auspex.models.cli.TrainCommand.class,
-            io.auspex.models.cli.ModelInfoCommand.class,
-            io.auspex.jobs.slo.cli.SloBacktestCommand.class,
+            ScoreSeriesCommand.class,
+            NabEvaluateCommand.class,
+            TrainCommand.class,
+            ModelInfoCommand.class,
+            SloBacktestCommand.class,
         })
 public final class AuspexCli implements Runnable {
 

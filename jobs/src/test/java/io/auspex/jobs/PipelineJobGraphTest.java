@@ -1,5 +1,6 @@
 package io.auspex.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.slo.SloSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -50,6 +52,10 @@ class PipelineJobGraphTest {
             "anomaly-evidence", "anomaly-alerts", "graph-edges", "graph-edge-window", "rca-enricher", "slo-engine"}) {
             assertTrue(uids.contains(uid), uid + " missing from " + uids);
         }
+        // every node of the graph has its own constant uid, so any savepoint maps onto the next release
+        List<String> missing = graph.getStreamNodes().stream().filter(n -> n.getTransformationUID() == null)
+                .map(n -> n.getOperatorName()).toList();
+        assertEquals(List.of(), missing, "stream nodes without a uid");
         // serializers are created here: a generic (Kryo) type would throw
         graph.getJobGraph();
     }

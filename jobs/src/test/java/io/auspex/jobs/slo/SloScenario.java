@@ -57,7 +57,7 @@ final class SloScenario implements SloOutput {
     }
 
     static ServiceSignals signals(String service, long start, long end, long total, long errors, Map<String, Long> over) {
-        return io.auspex.jobs.slo.cli.SignalsCsv.countsOnly(service, start, end, total, errors, over);
+        return io.auspex.jobs.slo.SignalsCsv.countsOnly(service, start, end, total, errors, over);
     }
 
     /** Sets the reference time of {@link #transitions()} to now and forgets earlier alerts. */

@@ -1,4 +1,4 @@
-package io.auspex.models.cli;
+package io.auspex.cli;
 
 import io.auspex.models.detector.DetectorConfig;
 import io.auspex.models.nab.FileScore;
@@ -67,7 +67,7 @@ public final class NabEvaluateCommand implements Callable<Integer> {
             if (!Files.isDirectory(dataDir)) {
                 err.println("nab-evaluate: " + dataDir + " is not a folder");
                 err.flush();
-                return 1;
+                return AuspexCli.EXIT_BAD_INPUT;
             }
             NabLabels labels = NabLabels.read(labelsPath);
             files = new NabCorpusRunner(DetectorConfig.DEFAULTS).score(dataDir, labels,
@@ -76,7 +76,7 @@ public final class NabEvaluateCommand implements Callable<Integer> {
         } catch (SeriesFormatException | IOException e) {
             err.println("nab-evaluate: " + e.getMessage());
             err.flush();
-            return 1;
+            return AuspexCli.EXIT_BAD_INPUT;
         }
         try {
             long scored = System.nanoTime();
@@ -87,15 +87,15 @@ public final class NabEvaluateCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "nab-evaluate: %d files, %d rows; detector %.2f s, scoring %.2f s%n",
                     files.size(), rows, (scored - start) / 1e9, (System.nanoTime() - scored) / 1e9);
             err.flush();
-            return 0;
+            return AuspexCli.EXIT_OK;
         } catch (IllegalArgumentException e) {
             err.println("nab-evaluate: " + e.getMessage());
             err.flush();
-            return 1;
+            return AuspexCli.EXIT_BAD_INPUT;
         } catch (RuntimeException e) {
             err.println("nab-evaluate: failed: " + e);
             err.flush();
-            return 2;
+            return AuspexCli.EXIT_FAILURE;
         }
     }
 

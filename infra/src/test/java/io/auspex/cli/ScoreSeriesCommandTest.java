@@ -1,4 +1,4 @@
-package io.auspex.models.cli;
+package io.auspex.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

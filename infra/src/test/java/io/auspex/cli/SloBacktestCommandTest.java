@@ -1,8 +1,9 @@
-package io.auspex.jobs.slo.cli;
+package io.auspex.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.auspex.jobs.slo.SignalsCsv;
 import io.auspex.schemas.ServiceSignals;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,4 +1,4 @@
-package io.auspex.jobs.slo.cli;
+package io.auspex.cli;
 
 import io.auspex.jobs.slo.SloConfigException;
 import io.auspex.jobs.slo.SloDefinition;
@@ -6,6 +6,7 @@ import io.auspex.jobs.slo.SloEngine;
 import io.auspex.jobs.slo.SloEvaluator;
 import io.auspex.jobs.slo.SloInstanceState;
 import io.auspex.jobs.slo.SloOutput;
+import io.auspex.jobs.slo.SignalsCsv;
 import io.auspex.jobs.slo.SloSet;
 import io.auspex.jobs.slo.ServiceSloEngine;
 import io.auspex.schemas.Alert;
@@ -50,8 +51,6 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 ok, 1 bad input, 2 failure."
         })
 public final class SloBacktestCommand implements Callable<Integer> {
-    static final int EXIT_OK = 0;
-    static final int EXIT_BAD_INPUT = 1;
 
     @Option(names = "--slo", required = true, paramLabel = "FILE", description = "SLO file (YAML).")
     Path sloFile;
@@ -81,14 +80,14 @@ public final class SloBacktestCommand implements Callable<Integer> {
             slos = SloSet.load(sloFile);
         } catch (SloConfigException e) {
             err.println("error: " + e.getMessage());
-            return EXIT_BAD_INPUT;
+            return AuspexCli.EXIT_BAD_INPUT;
         }
         List<ServiceSignals> signals;
         try {
             signals = input.csv != null ? readCsv(input.csv, slos) : readAvro(input.avro);
         } catch (SignalsCsv.BadInput e) {
             err.println("error: " + e.getMessage());
-            return EXIT_BAD_INPUT;
+            return AuspexCli.EXIT_BAD_INPUT;
         }
         if (input.csv != null) {
             for (SloDefinition d : slos.slos()) {
@@ -123,7 +122,7 @@ public final class SloBacktestCommand implements Callable<Integer> {
         }
         out.println("total: pages=" + t.pages + " tickets=" + t.tickets);
         out.flush();
-        return EXIT_OK;
+        return AuspexCli.EXIT_OK;
     }
 
     private static String label(String slo, String instance) {

@@ -1,4 +1,4 @@
-package io.auspex.models.cli;
+package io.auspex.cli;
 
 import io.auspex.models.artifact.ModelArtifact;
 import io.auspex.models.artifact.ModelArtifactIO;
@@ -42,9 +42,6 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:ok", "1:bad input or parameter", "2:runtime failure"})
 public final class TrainCommand implements Callable<Integer> {
 
-    static final int EXIT_OK = 0;
-    static final int EXIT_BAD_INPUT = 1;
-    static final int EXIT_FAILURE = 2;
 
     private static final DateTimeFormatter VERSION_FORMAT =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
@@ -132,20 +129,20 @@ public final class TrainCommand implements Callable<Integer> {
                 ModelArtifactIO.write(artifact, out);
             } catch (IOException e) {
                 err.println("error: cannot write " + out + ": " + e);
-                return EXIT_FAILURE;
+                return AuspexCli.EXIT_FAILURE;
             }
             printSummary(outWriter, artifact, Files.size(out),
                     (System.nanoTime() - started) / 1e9);
-            return EXIT_OK;
+            return AuspexCli.EXIT_OK;
         } catch (NoSuchFileException e) {
             err.println("error: signals file not found: " + e.getFile());
-            return EXIT_BAD_INPUT;
+            return AuspexCli.EXIT_BAD_INPUT;
         } catch (InvalidSignalsFileException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
-            return EXIT_BAD_INPUT;
+            return AuspexCli.EXIT_BAD_INPUT;
         } catch (IOException | RuntimeException e) {
             err.println("error: training failed: " + e);
-            return EXIT_FAILURE;
+            return AuspexCli.EXIT_FAILURE;
         } finally {
             err.flush();
         }

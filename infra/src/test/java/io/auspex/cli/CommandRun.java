@@ -1,4 +1,4 @@
-package io.auspex.models.cli;
+package io.auspex.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,4 +1,4 @@
-package io.auspex.models.cli;
+package io.auspex.cli;
 
 import static io.auspex.models.training.SignalsFixtures.BEGINNING;
 import static io.auspex.models.training.SignalsFixtures.SERVICES;

@@ -1,4 +1,4 @@
-package io.auspex.jobs.slo.cli;
+package io.auspex.jobs.slo;
 
 import io.auspex.schemas.ServiceSignals;
 import java.time.Instant;
@@ -21,17 +21,17 @@ public final class SignalsCsv {
     static final List<String> FIXED = List.of("window_end", "service", "total", "bad_availability");
 
     /** A problem with the input, reported with exit code 1. */
-    static final class BadInput extends Exception {
+    public static final class BadInput extends Exception {
         private static final long serialVersionUID = 1L;
 
-        BadInput(String message) {
+        public BadInput(String message) {
             super(message);
         }
     }
 
     private SignalsCsv() {}
 
-    static List<ServiceSignals> parse(List<String> lines, String file, SortedSet<Long> thresholds) throws BadInput {
+    public static List<ServiceSignals> parse(List<String> lines, String file, SortedSet<Long> thresholds) throws BadInput {
         if (lines.isEmpty() || lines.get(0).isBlank()) {
             throw new BadInput(file + ": empty file, expected the header " + String.join(",", FIXED) + ",bad_latency_<ms>...");
         }

@@ -1,4 +1,4 @@
-package io.auspex.models.cli;
+package io.auspex.cli;
 
 import io.auspex.models.artifact.InvalidArtifactException;
 import io.auspex.models.artifact.ModelArtifactIO;
@@ -61,16 +61,16 @@ public final class ModelInfoCommand implements Callable<Integer> {
             out.flush();
             ModelArtifactIO.read(file);
             out.println("loads:     yes");
-            return TrainCommand.EXIT_OK;
+            return AuspexCli.EXIT_OK;
         } catch (NoSuchFileException e) {
             err.println("error: no such file: " + e.getFile());
-            return TrainCommand.EXIT_BAD_INPUT;
+            return AuspexCli.EXIT_BAD_INPUT;
         } catch (InvalidArtifactException e) {
             err.println("error: " + e.getMessage());
-            return TrainCommand.EXIT_BAD_INPUT;
+            return AuspexCli.EXIT_BAD_INPUT;
         } catch (IOException | RuntimeException e) {
             err.println("error: cannot read " + file + ": " + e);
-            return TrainCommand.EXIT_FAILURE;
+            return AuspexCli.EXIT_FAILURE;
         } finally {
             out.flush();
             err.flush();

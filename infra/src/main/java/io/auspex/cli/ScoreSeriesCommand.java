@@ -1,4 +1,4 @@
-package io.auspex.models.cli;
+package io.auspex.cli;
 
 import io.auspex.models.detector.DetectorConfig;
 import io.auspex.models.nab.NabCorpusRunner;
@@ -53,15 +53,15 @@ public final class ScoreSeriesCommand implements Callable<Integer> {
         } catch (SeriesFormatException e) {
             err.println("score-series: " + file + ": " + e.getMessage());
             err.flush();
-            return 1;
+            return AuspexCli.EXIT_BAD_INPUT;
         } catch (NoSuchFileException e) {
             err.println("score-series: " + file + ": no such file");
             err.flush();
-            return 1;
+            return AuspexCli.EXIT_BAD_INPUT;
         } catch (IOException e) {
             err.println("score-series: cannot read " + file + ": " + e);
             err.flush();
-            return 1;
+            return AuspexCli.EXIT_BAD_INPUT;
         }
         TimeDisorder disorder = series.disorder();
         if (!disorder.inOrder()) {
@@ -82,16 +82,16 @@ public final class ScoreSeriesCommand implements Callable<Integer> {
             if (out.checkError()) {
                 err.println("score-series: failed to write the scores to stdout");
                 err.flush();
-                return 2;
+                return AuspexCli.EXIT_FAILURE;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             err.printf("score-series: %d rows scored in %.3f s%n", scores.length, seconds);
             err.flush();
-            return 0;
+            return AuspexCli.EXIT_OK;
         } catch (RuntimeException e) {
             err.println("score-series: failed: " + e);
             err.flush();
-            return 2;
+            return AuspexCli.EXIT_FAILURE;
         }
     }
 }
