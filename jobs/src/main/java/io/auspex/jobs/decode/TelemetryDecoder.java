@@ -95,16 +95,41 @@ public final class TelemetryDecoder implements MessageDecoder {
         return dead(topic, partition, offset, ts, key, value, null, reason, detail);
     }
 
-    /** A dead letter; {@code recordIndex} is the position of one bad record inside a batch, else null. */
+    /** Raw values larger than this are cut to it in a dead letter, so every dead letter fits a Kafka record. */
+    public static final int MAX_DEAD_LETTER_VALUE = 512 * 1024;
+    /** Keys and details are cut to this many bytes / characters. */
+    public static final int MAX_DEAD_LETTER_KEY = 4 * 1024;
+    public static final int MAX_DEAD_LETTER_DETAIL = 4 * 1024;
+
+    /**
+     * A dead letter; {@code recordIndex} is the position of one bad record inside a batch, else
+     * null. Bounded by construction: a value over {@link #MAX_DEAD_LETTER_VALUE} keeps its first
+     * bytes with the original size and its SHA-256; key and detail are cut.
+     */
     public static Telemetry dead(String topic, int partition, long offset, long ts, byte[] key, byte[] value,
             Integer recordIndex, String reason, String detail) {
-        DeadLetter d = DeadLetter.newBuilder()
+        DeadLetter.Builder d = DeadLetter.newBuilder()
                 .setSourceTopic(topic).setPartition(partition).setOffset(offset).setTimestampMs(ts)
-                .setKey(key == null ? null : ByteBuffer.wrap(key))
-                .setValue(value == null ? null : ByteBuffer.wrap(value))
+                .setKey(key == null ? null : ByteBuffer.wrap(key.length <= MAX_DEAD_LETTER_KEY ? key
+                        : java.util.Arrays.copyOf(key, MAX_DEAD_LETTER_KEY)))
                 .setRecordIndex(recordIndex)
-                .setReason(reason).setDetail(detail == null ? "" : detail)
-                .build();
-        return Telemetry.dead(d).origin(topic, partition, offset);
+                .setReason(reason)
+                .setDetail(detail == null ? "" : detail.length() > MAX_DEAD_LETTER_DETAIL
+                        ? detail.substring(0, MAX_DEAD_LETTER_DETAIL) + "..." : detail);
+        if (value != null && value.length > MAX_DEAD_LETTER_VALUE) {
+            d.setValue(ByteBuffer.wrap(java.util.Arrays.copyOf(value, MAX_DEAD_LETTER_VALUE)))
+                    .setValueTruncatedFrom((long) value.length).setValueSha256(sha256(value));
+        } else {
+            d.setValue(value == null ? null : ByteBuffer.wrap(value));
+        }
+        return Telemetry.dead(d.build()).origin(topic, partition, offset);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 }

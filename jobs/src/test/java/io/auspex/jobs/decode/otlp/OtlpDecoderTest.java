@@ -240,6 +240,25 @@ class OtlpDecoderTest {
                 one.get(0).deadLetter.getDetail());
     }
 
+    @Test
+    void deadLettersAlwaysFitAKafkaRecordAndHugeValuesAreTruncatedWhereTheRecordIsStillUseful() {
+        // 2 MB that are not protobuf: the dead letter keeps the first 512 KiB, the size and the SHA-256
+        byte[] huge = new byte[2 * 1024 * 1024];
+        java.util.Arrays.fill(huge, (byte) 0xff);
+        Telemetry d = decode(TelemetryDecoder.Kind.SPAN, InputFormat.OTLP_PROTO, huge).get(0);
+        assertEquals("undecodable", d.deadLetter.getReason());
+        assertEquals(TelemetryDecoder.MAX_DEAD_LETTER_VALUE, d.deadLetter.getValue().remaining());
+        assertEquals(huge.length, d.deadLetter.getValueTruncatedFrom());
+        assertEquals(64, d.deadLetter.getValueSha256().length());
+        // a 1 MB attribute value on a good span: the span is used, the kept value cut to 1,024 characters
+        String mb = "p".repeat(1024 * 1024);
+        TracesData batch = traces(resource("cart"), span("00000000000000d1", 3, T0, 5)
+                .addAttributes(attr("peer.service", mb)).addAttributes(attr("x.unkept", mb)).build());
+        Span s = decode(TelemetryDecoder.Kind.SPAN, InputFormat.OTLP_PROTO, batch.toByteArray()).get(0).span;
+        assertEquals(1024, s.getAttributes().get("peer.service").length());
+        assertNull(s.getAttributes().get("x.unkept"));
+    }
+
     static Metric gauge(String name, double v) {
         return Metric.newBuilder().setName(name).setUnit("1").setGauge(Gauge.newBuilder()
                 .addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(T0 * NS).setAsDouble(v))).build();
