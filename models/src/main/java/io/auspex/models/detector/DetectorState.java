@@ -11,7 +11,7 @@ import java.util.Objects;
  * Kryo, and also a compact versioned byte form ({@link #toBytes()}, {@link #fromBytes(byte[])}).
  *
  * <p>Size is bounded by the configuration: {@code seasonBuckets} doubles and ints, {@code recordDays}
- * ints and six doubles each, plus a few dozen numbers (about 2,700 bytes with the defaults),
+ * ints and six doubles each, plus a few dozen numbers and the repeat filter (4,854 bytes with the defaults),
  * whatever the length of the series.
  */
 public class DetectorState {
@@ -27,13 +27,15 @@ public class DetectorState {
      * version 7 added the sustained-level view of the records ({@link #sustainedRows},
      * {@link #sustainedValues}, {@link #recentScores}, {@link #sustainedCount}, {@link #sustainedSinceWidening},
      * {@link #recordLowMax}, {@link #recordHighMin}; an older state gets the default
-     * {@code sustainedRows} and an empty view).
-     * Versions 1 to 6 are still read as bytes and POJOs (the flags start false, the memory
+     * {@code sustainedRows} and an empty view); version 8 added the repeat filter
+     * ({@link #repeatScores}, {@link #recurrenceDay}, {@link #recurrenceMask}; an older state gets an
+     * empty one).
+     * Versions 1 to 7 are still read as bytes and POJOs (the flags start false, the memory
      * becomes {@link #legacyNoveltyDays(int)}, the last time {@link #NO_TIME}, the density component
      * starts empty with {@link #LEGACY_DENSITY_ROWS}, a flagged outlier is a run of one, the
      * aftershock bar starts at 0 and the record ranges start empty, with the default parameters).
      */
-    public static final int CURRENT_VERSION = 7;
+    public static final int CURRENT_VERSION = 8;
 
     /** The {@link #densityRows} given to a state of version 1 to 3 (the default of version 4). */
     public static final int LEGACY_DENSITY_ROWS = 100;
@@ -140,6 +142,16 @@ public class DetectorState {
     /** Since version 7: per daily bucket, the lowest high of the last {@link #sustainedRows} values (NaN: none). */
     public double[] recordHighMin;
 
+    /** Since version 8: the scores before the repeat filter of the last 6 rows, newest first. */
+    public double[] repeatScores;
+    /**
+     * Since version 8: per time-of-day bucket (48 of 30 minutes), the latest epoch day on which a row
+     * scored at least the repeat filter's candidate score there ({@code Integer.MIN_VALUE}: none).
+     */
+    public int[] recurrenceDay;
+    /** Since version 8: per time-of-day bucket, bit {@code k} set when day {@code recurrenceDay - k} had such a row. */
+    public int[] recurrenceMask;
+
     public DetectorState() {
     }
 
@@ -157,7 +169,7 @@ public class DetectorState {
      */
     public byte[] toBytes() {
         StateBytes.Writer out = new StateBytes.Writer(512 + 12 * seasonBuckets + 64 * Math.max(recordDays, 0)
-                + 16 * Math.max(sustainedRows, 0));
+                + 16 * Math.max(sustainedRows, 0) + 512);
         out.writeInt(MAGIC);
         out.writeInt(CURRENT_VERSION);
         out.writeInt(warmupRows);
@@ -221,6 +233,10 @@ public class DetectorState {
         out.writeLong(v7.sustainedSinceWidening);
         writeDoubles(out, v7.recordLowMax);
         writeDoubles(out, v7.recordHighMin);
+        DetectorState v8 = version >= 8 ? this : emptyVersionEightFields();
+        writeDoubles(out, v8.repeatScores);
+        writeInts(out, v8.recurrenceDay);
+        writeInts(out, v8.recurrenceMask);
         return out.toByteArray();
     }
 
@@ -329,6 +345,13 @@ public class DetectorState {
             } else {
                 fillEmptyVersionSevenFields(s);
             }
+            if (version >= 8) {
+                s.repeatScores = readDoubles(in);
+                s.recurrenceDay = readInts(in);
+                s.recurrenceMask = readInts(in);
+            } else {
+                RepeatFilter.Mapper.toEmptyState(s);
+            }
             if (in.available() > 0) {
                 throw new IllegalArgumentException("detector state has " + in.available() + " trailing bytes");
             }
@@ -388,6 +411,13 @@ public class DetectorState {
         s.sustainedSinceWidening = RecordRange.NO_RECORD_YET;
         s.recordLowMax = nans(s.recordDays);
         s.recordHighMin = nans(s.recordDays);
+    }
+
+    /** A state whose version-8 fields are as a state of an earlier version gets them (an empty repeat filter). */
+    private static DetectorState emptyVersionEightFields() {
+        DetectorState copy = new DetectorState();
+        RepeatFilter.Mapper.toEmptyState(copy);
+        return copy;
     }
 
     private static double[] nans(int n) {
@@ -485,7 +515,9 @@ public class DetectorState {
                 && sustainedRows == s.sustainedRows && Arrays.equals(sustainedValues, s.sustainedValues)
                 && Arrays.equals(recentScores, s.recentScores)
                 && sustainedCount == s.sustainedCount && sustainedSinceWidening == s.sustainedSinceWidening
-                && Arrays.equals(recordLowMax, s.recordLowMax) && Arrays.equals(recordHighMin, s.recordHighMin);
+                && Arrays.equals(recordLowMax, s.recordLowMax) && Arrays.equals(recordHighMin, s.recordHighMin)
+                && Arrays.equals(repeatScores, s.repeatScores) && Arrays.equals(recurrenceDay, s.recurrenceDay)
+                && Arrays.equals(recurrenceMask, s.recurrenceMask);
     }
 
     @Override

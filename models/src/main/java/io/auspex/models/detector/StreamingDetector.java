@@ -43,7 +43,10 @@ package io.auspex.models.detector;
  * anything in a month. A third view, the <b>sustained level</b> (the low of the last
  * {@code sustainedRows} values above every such low of the range, or their high below every
  * such high), catches a level that moved and stayed inside a range an earlier spike widened.
- * The score is the largest of the readings.
+ * The score is the largest of the readings, unless it <b>repeats</b> ({@link RepeatFilter}): a row
+ * whose score is not above those of the previous {@value RepeatFilter#REFRACTORY_ROWS} rows, or
+ * that comes at the time of day where rows scored as much on each of the previous
+ * {@value RepeatFilter#RECURRENCE_DAYS} days (a daily job), scores 0.
  *
  * <p>The first {@code warmupRows} rows score 0 and do not touch the peak (their calibration is
  * immature). Not thread-safe; one instance per series. The saved form is {@link DetectorState}.
@@ -51,8 +54,8 @@ package io.auspex.models.detector;
  * <p>This class is the composition of the components, each a class with its own part of the state
  * and a {@code Mapper} between the model and that part of {@link DetectorState}:
  * {@link Residuals} (point and season residuals), one {@link Calibration} per residual component,
- * {@link DensityRate}, {@link NoveltyFilter} and {@link RecordRange} (value, mean and sustained
- * views). {@link DetectorState#toBytes()} and {@link DetectorState#fromBytes(byte[])} are the one
+ * {@link DensityRate}, {@link NoveltyFilter}, {@link RecordRange} (value, mean and sustained
+ * views) and {@link RepeatFilter}. {@link DetectorState#toBytes()} and {@link DetectorState#fromBytes(byte[])} are the one
  * serializer, with a reader for every earlier version.
  */
 public final class StreamingDetector {
@@ -79,6 +82,7 @@ public final class StreamingDetector {
     private final DensityRate density;
     private final NoveltyFilter novelty;
     private final RecordRange records;
+    private final RepeatFilter repeats;
 
     public StreamingDetector() {
         this(DetectorConfig.DEFAULTS);
@@ -86,17 +90,19 @@ public final class StreamingDetector {
 
     public StreamingDetector(DetectorConfig config) {
         this(config, new Residuals(config), new Calibration[] {new Calibration(), new Calibration()},
-                new DensityRate(), new NoveltyFilter(config), new RecordRange(config));
+                new DensityRate(), new NoveltyFilter(config), new RecordRange(config), new RepeatFilter());
     }
 
     private StreamingDetector(DetectorConfig config, Residuals residuals, Calibration[] calibrations,
-                              DensityRate density, NoveltyFilter novelty, RecordRange records) {
+                              DensityRate density, NoveltyFilter novelty, RecordRange records,
+                              RepeatFilter repeats) {
         this.config = config;
         this.residuals = residuals;
         System.arraycopy(calibrations, 0, this.calibrations, 0, Residuals.COMPONENTS);
         this.density = density;
         this.novelty = novelty;
         this.records = records;
+        this.repeats = repeats;
     }
 
     public DetectorConfig config() {
@@ -165,7 +171,7 @@ public final class StreamingDetector {
         double score = Math.max(noveltyScore,
                 Math.max(records.recordScore(epochSecond, pointSeasonP), records.sustainedScore(epochSecond)));
         records.noteScore(score);
-        return score;
+        return repeats.filter(epochSecond, score, surprise);
     }
 
     /** @see DensityRate#tail */
@@ -205,6 +211,7 @@ public final class StreamingDetector {
         DensityRate.Mapper.toState(density, s);
         NoveltyFilter.Mapper.toState(novelty, s);
         RecordRange.Mapper.toState(records, s);
+        RepeatFilter.Mapper.toState(repeats, s);
         return s;
     }
 
@@ -218,8 +225,9 @@ public final class StreamingDetector {
      * and the first row after the restore does not decay the peak); versions 1 to 3 have no density
      * component ({@link DetectorState#LEGACY_DENSITY_ROWS}, empty, silent for {@code warmupRows}
      * rows); versions 2 to 4 only flag whether the previous row was an outlier (a run of one);
-     * versions 1 to 5 have no record ranges and versions 1 to 6 no sustained-level view (empty,
-     * default parameters).
+     * versions 1 to 5 have no record ranges, versions 1 to 6 no sustained-level view (empty,
+     * default parameters) and versions 1 to 7 no repeat filter (empty: no refractory rows, no
+     * occurrences of earlier days).
      *
      * @throws IllegalArgumentException if the state's version is unknown, a field is missing, or its
      *     arrays do not match its configuration
@@ -252,7 +260,7 @@ public final class StreamingDetector {
         }
         StreamingDetector d = new StreamingDetector(config, Residuals.Mapper.toModel(s, config), calibrations,
                 DensityRate.Mapper.toModel(s), NoveltyFilter.Mapper.toModel(s, config),
-                RecordRange.Mapper.toModel(s, config));
+                RecordRange.Mapper.toModel(s, config), RepeatFilter.Mapper.toModel(s));
         d.rows = s.rows;
         d.lastEpochSecond = s.lastEpochSecond;
         return d;

@@ -118,6 +118,26 @@ class ComponentMappersTest {
         assertThrows(IllegalArgumentException.class, () -> RecordRange.Mapper.toModel(s, DetectorConfig.DEFAULTS));
     }
 
+    @Test
+    void repeatFilterRoundTrip() {
+        RepeatFilter filter = new RepeatFilter();
+        long t = SyntheticSeries.timestamp(0);
+        for (int d = 0; d < 3; d++) {
+            filter.filter(t + d * 86_400L, 0.5, 0.0);
+            filter.filter(t + d * 86_400L + 300, 0.1, 0.0);
+        }
+        DetectorState s = emptyLike(trained());
+        RepeatFilter.Mapper.toState(filter, s);
+        assertNotEquals(0, java.util.Arrays.stream(s.recurrenceMask).sum(), "the filter has seen occurrences");
+        DetectorState back = emptyLike(s);
+        RepeatFilter.Mapper.toState(RepeatFilter.Mapper.toModel(s), back);
+        assertArrayEquals(s.repeatScores, back.repeatScores);
+        assertArrayEquals(s.recurrenceDay, back.recurrenceDay);
+        assertArrayEquals(s.recurrenceMask, back.recurrenceMask);
+        s.recurrenceMask = new int[1];
+        assertThrows(IllegalArgumentException.class, () -> RepeatFilter.Mapper.toModel(s));
+    }
+
     /** The composition: a detector restored from the components' states scores the next rows exactly like the original. */
     @Test
     void theComposedDetectorContinuesExactly() {

@@ -45,7 +45,7 @@ class DetectorStateTest {
         DetectorState back = DetectorState.fromBytes(bytes);
         assertEquals(state, back);
         assertEquals(DetectorState.CURRENT_VERSION, back.version);
-        assertTrue(bytes.length < 4_500, "compact: " + bytes.length + " bytes");
+        assertTrue(bytes.length < 5_000, "compact: " + bytes.length + " bytes");
         assertEquals(state, StreamingDetector.restore(back).snapshot());
     }
 
@@ -197,17 +197,72 @@ class DetectorStateTest {
     }
 
     /**
+     * A version-7 state (before the repeat filter) written by the version-7 build (same 1000 rows
+     * as {@link #trainedState()}) loads with everything it had, an empty repeat filter, and keeps
+     * scoring.
+     */
+    @Test
+    void readsAVersionSevenStateWrittenByAnEarlierBuild() throws Exception {
+        byte[] bytes = fixture(7);
+        DetectorState state = DetectorState.fromBytes(bytes);
+        assertEquals(DetectorState.CURRENT_VERSION, state.version);
+        DetectorState current = trainedState();
+        assertEquals(current.rows, state.rows);
+        assertArrayEquals(current.seasonMean, state.seasonMean, "same statistics as this build learns");
+        assertArrayEquals(current.recordLowMax, state.recordLowMax, "the sustained view is kept");
+        assertArrayEquals(new double[RepeatFilter.REFRACTORY_ROWS], state.repeatScores, "no refractory rows");
+        assertTrue(java.util.Arrays.stream(state.recurrenceDay).allMatch(d -> d == RecordRange.EMPTY_DAY),
+                "no occurrences of earlier days");
+        assertArrayEquals(new int[RepeatFilter.BUCKETS], state.recurrenceMask);
+        StreamingDetector detector = StreamingDetector.restore(state);
+        assertEquals(DetectorConfig.DEFAULTS, detector.config());
+        double s = detector.score(SyntheticSeries.timestamp(1000), 20.0);
+        assertTrue(s >= 0 && s < 1, "keeps scoring: " + s);
+        assertEquals(detector.snapshot(), DetectorState.fromBytes(detector.snapshot().toBytes()));
+    }
+
+    /**
      * The current version's own fixture (same 1000 rows as {@link #trainedState()}, written by the
-     * version-7 build): it reads, restores and writes back byte for byte, so a change of the layout
+     * version-8 build): it reads, restores and writes back byte for byte, so a change of the layout
      * without a new version fails here (then add the next version's reader and keep this file).
      */
     @Test
-    void theVersionSevenFixtureReadsAndWritesBackByteForByte() throws Exception {
-        byte[] bytes = fixture(7);
+    void theVersionEightFixtureReadsAndWritesBackByteForByte() throws Exception {
+        byte[] bytes = fixture(8);
         DetectorState state = DetectorState.fromBytes(bytes);
         assertArrayEquals(bytes, state.toBytes());
         assertArrayEquals(bytes, StreamingDetector.restore(state).snapshot().toBytes());
         assertEquals(DetectorConfig.DEFAULTS, StreamingDetector.restore(state).config());
+        assertArrayEquals(bytes, trainedState().toBytes(), "this build writes the same bytes from the same rows");
+    }
+
+    @Test
+    void versionSevenPojoFromFlinkStateStillRestores() {
+        DetectorState old = trainedState();
+        old.version = 7;
+        old.repeatScores = null;
+        old.recurrenceDay = null;
+        old.recurrenceMask = null;
+        StreamingDetector restored = StreamingDetector.restore(old);
+        assertEquals(DetectorConfig.DEFAULTS, restored.config());
+        assertArrayEquals(new double[RepeatFilter.REFRACTORY_ROWS], restored.snapshot().repeatScores);
+        assertEquals(old.sustainedCount, restored.snapshot().sustainedCount);
+        DetectorState rewritten = DetectorState.fromBytes(old.toBytes());
+        assertEquals(DetectorState.CURRENT_VERSION, rewritten.version);
+        assertEquals(RepeatFilter.BUCKETS, rewritten.recurrenceDay.length);
+    }
+
+    @Test
+    void repeatFieldsOfTheWrongLengthAreRejected() {
+        DetectorState scores = trainedState();
+        scores.repeatScores = new double[2];
+        assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(scores));
+        DetectorState days = trainedState();
+        days.recurrenceDay = new int[3];
+        assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(days));
+        DetectorState masks = trainedState();
+        masks.recurrenceMask = null;
+        assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(masks));
     }
 
     @Test
@@ -364,10 +419,10 @@ class DetectorStateTest {
         byte[] bytes = trainedState().toBytes();
         ByteBuffer.wrap(bytes).putInt(4, 99);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DetectorState.fromBytes(bytes));
-        assertEquals("unknown detector state version 99; this code reads versions 1 to 7", e.getMessage());
+        assertEquals("unknown detector state version 99; this code reads versions 1 to 8", e.getMessage());
 
         DetectorState state = trainedState();
-        state.version = 8;
+        state.version = 9;
         assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(state));
     }
 

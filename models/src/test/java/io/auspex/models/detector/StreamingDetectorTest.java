@@ -279,6 +279,31 @@ class StreamingDetectorTest {
     }
 
     /** The ever rarer new extremes of plain noise are not records: they fail p * rows <= 1. */
+    /**
+     * A daily job on a flat series (a spike at about 03:00 every day, its time drifting by up to
+     * half an hour) scores on its first days at most: from the day after two days with it, the
+     * repeat filter keeps it at 0 (without the filter it scores 0.4 to 0.7 on days 4 to 8, each
+     * spike more surprising than the last), while a spike at another time of day still scores.
+     */
+    @Test
+    void aDailyJobOnAFlatSeriesIsNotNewsAfterTwoDaysButASpikeElsewhereIs() {
+        int days = 12;
+        SyntheticSeries series = SyntheticSeries.of(days * SyntheticSeries.ROWS_PER_DAY).constant(2).gaussianNoise(0.02, 4);
+        int[] job = new int[days];
+        for (int d = 0; d < days; d++) {
+            job[d] = d * SyntheticSeries.ROWS_PER_DAY + 36 + (d * 5) % 7; // 03:00 to 03:30
+            series.spike(job[d], 1.5);
+        }
+        int other = 9 * SyntheticSeries.ROWS_PER_DAY + 180; // 15:00 on day 10
+        series.spike(other, 3.0);
+        double[] scores = score(series);
+        assertTrue(max(scores, job[1], job[1] + 1) >= ALERT, "the job's spike is news on day 2: " + scores[job[1]]);
+        for (int d = 4; d < days; d++) {
+            assertEquals(0.0, max(scores, job[d] - 6, job[d] + 7), "the job on day " + (d + 1));
+        }
+        assertTrue(scores[other] >= ALERT, "a spike at another time of day: " + scores[other]);
+    }
+
     @Test
     void newExtremesOfPlainNoiseDoNotAlert() {
         for (int seed = 100; seed < 120; seed++) {
