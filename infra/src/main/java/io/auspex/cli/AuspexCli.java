@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ExportSignalsCommand.class,
             ReplayCommand.class,
             RecordCommand.class,
+            EvaluateIncidentsCommand.class,
             ScoreSeriesCommand.class,
             NabEvaluateCommand.class,
             TrainCommand.class,

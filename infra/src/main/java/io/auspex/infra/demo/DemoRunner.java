@@ -35,7 +35,7 @@ import org.apache.flink.core.execution.JobClient;
  */
 public final class DemoRunner {
     /** Topics the demo creates: inputs and every output. */
-    static final String[] OUTPUT_TOPICS = {
+    public static final String[] OUTPUT_TOPICS = {
         AuspexOptions.SIGNALS_TOPIC.defaultValue(), AuspexOptions.ALERTS_TOPIC.defaultValue(),
         AuspexOptions.SLO_STATUS_TOPIC.defaultValue(), AuspexOptions.DLQ_TOPIC.defaultValue()
     };
