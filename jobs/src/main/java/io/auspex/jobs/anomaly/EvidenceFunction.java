@@ -1,5 +1,6 @@
 package io.auspex.jobs.anomaly;
 
+import io.auspex.models.detector.StreamingDetector;
 import io.auspex.schemas.ServiceSignals;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -15,7 +16,8 @@ import org.apache.flink.util.Collector;
  * ({@link OnsetDetectors}: which signals began to move) and the multivariate model, and emits the
  * evidence.
  *
- * <p>State: one {@link SignalBaselines.BaselineState} per service. <b>Cleared</b> by an
+ * <p>State: one {@link SignalBaselines.BaselineState} and the service's onset detectors
+ * ({@link OnsetDetectors#descriptor()}, objects scored in place) per service. <b>Cleared</b> by an
  * event-time timer when a service sends no window for {@code retireMs} (a retired service); the
  * timers are rounded up to the hour, so at most one per hour is pending per service.
  */
@@ -28,6 +30,7 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
     private final long retireMs;
     private final WindowScorer model;
     private transient ValueState<SignalBaselines.BaselineState> baselines;
+    private transient ValueState<StreamingDetector[]> detectors;
 
     /**
      * @param signalThreshold baseline score at which a signal counts as moved
@@ -45,6 +48,7 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
     public void open(OpenContext ctx) throws Exception {
         baselines = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("signal-baselines", Types.POJO(SignalBaselines.BaselineState.class)));
+        detectors = getRuntimeContext().getState(OnsetDetectors.descriptor());
         if (model != null) {
             model.open();
         }
@@ -57,7 +61,13 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
             state = new SignalBaselines.BaselineState();
         }
         double[] scores = SignalBaselines.scoreAndUpdate(state, s);
-        double[] onset = OnsetDetectors.scoreAndUpdate(state, s);
+        StreamingDetector[] onsetDetectors = detectors.value();
+        if (onsetDetectors == null) {
+            // first window of the service, or after a restore from a savepoint of the byte form
+            onsetDetectors = OnsetDetectors.of(state);
+        }
+        double[] onset = OnsetDetectors.score(onsetDetectors, s);
+        detectors.update(onsetDetectors);
         state.lastWindowEndMs = Math.max(state.lastWindowEndMs, s.getWindowEndMs());
         baselines.update(state);
         // one timer per hour of event time per service, not one per window
@@ -91,6 +101,7 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
         SignalBaselines.BaselineState state = baselines.value();
         if (state != null && state.lastWindowEndMs + retireMs <= timestamp) {
             baselines.clear();
+            detectors.clear();
         }
     }
 }

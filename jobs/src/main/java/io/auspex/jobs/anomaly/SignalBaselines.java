@@ -112,7 +112,12 @@ public final class SignalBaselines {
         public double[] mean;
         public double[] dev;
         public long lastWindowEndMs;
-        /** Versioned bytes of the {@link OnsetDetectors} state of each signal, in {@link #SIGNALS} order. */
+        /**
+         * Until savepoints of the byte form are read: the versioned bytes of the {@link OnsetDetectors}
+         * state of each signal, in {@link #SIGNALS} order. The job now keeps the detectors in their own
+         * typed state ({@link OnsetDetectors#descriptor()}); a value found here is moved there on the
+         * service's first window after a restore and set to null.
+         */
         public byte[][] detectors;
 
         public BaselineState() {}

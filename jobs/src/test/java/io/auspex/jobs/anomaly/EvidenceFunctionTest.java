@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auspex.jobs.Fixtures;
 import io.auspex.schemas.ServiceSignals;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
@@ -51,15 +55,100 @@ class EvidenceFunctionTest {
         for (int i = 0; i < 360; i++) {
             h.processElement(Fixtures.signals("gone", T0 + i * 10_000L).build(), T0 + i * 10_000L);
         }
-        assertEquals(1, h.numKeyedStateEntries());
+        assertEquals(2, h.numKeyedStateEntries(), "the baselines and the onset detectors");
         assertEquals(1, h.numEventTimeTimers(), "an hour of windows holds one hourly timer, not 360");
         long last = T0 + 359 * 10_000L;
         h.processWatermark(last + RETIRE - 1);
-        assertEquals(1, h.numKeyedStateEntries());
+        assertEquals(2, h.numKeyedStateEntries());
         h.processWatermark(last + RETIRE + EvidenceFunction.TIMER_GRAIN_MS);
         assertEquals(0, h.numKeyedStateEntries());
         assertEquals(0, h.numEventTimeTimers());
         h.close();
+    }
+
+    /** A harness on the default (heap) state backend, restored from {@code restore} when it is not null. */
+    static KeyedOneInputStreamOperatorTestHarness<String, ServiceSignals, ServiceEvidence> restored(
+            OperatorSubtaskState restore) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new EvidenceFunction(0.8, 0.3, RETIRE, null)),
+                ServiceSignals::getServiceName, Types.STRING);
+        if (restore != null) {
+            h.initializeState(restore);
+        }
+        h.open();
+        return h;
+    }
+
+    /** Window {@code i}: steady traffic with a p99 that wanders, an error burst from window 420 on. */
+    static ServiceSignals window(int i) {
+        long t = T0 + i * 10_000L;
+        boolean burst = i >= 420;
+        return Fixtures.signals("payment", t).setTrafficRps(10 + (i % 5) * 0.4).setLatencyP99Ms(100 + (i % 7) * 2)
+                .setErrorRatio(burst ? 0.3 : 0).setErrorSpanCount(burst ? 30 : 0).build();
+    }
+
+    static String onsets(List<ServiceEvidence> out) {
+        List<String> lines = new ArrayList<>();
+        for (ServiceEvidence e : out) {
+            lines.add(e.windowEndMs + " " + Arrays.toString(e.onsetSignals));
+        }
+        return String.join("\n", lines);
+    }
+
+    /**
+     * The onset detectors are typed keyed state: a snapshot taken after 400 windows restores into a
+     * new operator whose detectors are warm (the error burst 20 windows later is an onset there, as
+     * in the uninterrupted run, while fresh detectors would still be in their 150-row warm-up) and
+     * continue exactly like the uninterrupted ones.
+     */
+    @Test
+    void onsetDetectorsSurviveASnapshotAndRestore() throws Exception {
+        var whole = restored(null);
+        for (int i = 0; i < 400; i++) {
+            whole.processElement(window(i), T0 + i * 10_000L);
+        }
+        OperatorSubtaskState snapshot = whole.snapshot(1L, T0 + 400 * 10_000L);
+        int before = whole.extractOutputValues().size();
+        for (int i = 400; i < 460; i++) {
+            whole.processElement(window(i), T0 + i * 10_000L);
+        }
+        List<ServiceEvidence> uninterrupted = whole.extractOutputValues().subList(before, before + 60);
+        whole.close();
+
+        var resumed = restored(snapshot);
+        var fresh = restored(null);
+        for (int i = 400; i < 460; i++) {
+            resumed.processElement(window(i), T0 + i * 10_000L);
+            fresh.processElement(window(i), T0 + i * 10_000L);
+        }
+        List<ServiceEvidence> after = resumed.extractOutputValues();
+        assertEquals(onsets(uninterrupted), onsets(after));
+        assertTrue(List.of(after.get(20).onsetSignals).contains("error_ratio"), onsets(after));
+        assertTrue(fresh.extractOutputValues().stream().allMatch(e -> e.onsetSignals.length == 0),
+                "without the restored state the detectors are still warming up");
+        resumed.close();
+        fresh.close();
+    }
+
+    /**
+     * Detectors kept as bytes in the baselines (the state of earlier releases, as a savepoint of
+     * them restores it) move into the typed state on the next window and go on scoring exactly as
+     * the byte form would have.
+     */
+    @Test
+    void detectorBytesOfAnEarlierReleaseMoveIntoTheTypedState() {
+        SignalBaselines.BaselineState legacy = new SignalBaselines.BaselineState();
+        for (int i = 0; i < 400; i++) {
+            OnsetDetectors.scoreAndUpdate(legacy, window(i));
+        }
+        SignalBaselines.BaselineState migrated = new SignalBaselines.BaselineState();
+        migrated.detectors = legacy.detectors.clone();
+        var detectors = OnsetDetectors.of(migrated);
+        assertEquals(null, migrated.detectors, "the bytes are dropped once moved");
+        for (int i = 400; i < 460; i++) {
+            assertArrayEquals(OnsetDetectors.scoreAndUpdate(legacy, window(i)), OnsetDetectors.score(detectors, window(i)),
+                    "window " + i);
+        }
     }
 
     @Test
