@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             RecordCommand.class,
             EvaluateIncidentsCommand.class,
+            FaultSuiteCommand.class,
             ScoreSeriesCommand.class,
             NabEvaluateCommand.class,
             TrainCommand.class,

@@ -74,7 +74,7 @@ public final class EvaluateIncidentsCommand implements Callable<Integer> {
             }
             overrides.put(s.substring(0, eq).trim(), s.substring(eq + 1));
         }
-        Path dir = workDir != null ? workDir : Files.createTempDirectory("auspex-eval-");
+        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("auspex-eval-");
         Path sloFile = slo != null ? slo : LocalPipeline.defaultSloFile(dir);
         IncidentEvaluator.Run run;
         try {

@@ -26,7 +26,12 @@ public record Incident(String service, IncidentKind kind, long startMs, long end
                     throw new IllegalArgumentException("LATENCY magnitude is a latency multiplier >= 1, was " + magnitude);
                 }
             }
-            case ERROR_BURST, SATURATION -> {
+            case NETWORK_DELAY -> {
+                if (!(magnitude > 0.0) || Double.isInfinite(magnitude)) {
+                    throw new IllegalArgumentException("NETWORK_DELAY magnitude is added milliseconds > 0, was " + magnitude);
+                }
+            }
+            case ERROR_BURST, SATURATION, SILENT_FAULT -> {
                 if (!(magnitude > 0.0 && magnitude <= 1.0)) {
                     throw new IllegalArgumentException(kind + " magnitude must be in (0, 1], was " + magnitude);
                 }

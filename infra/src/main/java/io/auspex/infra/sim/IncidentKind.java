@@ -19,5 +19,17 @@ public enum IncidentKind {
      * {@code 1 + 20 * max(0, magnitude - 0.8)} and a fraction {@code max(0, magnitude - 0.9)} of
      * its requests time out with 503 after {@link SimulatorConfig#timeoutMs()}.
      */
-    SATURATION
+    SATURATION,
+    /**
+     * The network in front of one instance of the service is slow: every call into it takes the
+     * magnitude (milliseconds, > 0, e.g. 300) longer, visible in its callers' CLIENT spans and
+     * latency but not in the service's own SERVER spans, which start when the request arrives.
+     */
+    NETWORK_DELAY,
+    /**
+     * A code fault that returns wrong results: a fraction (the magnitude, in (0, 1]) of the
+     * service's requests succeed as far as spans say (no error status, HTTP 200) but log an ERROR
+     * line about the inconsistency; logs are the only symptom.
+     */
+    SILENT_FAULT
 }

@@ -1,6 +1,6 @@
 package io.auspex.infra.sim;
 
-import io.auspex.infra.otlp.OtlpEncoder;
+import io.auspex.infra.otlp.OtlpBatcher;
 import io.auspex.infra.otlp.OtlpMalformed;
 import io.auspex.schemas.AvroBinary;
 import io.auspex.schemas.LogRecord;
@@ -8,9 +8,7 @@ import io.auspex.schemas.MetricPoint;
 import io.auspex.schemas.Span;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,8 +27,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>{@link Format#OTLP} (the default): as the OpenTelemetry Collector's Kafka exporter writes
  *       it: one Kafka record per batch ({@code TracesData} / {@code MetricsData} /
  *       {@code LogsData} protobuf), one resource per service, no key, record timestamp = the
- *       batch's newest event time. A batch is sent when it holds {@link #BATCH_RECORDS} records or
- *       spans more than {@link #BATCH_SPAN_MS} ms of event time, as the Collector's batch processor
+ *       batch's newest event time. A batch is sent when it holds {@link OtlpBatcher#BATCH_RECORDS} records or
+ *       spans more than {@link OtlpBatcher#BATCH_SPAN_MS} ms of event time, as the Collector's batch processor
  *       sends on size or timeout.
  *   <li>{@link Format#AVRO}: key = service name (UTF-8), value = plain Avro binary encoding of the
  *       record ({@link AvroBinary}), record timestamp = event time.
@@ -46,15 +44,8 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
     /** The encodings the producer writes. */
     public enum Format { OTLP, AVRO }
 
-    public static final int BATCH_RECORDS = 512;
-    public static final long BATCH_SPAN_MS = 1_000;
-
     private final Format format;
-    private final List<Span> spanBatch = new ArrayList<>();
-    private final List<MetricPoint> metricBatch = new ArrayList<>();
-    private final List<LogRecord> logBatch = new ArrayList<>();
-    private final long[] batchFirstMs = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
-    private final long[] batchLastMs = new long[3];
+    private final OtlpBatcher batcher = new OtlpBatcher(this::sendBatch);
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final TelemetryTopics topics;
@@ -119,7 +110,7 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
         if (format == Format.AVRO) {
             send(topics.spans(), span.getServiceName(), span.getStartTimeMs(), spanCodec.encode(span));
         } else {
-            batch(TelemetryStream.SPANS, spanBatch, span, span.getStartTimeMs());
+            batcher.span(span);
         }
     }
 
@@ -128,7 +119,7 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
         if (format == Format.AVRO) {
             send(topics.metrics(), metric.getServiceName(), metric.getTimeMs(), metricCodec.encode(metric));
         } else {
-            batch(TelemetryStream.METRICS, metricBatch, metric, metric.getTimeMs());
+            batcher.metric(metric);
         }
     }
 
@@ -137,7 +128,7 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
         if (format == Format.AVRO) {
             send(topics.logs(), log.getServiceName(), log.getTimeMs(), logCodec.encode(log));
         } else {
-            batch(TelemetryStream.LOGS, logBatch, log, log.getTimeMs());
+            batcher.log(log);
         }
     }
 
@@ -151,45 +142,11 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
         sent++;
     }
 
-    private <T> void batch(TelemetryStream stream, List<T> buffer, T record, long eventMs) {
-        int i = stream.ordinal();
-        if (!buffer.isEmpty() && (buffer.size() >= BATCH_RECORDS || eventMs - batchFirstMs[i] > BATCH_SPAN_MS
-                || batchFirstMs[i] - eventMs > BATCH_SPAN_MS)) {
-            sendBatch(stream);
-        }
-        if (buffer.isEmpty()) {
-            batchFirstMs[i] = eventMs;
-            batchLastMs[i] = eventMs;
-        }
-        buffer.add(record);
-        batchLastMs[i] = Math.max(batchLastMs[i], eventMs);
-    }
-
-    private void sendBatch(TelemetryStream stream) {
-        List<?> buffer = switch (stream) {
-            case SPANS -> spanBatch;
-            case METRICS -> metricBatch;
-            case LOGS -> logBatch;
-        };
-        if (buffer.isEmpty()) {
-            return;
-        }
-        byte[] value = switch (stream) {
-            case SPANS -> OtlpEncoder.traces(spanBatch).toByteArray();
-            case METRICS -> OtlpEncoder.metrics(metricBatch).toByteArray();
-            case LOGS -> OtlpEncoder.logs(logBatch).toByteArray();
-        };
+    private void sendBatch(TelemetryStream stream, long newestEventMs, com.google.protobuf.Message batch) {
         checkFailure();
-        producer.send(new ProducerRecord<>(topics.topicFor(stream), null, batchLastMs[stream.ordinal()], null, value),
+        producer.send(new ProducerRecord<>(topics.topicFor(stream), null, newestEventMs, null, batch.toByteArray()),
                 callback);
         sent++;
-        buffer.clear();
-    }
-
-    private void sendBatches() {
-        for (TelemetryStream s : TelemetryStream.values()) {
-            sendBatch(s);
-        }
     }
 
     private void send(String topic, String service, long timestampMs, byte[] value) {
@@ -229,7 +186,7 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
 
     /** Blocks until every record sent so far is acknowledged; throws if any send failed. */
     public void flush() {
-        sendBatches();
+        batcher.flushAll();
         producer.flush();
         checkFailure();
     }
@@ -242,7 +199,7 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
         }
         closed = true;
         try {
-            sendBatches();
+            batcher.flushAll();
             producer.flush();
         } finally {
             producer.close(Duration.ofSeconds(30));

@@ -35,6 +35,12 @@ final class LogTemplates {
         };
     }
 
+    /** An ERROR line for a request that succeeded as far as its span says but computed a wrong result. */
+    static String wrongResult(String service, Topology.Operation op, SplittableRandom r) {
+        return "inconsistent result in " + op.name() + " of " + service + ": expected checksum " + Rand.hex(r, 8)
+                + ", got " + Rand.hex(r, 8) + " for request " + Rand.hex(r, 12);
+    }
+
     /** An ERROR line for a request that failed in this service itself. */
     static String ownError(String service, Topology.Operation op, SplittableRandom r, long durationMs) {
         return switch (service) {

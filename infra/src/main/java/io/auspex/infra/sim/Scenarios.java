@@ -1,6 +1,7 @@
 package io.auspex.infra.sim;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Ready-made simulator configs. Each returns a built {@link SimulatorConfig}; adjust it with
@@ -21,6 +22,42 @@ public final class Scenarios {
     /** Normal traffic only: no incidents, no malformed records. */
     public static SimulatorConfig normal(long seed, long startMs, Duration duration) {
         return SimulatorConfig.builder().scenarioName("normal").seed(seed).startMs(startMs).duration(duration).build();
+    }
+
+    /** The fault kinds of {@link #faultSuite}, in rotation order, with their magnitudes. */
+    public static final List<Incident> FAULT_KINDS = List.of(
+            new Incident("x", IncidentKind.SATURATION, 0, 1, 0.97),
+            new Incident("x", IncidentKind.NETWORK_DELAY, 0, 1, 300),
+            new Incident("x", IncidentKind.ERROR_BURST, 0, 1, 0.3),
+            new Incident("x", IncidentKind.SILENT_FAULT, 0, 1, 0.3),
+            new Incident("x", IncidentKind.LATENCY, 0, 1, 5.0));
+    public static final Duration FAULT_LENGTH = Duration.ofMinutes(3);
+    public static final Duration FAULT_SPACING = Duration.ofMinutes(13);
+    public static final Duration FAULT_WARMUP = Duration.ofMinutes(30);
+
+    /**
+     * A fault-injection suite: {@code faults} faults of 3 minutes, one every 13 minutes after 30
+     * minutes of normal traffic (baselines), rotating through the five kinds of
+     * {@link #FAULT_KINDS} and the topology's services so that every (kind, service) pair comes
+     * once in 45 faults: leaf, middle and entry services, busy and quiet ones.
+     *
+     * @param spanStatus whether spans carry an error status (false: only HTTP codes and logs)
+     */
+    public static SimulatorConfig faultSuite(long seed, long startMs, int faults, boolean spanStatus) {
+        if (faults < 1) {
+            throw new IllegalArgumentException("faults must be >= 1, was " + faults);
+        }
+        List<String> services = Topology.standard().serviceNames();
+        List<Incident> incidents = new java.util.ArrayList<>();
+        for (int i = 0; i < faults; i++) {
+            Incident kind = FAULT_KINDS.get(i % FAULT_KINDS.size());
+            long from = startMs + FAULT_WARMUP.toMillis() + i * FAULT_SPACING.toMillis();
+            incidents.add(new Incident(services.get(i % services.size()), kind.kind(), from,
+                    from + FAULT_LENGTH.toMillis(), kind.magnitude()));
+        }
+        Duration length = FAULT_WARMUP.plus(FAULT_SPACING.multipliedBy(faults));
+        return SimulatorConfig.builder().scenarioName("fault-suite").seed(seed).startMs(startMs).duration(length)
+                .incidents(incidents).spanStatus(spanStatus).build();
     }
 
     /** {@link #demo(long, long)} with seed 42 starting at {@link SimulatorConfig#DEFAULT_START_MS}. */

@@ -34,6 +34,7 @@ public final class SimulatorConfig {
     private final int badRecordCount;
     private final double speedFactor;
     private final Topology topology;
+    private final boolean spanStatus;
 
     private SimulatorConfig(Builder b) {
         this.scenarioName = b.scenarioName;
@@ -55,6 +56,7 @@ public final class SimulatorConfig {
         this.badRecordCount = b.badRecordCount;
         this.speedFactor = b.speedFactor;
         this.topology = b.topology;
+        this.spanStatus = b.spanStatus;
     }
 
     public static Builder builder() {
@@ -83,7 +85,16 @@ public final class SimulatorConfig {
         b.badRecordCount = badRecordCount;
         b.speedFactor = speedFactor;
         b.topology = topology;
+        b.spanStatus = spanStatus;
         return b;
+    }
+
+    /**
+     * Whether spans carry an error status (default true). Telemetry from many real systems has
+     * none: failed requests then show only in HTTP status codes and error logs.
+     */
+    public boolean spanStatus() {
+        return spanStatus;
     }
 
     /** Free-text name written into the ground truth ("demo", "normal", ...). */
@@ -216,6 +227,7 @@ public final class SimulatorConfig {
         private int badRecordCount = 0;
         private double speedFactor = 0.0;
         private Topology topology = Topology.standard();
+        private boolean spanStatus = true;
 
         private Builder() {
         }
@@ -315,6 +327,11 @@ public final class SimulatorConfig {
         /** Event-time seconds per wall second; 0 = as fast as possible. */
         public Builder speedFactor(double v) {
             this.speedFactor = v;
+            return this;
+        }
+
+        public Builder spanStatus(boolean v) {
+            this.spanStatus = v;
             return this;
         }
 

@@ -243,6 +243,7 @@ public final class TelemetrySimulator {
             double mult = 1 + 0.15 * (loadRatio - 1);
             double errP = cfg.baselineErrorRate();
             double timeoutP = 0;
+            double silentP = 0;
             for (int k = 0; k < st.incidents.size(); k++) {
                 Incident inc = st.incidents.get(k);
                 if (!inc.activeAt(startMs)) {
@@ -254,6 +255,10 @@ public final class TelemetrySimulator {
                     case SATURATION -> {
                         mult *= saturationLatencyFactor(inc.magnitude());
                         timeoutP = Math.max(timeoutP, saturationTimeoutProbability(inc.magnitude()));
+                    }
+                    case SILENT_FAULT -> silentP = 1 - (1 - silentP) * (1 - inc.magnitude());
+                    case NETWORK_DELAY -> {
+                        // in front of the service: its callers' client spans carry it (see call)
                     }
                     default -> throw new IllegalStateException("unhandled kind " + inc.kind());
                 }
@@ -321,6 +326,10 @@ public final class TelemetrySimulator {
             long dur = end - startUs;
             int code = http ? 200 : 0;
             emitSpan(traceId, spanId, parentSpanId, node, SpanKind.SERVER, startUs, dur, false, code, node.serverAttributes);
+            if (silentP > 0 && r.nextDouble() < silentP) {
+                emitLog(end, SEVERITY_ERROR, LogTemplates.wrongResult(st.spec.name(), node.op, r), st.spec.name(),
+                        traceId, spanId, r);
+            }
             if (cfg.infoLogFraction() > 0 && r.nextDouble() < cfg.infoLogFraction()) {
                 String body = LogTemplates.info(st.spec.name(), node.op, r, dur / 1000, code);
                 if (body != null) {
@@ -338,6 +347,13 @@ public final class TelemetrySimulator {
                 SplittableRandom r) {
             String clientSpanId = Rand.spanId(r);
             long net = Math.max(20, Math.round(Rand.logNormal(r, 400, 0.5)));
+            long delayUs = 0;
+            for (Incident inc : target.state.incidents) {
+                if (inc.kind() == IncidentKind.NETWORK_DELAY && inc.activeAt(startUs / 1000)) {
+                    delayUs += Math.round(inc.magnitude() * 1000);
+                }
+            }
+            net += delayUs;
             Outcome server = serve(target, traceId, clientSpanId, startUs + net / 2, r);
             long end = server.endUs + (net - net / 2);
             long dur = end - startUs;
@@ -349,15 +365,16 @@ public final class TelemetrySimulator {
         private void emitSpan(String traceId, String spanId, String parent, OpNode node, SpanKind kind, long startUs,
                 long durUs, boolean error, int httpStatus, Map<String, String> attrs) {
             Span s = new Span(traceId, spanId, parent, node.state.spec.name(), node.op.name(), kind, startUs / 1000, durUs,
-                    error ? StatusCode.ERROR : StatusCode.UNSET, httpStatus > 0 ? httpStatus : null, attrs);
+                    error && cfg.spanStatus() ? StatusCode.ERROR : StatusCode.UNSET, httpStatus > 0 ? httpStatus : null,
+                    attrs);
             pushSpan(s);
         }
 
         private void emitSpan(String traceId, String spanId, String parent, OpNode caller, OpNode target, long startUs,
                 long durUs, boolean error, int httpStatus, Map<String, String> attrs) {
             Span s = new Span(traceId, spanId, parent, caller.state.spec.name(), target.op.name(), SpanKind.CLIENT,
-                    startUs / 1000, durUs, error ? StatusCode.ERROR : StatusCode.UNSET, httpStatus > 0 ? httpStatus : null,
-                    attrs);
+                    startUs / 1000, durUs, error && cfg.spanStatus() ? StatusCode.ERROR : StatusCode.UNSET,
+                    httpStatus > 0 ? httpStatus : null, attrs);
             pushSpan(s);
         }
 

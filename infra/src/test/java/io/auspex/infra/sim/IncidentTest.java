@@ -64,6 +64,49 @@ class IncidentTest {
         assertTrue(spans.stream().anyMatch(s -> "1".equals(s.getAttributes().get("http.request.resend_count"))));
     }
 
+    static Predicate<Span> clientsCalling(String service) {
+        return s -> s.getKind() == io.auspex.schemas.SpanKind.CLIENT
+                && service.equals(s.getAttributes().get("peer.service"));
+    }
+
+    @Test
+    void networkDelayShowsInTheCallersClientSpansNotInTheServicesOwnSpans() {
+        List<Span> delayed = SimFixtures.run(withIncident(IncidentKind.NETWORK_DELAY, "inventory", 300)).spans();
+        List<Span> normal = SimFixtures.run(minutes(20).seed(5).build()).spans();
+        Predicate<Span> during = startsIn(FROM, TO);
+        double ownBefore = SimFixtures.medianDurationUs(normal, serverOf("inventory").and(during));
+        double ownDuring = SimFixtures.medianDurationUs(delayed, serverOf("inventory").and(during));
+        assertEquals(ownBefore, ownDuring, ownBefore * 0.1, "inventory's own spans do not see the network");
+        double callBefore = SimFixtures.medianDurationUs(normal, clientsCalling("inventory").and(during));
+        double callDuring = SimFixtures.medianDurationUs(delayed, clientsCalling("inventory").and(during));
+        assertEquals(callBefore + 300_000, callDuring, 30_000, "callers wait 300 ms more");
+        assertEquals(SimFixtures.medianDurationUs(normal, clientsCalling("inventory").and(startsIn(MIDNIGHT, FROM))),
+                SimFixtures.medianDurationUs(delayed, clientsCalling("inventory").and(startsIn(MIDNIGHT, FROM))),
+                1.0, "nothing changes before the fault");
+    }
+
+    @Test
+    void aSilentFaultLogsErrorsWhileTheSpansSaySuccess() {
+        InMemorySink out = SimFixtures.run(withIncident(IncidentKind.SILENT_FAULT, "auth", 0.3));
+        Predicate<Span> during = startsIn(FROM, TO);
+        assertTrue(errorRatio(out.spans(), serverOf("auth").and(during)) < 0.002, "spans say success");
+        long requests = out.spans().stream().filter(serverOf("auth").and(during)).count();
+        long wrong = out.logs().stream().filter(l -> l.getServiceName().equals("auth") && l.getSeverityNumber() >= 17
+                && l.getTimeMs() >= FROM && l.getTimeMs() < TO && l.getBody().startsWith("inconsistent result")).count();
+        assertEquals(0.3, wrong / (double) requests, 0.05, wrong + " error logs for " + requests + " requests");
+        assertEquals(0, out.logs().stream().filter(l -> l.getBody().startsWith("inconsistent result")
+                && (l.getTimeMs() < FROM || l.getTimeMs() >= TO + 1_000)).count(), "only during the fault");
+    }
+
+    @Test
+    void withoutSpanStatusFailuresShowOnlyInHttpCodesAndLogs() {
+        List<Span> spans = SimFixtures.run(minutes(20).seed(5).spanStatus(false)
+                .incident(new Incident("payment", IncidentKind.ERROR_BURST, FROM, TO, 0.3)).build()).spans();
+        assertTrue(spans.stream().noneMatch(s -> s.getStatusCode() == io.auspex.schemas.StatusCode.ERROR));
+        assertTrue(spans.stream().filter(serverOf("payment").and(startsIn(FROM, TO)))
+                .filter(s -> s.getHttpStatusCode() != null && s.getHttpStatusCode() >= 500).count() > 100);
+    }
+
     @Test
     void latencyIncidentSlowsTheServiceAndItsCallersAndLeavesEverythingElseIdentical() {
         List<Span> slow = SimFixtures.run(withIncident(IncidentKind.LATENCY, "inventory", 5.0)).spans();

@@ -1,0 +1,88 @@
+package io.auspex.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.auspex.infra.sim.Incident;
+import io.auspex.infra.sim.OtlpFileSink;
+import io.auspex.infra.sim.Scenarios;
+import io.auspex.infra.sim.SimulationResult;
+import io.auspex.infra.sim.SimulatorConfig;
+import io.auspex.infra.sim.TelemetrySimulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code auspex fault-suite}: a recording of simulated faults and its cases file, for evaluate-incidents. */
+@Command(name = "fault-suite", mixinStandardHelpOptions = true,
+        header = "Writes a simulated fault-injection recording and its cases file (for evaluate-incidents).",
+        description = {
+            "Runs the telemetry simulator over a fault suite: after 30 minutes of normal traffic, one",
+            "3-minute fault every 13 minutes, rotating through CPU saturation, network delay in front",
+            "of one service (visible only to its callers), code faults that throw (errors and error",
+            "logs), code faults that return wrong results (error logs only, spans say success) and a",
+            "5x latency increase, over every service of the topology (45 faults cover every pair).",
+            "Writes OUT/recording.jsonl.gz (OTLP/JSON lines, as 'auspex record' does) and",
+            "OUT/cases.json (docs/evaluation.md)."})
+public final class FaultSuiteCommand implements Callable<Integer> {
+    @Option(names = "--out", required = true, description = "Folder to write recording.jsonl.gz and cases.json into.")
+    Path out;
+
+    @Option(names = "--faults", defaultValue = "20", description = "Number of faults (default: ${DEFAULT-VALUE}).")
+    int faults;
+
+    @Option(names = "--seed", defaultValue = "11", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--no-span-status", description = "Spans carry no error status (only HTTP codes and logs), as much real telemetry.")
+    boolean noSpanStatus;
+
+    @Option(names = "--start", description = "Event time of the first record (ISO-8601; default the simulator's, 2026-01-05T00:00:00Z).")
+    Instant start;
+
+    @Override
+    public Integer call() throws Exception {
+        long startMs = start != null ? start.toEpochMilli() : SimulatorConfig.DEFAULT_START_MS;
+        SimulatorConfig cfg = Scenarios.faultSuite(seed, startMs, faults, !noSpanStatus);
+        Files.createDirectories(out);
+        Path recording = out.resolve("recording.jsonl.gz");
+        SimulationResult r;
+        long batches;
+        try (OtlpFileSink sink = new OtlpFileSink(recording)) {
+            r = new TelemetrySimulator(cfg).run(sink);
+            batches = sink.batches();
+        }
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode cases = json.createArrayNode();
+        int i = 0;
+        for (Incident inc : cfg.incidents()) {
+            ObjectNode c = cases.addObject();
+            c.put("id", String.format(Locale.ROOT, "f%02d", ++i));
+            c.put("service", inc.service());
+            c.put("kind", kindName(inc));
+            c.put("start", Instant.ofEpochMilli(inc.startMs()).toString());
+            c.put("end", Instant.ofEpochMilli(inc.endMs()).toString());
+            c.put("magnitude", inc.magnitude());
+        }
+        json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("cases.json").toFile(), cases);
+        System.out.printf("fault-suite: %d faults over %s of event time; %,d spans, %,d metric points, %,d logs in "
+                + "%,d batches -> %s, %s%n", faults, cfg.duration(), r.spans(), r.metrics(), r.logs(), batches,
+                recording, out.resolve("cases.json"));
+        return AuspexCli.EXIT_OK;
+    }
+
+    /** The case kind of an incident: cpu, network-delay, error, silent, latency. */
+    static String kindName(Incident inc) {
+        return switch (inc.kind()) {
+            case SATURATION -> "cpu";
+            case NETWORK_DELAY -> "network-delay";
+            case ERROR_BURST -> "error";
+            case SILENT_FAULT -> "silent";
+            case LATENCY -> "latency";
+        };
+    }
+}

@@ -1,0 +1,32 @@
+package io.auspex.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.auspex.infra.eval.IncidentCase;
+import io.auspex.infra.replay.Replayer;
+import io.auspex.infra.sim.Scenarios;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FaultSuiteCommandTest {
+    static final long MIN = 60_000L;
+
+    @Test
+    void writesARecordingAndTheCasesEvaluateIncidentsReads(@TempDir Path dir) throws Exception {
+        int code = AuspexCli.commandLine().execute("fault-suite", "--out", dir.toString(), "--faults", "2",
+                "--start", "2026-11-24T00:00:00Z");
+        assertEquals(0, code);
+        List<IncidentCase> cases = IncidentCase.read(dir.resolve("cases.json"));
+        long t0 = 1_795_478_400_000L;
+        assertEquals(new IncidentCase("f01", "frontend", "cpu", t0 + 30 * MIN, t0 + 33 * MIN), cases.get(0));
+        assertEquals(new IncidentCase("f02", "auth", "network-delay", t0 + 43 * MIN, t0 + 46 * MIN), cases.get(1));
+        long[] scan = Replayer.scan(List.of(dir.resolve("recording.jsonl.gz")));
+        assertTrue(scan[2] > 100, "batches: " + scan[2]);
+        long length = Scenarios.FAULT_WARMUP.plus(Scenarios.FAULT_SPACING.multipliedBy(2)).toMillis();
+        assertTrue(scan[0] / 1_000_000L >= t0 && scan[1] / 1_000_000L <= t0 + length + 60_000,
+                scan[0] + " .. " + scan[1]);
+    }
+}
