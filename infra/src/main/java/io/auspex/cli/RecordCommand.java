@@ -1,11 +1,8 @@
 package io.auspex.cli;
 
 import io.auspex.infra.replay.Recorder;
-import io.auspex.infra.sim.TelemetryTopics;
 import io.auspex.jobs.decode.InputFormat;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -45,14 +42,8 @@ public final class RecordCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "otlp_proto", description = "Encoding of the topics: otlp_proto, otlp_json or avro (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--spans-topic", defaultValue = "otlp_spans", description = "Default: ${DEFAULT-VALUE}.")
-    String spansTopic;
-
-    @Option(names = "--metrics-topic", defaultValue = "otlp_metrics", description = "Default: ${DEFAULT-VALUE}.")
-    String metricsTopic;
-
-    @Option(names = "--logs-topic", defaultValue = "otlp_logs", description = "Default: ${DEFAULT-VALUE}.")
-    String logsTopic;
+    @Mixin
+    InputTopicOptions inputs;
 
     @Override
     public Integer call() throws Exception {
@@ -62,10 +53,10 @@ public final class RecordCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format: " + e.getMessage());
         }
-        long fromMs = from == null ? Long.MIN_VALUE : instant("--from", from);
-        long toMs = to == null ? Long.MAX_VALUE : instant("--to", to);
-        Recorder recorder = new Recorder(kafka.bootstrapServers, new TelemetryTopics(spansTopic, metricsTopic,
-                logsTopic), kafka.checkedClientProperties());
+        CommandLine cmd = spec.commandLine();
+        long fromMs = from == null ? Long.MIN_VALUE : InputTopicOptions.instant(cmd, "--from", from, false);
+        long toMs = to == null ? Long.MAX_VALUE : InputTopicOptions.instant(cmd, "--to", to, false);
+        Recorder recorder = new Recorder(kafka.bootstrapServers, inputs.topics(), kafka.checkedClientProperties());
         Recorder.Result r;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("record").setStyle(ProgressBarStyle.ASCII)
                 .setUnit(" batches", 1).continuousUpdate().build()) {
@@ -76,12 +67,4 @@ public final class RecordCommand implements Callable<Integer> {
         return AuspexCli.EXIT_OK;
     }
 
-    private long instant(String option, String v) {
-        try {
-            return Instant.parse(v).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    option + " must be an ISO-8601 instant (2026-12-01T08:00:00Z), was '" + v + "'");
-        }
-    }
 }

@@ -1,11 +1,9 @@
 package io.auspex.cli;
 
 import io.auspex.infra.replay.Replayer;
-import io.auspex.infra.sim.TelemetryTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -55,14 +53,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--speed", defaultValue = "0", description = "Event time per wall time (1 = real time, 60 = an hour a minute); 0 = as fast as possible (default).")
     double speed;
 
-    @Option(names = "--spans-topic", defaultValue = "otlp_spans", description = "Default: ${DEFAULT-VALUE}.")
-    String spansTopic;
-
-    @Option(names = "--metrics-topic", defaultValue = "otlp_metrics", description = "Default: ${DEFAULT-VALUE}.")
-    String metricsTopic;
-
-    @Option(names = "--logs-topic", defaultValue = "otlp_logs", description = "Default: ${DEFAULT-VALUE}.")
-    String logsTopic;
+    @Mixin
+    InputTopicOptions inputs;
 
     @Override
     public Integer call() throws Exception {
@@ -73,9 +65,12 @@ public final class ReplayCommand implements Callable<Integer> {
         if (speed < 0 || Double.isNaN(speed)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--speed must be >= 0, was " + speed);
         }
-        Replayer.TimePlacement placement = start != null ? new Replayer.TimePlacement.StartAt(instant("--start", start))
+        CommandLine cmd = spec.commandLine();
+        Replayer.TimePlacement placement = start != null
+                ? new Replayer.TimePlacement.StartAt(InputTopicOptions.instant(cmd, "--start", start, true))
                 : shift != null ? new Replayer.TimePlacement.Shift(shift)
-                : new Replayer.TimePlacement.EndAt(end != null ? instant("--end", end) : System.currentTimeMillis());
+                : new Replayer.TimePlacement.EndAt(end != null ? InputTopicOptions.instant(cmd, "--end", end, true)
+                        : System.currentTimeMillis());
         List<Path> files;
         long[] scan;
         try {
@@ -94,7 +89,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 Instant.ofEpochMilli(scan[0] / 1_000_000L), Instant.ofEpochMilli(scan[1] / 1_000_000L),
                 Duration.ofNanos(shiftNs));
         Replayer replayer = new Replayer(kafka.bootstrapServers,
-                new TelemetryTopics(spansTopic, metricsTopic, logsTopic), kafka.checkedClientProperties());
+                inputs.topics(), kafka.checkedClientProperties());
         Replayer.Result r;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("replay").setInitialMax(scan[2])
                 .setStyle(ProgressBarStyle.ASCII).setUnit(" batches", 1).continuousUpdate().build()) {
@@ -106,15 +101,4 @@ public final class ReplayCommand implements Callable<Integer> {
         return AuspexCli.EXIT_OK;
     }
 
-    private long instant(String option, String v) {
-        if (v.equals("now")) {
-            return System.currentTimeMillis();
-        }
-        try {
-            return Instant.parse(v).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    option + " must be now or an ISO-8601 instant (2026-12-01T08:00:00Z), was '" + v + "'");
-        }
-    }
 }

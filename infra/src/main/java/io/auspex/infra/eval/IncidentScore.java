@@ -1,6 +1,5 @@
 package io.auspex.infra.eval;
 
-import io.auspex.jobs.slo.Durations;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
 import io.auspex.schemas.RootCauseHint;
@@ -15,9 +14,10 @@ import java.util.Map;
  * to detect and false alerts.
  *
  * <ul>
- *   <li>A firing alert belongs to a case when it fires at or after the case's start and, less the
- *       burn-rate alert's short window (the data it fires on), at most the grace after its end;
- *       any service's alert counts (downstream alerting sees every alert).
+ *   <li>A firing alert belongs to a case when it fires at or after the case's start and at most
+ *       the grace after its end; any service's alert counts (downstream alerting sees every
+ *       alert). A slow burn-rate alert that fires later is not credited to the case, however long
+ *       its windows: the on-call engineer needs the alert while the fault is on.
  *   <li>The case's first alert is its detection; its time to detect is from the case's start.
  *   <li>AC@k: the share of cases whose first alert lists the injected service among its top k
  *       root-cause hints (an undetected case is a miss); Avg@5 the mean of AC@1..AC@5.
@@ -101,9 +101,7 @@ public final class IncidentScore {
 
     static boolean belongs(IncidentCase c, Alert a, long graceMs) {
         long t = a.getEventTimeMs();
-        String shortWindow = a.getLabels().get("short_window");
-        long lookback = shortWindow == null ? 0 : Durations.parseMs(shortWindow);
-        return t >= c.startMs() && t - lookback <= c.endMs() + graceMs;
+        return t >= c.startMs() && t <= c.endMs() + graceMs;
     }
 
     public List<CaseResult> results() {

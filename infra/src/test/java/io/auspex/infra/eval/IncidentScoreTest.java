@@ -37,9 +37,10 @@ class IncidentScoreTest {
                 // a: detected after 40 s, the injected service first
                 alert("web", T0 + 10 * MIN + 40_000, AlertStatus.FIRING, Map.of(), "orders", "web"),
                 alert("web", T0 + 10 * MIN + 50_000, AlertStatus.FIRING, Map.of(), "web"),
-                // b: a burn-rate alert firing 12 min after the end (beyond the 5 min grace) still belongs,
-                // because its 30 min short window covers the case; the injected service third
-                alert("web", T0 + 45 * MIN, AlertStatus.FIRING, Map.of("short_window", "30m"), "web", "orders", "db"),
+                // b: 4 min after the end (within the 5 min grace), the injected service third
+                alert("web", T0 + 37 * MIN, AlertStatus.FIRING, Map.of(), "web", "orders", "db"),
+                // 12 min after b's end: a slow burn-rate alert is not credited, whatever its window covers
+                alert("web", T0 + 45 * MIN, AlertStatus.FIRING, Map.of("short_window", "30m"), "db"),
                 // a resolved transition never counts
                 alert("auth", T0 + 51 * MIN, AlertStatus.RESOLVED, Map.of(), "auth"),
                 // nothing for c; one firing alert far from every case
@@ -52,12 +53,12 @@ class IncidentScoreTest {
         assertEquals(1.0 / 3, all.ac1(), 1e-12);
         assertEquals(2.0 / 3, all.ac3(), 1e-12);
         assertEquals((1.0 / 3 + 1.0 / 3 + 2.0 / 3 + 2.0 / 3 + 2.0 / 3) / 5, all.avg5(), 1e-12);
-        // 40 s and 15 min: the median of two is their mean
-        assertEquals((40_000 + 15 * MIN) / 2, all.medianTtdMs());
-        assertEquals(1, s.falseAlerts().size());
+        // 40 s and 7 min: the median of two is their mean
+        assertEquals((40_000 + 7 * MIN) / 2, all.medianTtdMs());
+        assertEquals(2, s.falseAlerts().size());
         // 100 min minus three cases of 3 min + 5 min grace each
         assertEquals((100 - 24) / 60.0, s.hoursOutsideCases(), 1e-12);
-        assertEquals(1 / ((100 - 24) / 60.0), s.falseAlertsPerHour(), 1e-12);
+        assertEquals(2 / ((100 - 24) / 60.0), s.falseAlertsPerHour(), 1e-12);
         assertEquals(List.of("cpu", "delay", "code"), List.copyOf(s.byKind().keySet()));
         assertEquals(1.0, s.byKind().get("cpu").ac1(), 1e-12);
         assertEquals(0, s.byKind().get("code").detected());
