@@ -332,22 +332,26 @@ class OtlpFuzzEndToEndTest {
             c.add(new Fuzz("metrics batch on the spans topic", TelemetryStream.SPANS, false, x -> {
                 byte[] v = x.goodOf(TelemetryStream.METRICS);
                 assertThrows(InvalidProtocolBufferException.class, () -> TracesData.parseFrom(v),
-                        "a simulator metrics batch read as TracesData: a metric's gauge (field 5) is a span's kind");
+                        "a metrics batch read as TracesData: a metric's gauge (field 5) is read as a span's name, a"
+                                + " string, and its fixed64 times and values are not UTF-8");
                 return Made.whole(v, "undecodable");
             }));
             c.add(new Fuzz("spans batch on the logs topic", TelemetryStream.LOGS, false, x -> {
                 byte[] v = x.goodOf(TelemetryStream.SPANS);
                 assertThrows(InvalidProtocolBufferException.class, () -> LogsData.parseFrom(v),
-                        "a span's name (field 5) read as a log body, an AnyValue message");
+                        "a spans batch read as LogsData: a span's name (field 5) is read as a log body, an AnyValue"
+                                + " message, and 'GET ...' starts with 0x47, a tag of wire type 7");
                 return Made.whole(v, "undecodable");
             }));
         }
         c.add(new Fuzz("OTLP/JSON on a protobuf topic", TelemetryStream.SPANS, false, x -> {
             byte[] v = OtlpJson.print(parseTraces(x.neighbour().value())).getBytes(StandardCharsets.UTF_8);
+            assertThrows(InvalidProtocolBufferException.class, () -> TracesData.parseFrom(v), "JSON read as protobuf");
             return Made.whole(v, "undecodable");
         }));
         c.add(new Fuzz("OTLP/JSON on a protobuf topic", TelemetryStream.METRICS, false, x -> {
             byte[] v = OtlpJson.print(parseMetrics(x.neighbour().value())).getBytes(StandardCharsets.UTF_8);
+            assertThrows(InvalidProtocolBufferException.class, () -> MetricsData.parseFrom(v), "JSON read as protobuf");
             return Made.whole(v, "undecodable");
         }));
         c.add(new Fuzz("resource without service.name", TelemetryStream.METRICS, false, x -> {
