@@ -81,8 +81,15 @@ final class E2eRuns {
         }
         if (!result.isDone()) {
             job.cancel().get(1, TimeUnit.MINUTES);
+            throw new AssertionError(name + " run: the job did not finish within " + RUN_LIMIT + " (cancelled); job"
+                    + " states seen " + seen);
         }
-        JobExecutionResult r = result.get(1, TimeUnit.MINUTES);
+        JobExecutionResult r;
+        try {
+            r = result.get(1, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError(name + " run: the job failed; job states seen " + seen, e.getCause());
+        }
         return new Run(name, drain(kafka, signals, ServiceSignals.class), drain(kafka, alerts, Alert.class),
                 drain(kafka, dlq, DeadLetter.class), Set.copyOf(seen), r);
     }
