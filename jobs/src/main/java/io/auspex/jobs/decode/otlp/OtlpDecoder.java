@@ -88,12 +88,12 @@ public final class OtlpDecoder implements MessageDecoder {
             return;
         }
         if (records.isEmpty()) {
-            if (value.length > 0) {
-                // the Collector never sends an empty batch: bytes that parse into no record at all (only unknown
-                // fields, or resources without records) are more likely something else than telemetry
-                out.accept(TelemetryDecoder.dead(topic, partition, offset, kafkaTimestamp, key, value, null,
-                        "no_records", value.length + " bytes that parse as an OTLP batch without any record"));
-            }
+            // the Collector never sends an empty batch: bytes that parse into no record at all (no bytes at all,
+            // only unknown fields, or resources without records) are more likely something else than telemetry,
+            // and every Kafka record yields records or a dead letter
+            out.accept(TelemetryDecoder.dead(topic, partition, offset, kafkaTimestamp, key, value, null,
+                    "no_records", value.length == 0 ? "empty value"
+                            : value.length + " bytes that parse as an OTLP batch without any record"));
             return;
         }
         int good = 0;

@@ -259,6 +259,24 @@ class OtlpDecoderTest {
         assertNull(s.getAttributes().get("x.unkept"));
     }
 
+    @Test
+    void anEmptyValueIsADeadLetterNotNothing() {
+        // zero bytes parse as an empty protobuf batch; without a dead letter the Kafka record would vanish
+        for (TelemetryDecoder.Kind kind : TelemetryDecoder.Kind.values()) {
+            List<Telemetry> out = decode(kind, InputFormat.OTLP_PROTO, new byte[0]);
+            assertEquals(1, out.size(), kind.name());
+            assertEquals("no_records", out.get(0).deadLetter.getReason());
+            assertEquals("empty value", out.get(0).deadLetter.getDetail());
+            assertEquals(ByteBuffer.wrap(new byte[0]), out.get(0).deadLetter.getValue());
+            assertNull(out.get(0).deadLetter.getRecordIndex());
+        }
+        // bytes of unknown fields only are no batch either
+        List<Telemetry> unknown = decode(TelemetryDecoder.Kind.SPAN, InputFormat.OTLP_PROTO, new byte[] {0x78, 0x01});
+        assertEquals("no_records", unknown.get(0).deadLetter.getReason());
+        assertEquals("undecodable", decode(TelemetryDecoder.Kind.SPAN, InputFormat.OTLP_JSON, new byte[0]).get(0)
+                .deadLetter.getReason());
+    }
+
     static Metric gauge(String name, double v) {
         return Metric.newBuilder().setName(name).setUnit("1").setGauge(Gauge.newBuilder()
                 .addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(T0 * NS).setAsDouble(v))).build();
