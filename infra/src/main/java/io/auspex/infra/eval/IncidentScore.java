@@ -19,6 +19,8 @@ import java.util.Map;
  *       alert). A slow burn-rate alert that fires later is not credited to the case, however long
  *       its windows: the on-call engineer needs the alert while the fault is on.
  *   <li>The case's first alert is its detection; its time to detect is from the case's start.
+ *       Alerts of the same event time (they arrive together) are taken pages first, then by
+ *       service and fingerprint, so a score never depends on the order Kafka delivered them in.
  *   <li>AC@k: the share of cases whose first alert lists the injected service among its top k
  *       root-cause hints (an undetected case is a miss); Avg@5 the mean of AC@1..AC@5.
  *   <li>A false alert is a firing alert that belongs to no case; per hour of recording outside
@@ -77,7 +79,11 @@ public final class IncidentScore {
     public static IncidentScore of(List<IncidentCase> cases, List<Alert> alerts, long recordingStartMs,
             long recordingEndMs, long graceMs) {
         List<Alert> firing = alerts.stream().filter(a -> a.getStatus() == AlertStatus.FIRING)
-                .sorted(Comparator.comparingLong(Alert::getEventTimeMs)).toList();
+                .sorted(Comparator.comparingLong(Alert::getEventTimeMs)
+                        .thenComparing(a -> a.getSeverity() != io.auspex.schemas.Severity.PAGE)
+                        .thenComparing(a -> a.getService().toString())
+                        .thenComparing(a -> a.getFingerprint().toString()))
+                .toList();
         List<CaseResult> results = new ArrayList<>();
         for (IncidentCase c : cases) {
             results.add(new CaseResult(c, firing.stream().filter(a -> belongs(c, a, graceMs)).findFirst()

@@ -66,6 +66,20 @@ class IncidentScoreTest {
     }
 
     @Test
+    void simultaneousAlertsAreTakenPagesFirstThenByServiceWhateverTheirArrivalOrder() {
+        List<IncidentCase> cases = List.of(new IncidentCase("a", "db", "cpu", T0, T0 + 3 * MIN));
+        Alert ticketWeb = alert("web", T0 + MIN, AlertStatus.FIRING, Map.of(), "web");
+        Alert ticketApi = alert("api", T0 + MIN, AlertStatus.FIRING, Map.of(), "db");
+        Alert page = Alert.newBuilder(alert("zeta", T0 + MIN, AlertStatus.FIRING, Map.of(), "zeta", "db"))
+                .setSeverity(Severity.PAGE).build();
+        for (List<Alert> order : List.of(List.of(ticketWeb, ticketApi, page), List.of(page, ticketApi, ticketWeb))) {
+            assertEquals(2, IncidentScore.of(cases, order, T0, T0 + 60 * MIN, 5 * MIN).results().get(0).rank());
+        }
+        assertEquals(1, IncidentScore.of(cases, List.of(ticketWeb, ticketApi), T0, T0 + 60 * MIN, 5 * MIN).results()
+                .get(0).rank(), "api before web");
+    }
+
+    @Test
     void theCasesFileTakesInstantsOrEpochMillisAndNamesWhatIsWrong(@TempDir Path dir) throws IOException {
         Path ok = Files.writeString(dir.resolve("ok.json"), """
                 {"cases": [

@@ -2,7 +2,6 @@ package io.auspex.infra.otlp;
 
 import com.google.protobuf.Message;
 import io.auspex.infra.sim.InMemorySink;
-import io.auspex.infra.sim.KafkaTelemetryProducer;
 import io.auspex.infra.sim.Scenarios;
 import io.auspex.infra.sim.TelemetrySimulator;
 import io.auspex.jobs.config.AuspexOptions;
@@ -23,7 +22,7 @@ import java.util.function.Function;
  * Benchmark, not a test: {@link OtlpDecoder#decode} on one thread over realistic OTLP batches, in
  * protobuf and in JSON, per signal. The batches are the simulator's telemetry (the demo scenario,
  * with its incidents, no malformed records) encoded by {@link OtlpEncoder} in batches of
- * {@value KafkaTelemetryProducer#BATCH_RECORDS} records in event-time order, one resource per
+ * {@value OtlpBatcher#BATCH_RECORDS} records in event-time order, one resource per
  * service, as the simulator's Kafka producer writes them when its size limit cuts the batch. What
  * is timed is what the Kafka source does per message: parse, map to the pipeline's records,
  * validate, hand each record to a consumer (here a counter). Each measurement is one pass over
@@ -39,7 +38,7 @@ import java.util.function.Function;
  * </pre>
  */
 public final class OtlpDecodeBenchmark {
-    private static final int BATCH = KafkaTelemetryProducer.BATCH_RECORDS;
+    private static final int BATCH = OtlpBatcher.BATCH_RECORDS;
     static final int MIN_RECORDS_PER_PASS = 250_000;
 
     private OtlpDecodeBenchmark() {}
