@@ -128,7 +128,7 @@ public final class OtlpEncoder {
     }
 
     /** A resource with {@code service.name}; an empty name gives a resource without one. */
-    static Resource resource(String service) {
+    public static Resource resource(String service) {
         Resource.Builder r = Resource.newBuilder();
         if (!service.isEmpty()) {
             r.addAttributes(attr("service.name", service));
@@ -136,7 +136,7 @@ public final class OtlpEncoder {
         return r.addAttributes(attr("telemetry.sdk.language", "java")).build();
     }
 
-    static KeyValue attr(String key, String value) {
+    public static KeyValue attr(String key, String value) {
         return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
     }
 

@@ -1,5 +1,6 @@
 package io.auspex.infra.e2e;
 
+import io.auspex.infra.otlp.OtlpEncoder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -598,15 +599,11 @@ class OtlpFuzzEndToEndTest {
     }
 
     static Resource resource(String service) {
-        Resource.Builder r = Resource.newBuilder();
-        if (!service.isEmpty()) {
-            r.addAttributes(attr("service.name", service));
-        }
-        return r.addAttributes(attr("telemetry.sdk.language", "java")).build();
+        return OtlpEncoder.resource(service);
     }
 
     static KeyValue attr(String key, String value) {
-        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+        return OtlpEncoder.attr(key, value);
     }
 
     static String letters(Random random, int n) {
