@@ -11,8 +11,9 @@ import java.util.Objects;
  * Kryo, and also a compact versioned byte form ({@link #toBytes()}, {@link #fromBytes(byte[])}).
  *
  * <p>Size is bounded by the configuration: {@code seasonBuckets} doubles and ints, {@code recordDays}
- * ints and six doubles each, plus a few dozen numbers and the repeat filter (4,854 bytes with the defaults),
- * whatever the length of the series.
+ * ints and six doubles each (twice: the value's and the weekly level's record ranges), 168 doubles and
+ * ints of the weekly profile, plus a few dozen numbers and the repeat filter (10,442 bytes with the
+ * defaults), whatever the length of the series.
  */
 public class DetectorState {
 
@@ -29,13 +30,15 @@ public class DetectorState {
      * {@link #recordLowMax}, {@link #recordHighMin}; an older state gets the default
      * {@code sustainedRows} and an empty view); version 8 added the repeat filter
      * ({@link #repeatScores}, {@link #recurrenceDay}, {@link #recurrenceMask}; an older state gets an
-     * empty one).
-     * Versions 1 to 7 are still read as bytes and POJOs (the flags start false, the memory
+     * empty one); version 9 added the weekly level ({@link #weeklyMean}, {@link #weeklyCount},
+     * {@link #weeklySince} and the {@code weekly*} record range of the value minus the weekly
+     * profile; an older state gets an empty one).
+     * Versions 1 to 8 are still read as bytes and POJOs (the flags start false, the memory
      * becomes {@link #legacyNoveltyDays(int)}, the last time {@link #NO_TIME}, the density component
      * starts empty with {@link #LEGACY_DENSITY_ROWS}, a flagged outlier is a run of one, the
      * aftershock bar starts at 0 and the record ranges start empty, with the default parameters).
      */
-    public static final int CURRENT_VERSION = 8;
+    public static final int CURRENT_VERSION = 9;
 
     /** The {@link #densityRows} given to a state of version 1 to 3 (the default of version 4). */
     public static final int LEGACY_DENSITY_ROWS = 100;
@@ -152,6 +155,47 @@ public class DetectorState {
     /** Since version 8: per time-of-day bucket, bit {@code k} set when day {@code recurrenceDay - k} had such a row. */
     public int[] recurrenceMask;
 
+    /** Since version 9: per hour of the UTC week (168), the weekly profile's mean. */
+    public double[] weeklyMean;
+    /** Since version 9: per hour of the UTC week, the rows the profile has seen there. */
+    public int[] weeklyCount;
+    /** Since version 9: the weekly level's first row's time ({@link #NO_TIME}: none). */
+    public long weeklySince = NO_TIME;
+    /** Since version 9: the weekly level's record range (of the value minus the weekly profile), as {@link #recordRows}. */
+    public long weeklyRecordRows;
+    /** Since version 9: as {@link #rowsSinceWidening}, for the weekly level's range. */
+    public long weeklyRowsSinceWidening;
+    /** Since version 9: as {@link #recentValues}, for the weekly level's range. */
+    public double[] weeklyRecentValues;
+    /** Since version 9: as {@link #recordLatestDay}, for the weekly level's range. */
+    public int weeklyRecordLatestDay;
+    /** Since version 9: as {@link #recordSince}, for the weekly level's range. */
+    public long weeklyRecordSince = NO_TIME;
+    /** Since version 9: as {@link #recordDay}, for the weekly level's range. */
+    public int[] weeklyRecordDay;
+    /** Since version 9: as {@link #recordCount}, for the weekly level's range. */
+    public int[] weeklyRecordCount;
+    /** Since version 9: as {@link #recordValueMin}, for the weekly level's range. */
+    public double[] weeklyRecordValueMin;
+    /** Since version 9: as {@link #recordValueMax}, for the weekly level's range. */
+    public double[] weeklyRecordValueMax;
+    /** Since version 9: as {@link #recordMeanMin}, for the weekly level's range. */
+    public double[] weeklyRecordMeanMin;
+    /** Since version 9: as {@link #recordMeanMax}, for the weekly level's range. */
+    public double[] weeklyRecordMeanMax;
+    /** Since version 9: as {@link #sustainedValues}, for the weekly level's range. */
+    public double[] weeklySustainedValues;
+    /** Since version 9: as {@link #recentScores}, for the weekly level's range. */
+    public double[] weeklyRecentScores;
+    /** Since version 9: as {@link #sustainedCount}, for the weekly level's range. */
+    public int weeklySustainedCount;
+    /** Since version 9: as {@link #sustainedSinceWidening}, for the weekly level's range. */
+    public long weeklySustainedSinceWidening;
+    /** Since version 9: as {@link #recordLowMax}, for the weekly level's range. */
+    public double[] weeklyRecordLowMax;
+    /** Since version 9: as {@link #recordHighMin}, for the weekly level's range. */
+    public double[] weeklyRecordHighMin;
+
     public DetectorState() {
     }
 
@@ -237,6 +281,27 @@ public class DetectorState {
         writeDoubles(out, v8.repeatScores);
         writeInts(out, v8.recurrenceDay);
         writeInts(out, v8.recurrenceMask);
+        DetectorState v9 = version >= 9 ? this : emptyVersionNineFields(v6.recordDays, v7.sustainedRows);
+        writeDoubles(out, v9.weeklyMean);
+        writeInts(out, v9.weeklyCount);
+        out.writeLong(v9.weeklySince);
+        out.writeLong(v9.weeklyRecordRows);
+        out.writeLong(v9.weeklyRowsSinceWidening);
+        writeDoubles(out, v9.weeklyRecentValues);
+        out.writeInt(v9.weeklyRecordLatestDay);
+        out.writeLong(v9.weeklyRecordSince);
+        writeInts(out, v9.weeklyRecordDay);
+        writeInts(out, v9.weeklyRecordCount);
+        writeDoubles(out, v9.weeklyRecordValueMin);
+        writeDoubles(out, v9.weeklyRecordValueMax);
+        writeDoubles(out, v9.weeklyRecordMeanMin);
+        writeDoubles(out, v9.weeklyRecordMeanMax);
+        writeDoubles(out, v9.weeklySustainedValues);
+        writeDoubles(out, v9.weeklyRecentScores);
+        out.writeInt(v9.weeklySustainedCount);
+        out.writeLong(v9.weeklySustainedSinceWidening);
+        writeDoubles(out, v9.weeklyRecordLowMax);
+        writeDoubles(out, v9.weeklyRecordHighMin);
         return out.toByteArray();
     }
 
@@ -352,6 +417,30 @@ public class DetectorState {
             } else {
                 RepeatFilter.Mapper.toEmptyState(s);
             }
+            if (version >= 9) {
+                s.weeklyMean = readDoubles(in);
+                s.weeklyCount = readInts(in);
+                s.weeklySince = in.readLong();
+                s.weeklyRecordRows = in.readLong();
+                s.weeklyRowsSinceWidening = in.readLong();
+                s.weeklyRecentValues = readDoubles(in);
+                s.weeklyRecordLatestDay = in.readInt();
+                s.weeklyRecordSince = in.readLong();
+                s.weeklyRecordDay = readInts(in);
+                s.weeklyRecordCount = readInts(in);
+                s.weeklyRecordValueMin = readDoubles(in);
+                s.weeklyRecordValueMax = readDoubles(in);
+                s.weeklyRecordMeanMin = readDoubles(in);
+                s.weeklyRecordMeanMax = readDoubles(in);
+                s.weeklySustainedValues = readDoubles(in);
+                s.weeklyRecentScores = readDoubles(in);
+                s.weeklySustainedCount = in.readInt();
+                s.weeklySustainedSinceWidening = in.readLong();
+                s.weeklyRecordLowMax = readDoubles(in);
+                s.weeklyRecordHighMin = readDoubles(in);
+            } else {
+                WeeklyLevel.Mapper.toEmptyState(s);
+            }
             if (in.available() > 0) {
                 throw new IllegalArgumentException("detector state has " + in.available() + " trailing bytes");
             }
@@ -417,6 +506,15 @@ public class DetectorState {
     private static DetectorState emptyVersionEightFields() {
         DetectorState copy = new DetectorState();
         RepeatFilter.Mapper.toEmptyState(copy);
+        return copy;
+    }
+
+    /** A state whose version-9 fields are as a state of an earlier version gets them (an empty weekly level). */
+    private static DetectorState emptyVersionNineFields(int recordDays, int sustainedRows) {
+        DetectorState copy = new DetectorState();
+        copy.recordDays = recordDays;
+        copy.sustainedRows = sustainedRows;
+        WeeklyLevel.Mapper.toEmptyState(copy);
         return copy;
     }
 
@@ -517,7 +615,23 @@ public class DetectorState {
                 && sustainedCount == s.sustainedCount && sustainedSinceWidening == s.sustainedSinceWidening
                 && Arrays.equals(recordLowMax, s.recordLowMax) && Arrays.equals(recordHighMin, s.recordHighMin)
                 && Arrays.equals(repeatScores, s.repeatScores) && Arrays.equals(recurrenceDay, s.recurrenceDay)
-                && Arrays.equals(recurrenceMask, s.recurrenceMask);
+                && Arrays.equals(recurrenceMask, s.recurrenceMask)
+                && Arrays.equals(weeklyMean, s.weeklyMean) && Arrays.equals(weeklyCount, s.weeklyCount)
+                && weeklySince == s.weeklySince && weeklyRecordRows == s.weeklyRecordRows
+                && weeklyRowsSinceWidening == s.weeklyRowsSinceWidening
+                && Arrays.equals(weeklyRecentValues, s.weeklyRecentValues)
+                && weeklyRecordLatestDay == s.weeklyRecordLatestDay && weeklyRecordSince == s.weeklyRecordSince
+                && Arrays.equals(weeklyRecordDay, s.weeklyRecordDay) && Arrays.equals(weeklyRecordCount, s.weeklyRecordCount)
+                && Arrays.equals(weeklyRecordValueMin, s.weeklyRecordValueMin)
+                && Arrays.equals(weeklyRecordValueMax, s.weeklyRecordValueMax)
+                && Arrays.equals(weeklyRecordMeanMin, s.weeklyRecordMeanMin)
+                && Arrays.equals(weeklyRecordMeanMax, s.weeklyRecordMeanMax)
+                && Arrays.equals(weeklySustainedValues, s.weeklySustainedValues)
+                && Arrays.equals(weeklyRecentScores, s.weeklyRecentScores)
+                && weeklySustainedCount == s.weeklySustainedCount
+                && weeklySustainedSinceWidening == s.weeklySustainedSinceWidening
+                && Arrays.equals(weeklyRecordLowMax, s.weeklyRecordLowMax)
+                && Arrays.equals(weeklyRecordHighMin, s.weeklyRecordHighMin);
     }
 
     @Override

@@ -46,7 +46,9 @@ package io.auspex.models.detector;
  * The score is the largest of the readings, unless it <b>repeats</b> ({@link RepeatFilter}): a row
  * whose score is not above those of the previous {@value RepeatFilter#REFRACTORY_ROWS} rows, or
  * that comes at the time of day where rows scored as much on each of the previous
- * {@value RepeatFilter#RECURRENCE_DAYS} days (a daily job), scores 0.
+ * {@value RepeatFilter#RECURRENCE_DAYS} days (a daily job), scores 0. One more reading, the
+ * <b>weekly level</b> ({@link WeeklyLevel}), is the sustained view of the value minus a profile of
+ * the week (per hour of the UTC week): a holiday that looks like an ordinary day of another weekday.
  *
  * <p>The first {@code warmupRows} rows score 0 and do not touch the peak (their calibration is
  * immature). Not thread-safe; one instance per series. The saved form is {@link DetectorState}.
@@ -55,7 +57,7 @@ package io.auspex.models.detector;
  * and a {@code Mapper} between the model and that part of {@link DetectorState}:
  * {@link Residuals} (point and season residuals), one {@link Calibration} per residual component,
  * {@link DensityRate}, {@link NoveltyFilter}, {@link RecordRange} (value, mean and sustained
- * views) and {@link RepeatFilter}. {@link DetectorState#toBytes()} and {@link DetectorState#fromBytes(byte[])} are the one
+ * views), {@link WeeklyLevel} and {@link RepeatFilter}. {@link DetectorState#toBytes()} and {@link DetectorState#fromBytes(byte[])} are the one
  * serializer, with a reader for every earlier version.
  */
 public final class StreamingDetector {
@@ -83,6 +85,7 @@ public final class StreamingDetector {
     private final NoveltyFilter novelty;
     private final RecordRange records;
     private final RepeatFilter repeats;
+    private final WeeklyLevel weekly;
 
     public StreamingDetector() {
         this(DetectorConfig.DEFAULTS);
@@ -90,12 +93,13 @@ public final class StreamingDetector {
 
     public StreamingDetector(DetectorConfig config) {
         this(config, new Residuals(config), new Calibration[] {new Calibration(), new Calibration()},
-                new DensityRate(), new NoveltyFilter(config), new RecordRange(config), new RepeatFilter());
+                new DensityRate(), new NoveltyFilter(config), new RecordRange(config), new RepeatFilter(),
+                new WeeklyLevel(config));
     }
 
     private StreamingDetector(DetectorConfig config, Residuals residuals, Calibration[] calibrations,
                               DensityRate density, NoveltyFilter novelty, RecordRange records,
-                              RepeatFilter repeats) {
+                              RepeatFilter repeats, WeeklyLevel weekly) {
         this.config = config;
         this.residuals = residuals;
         System.arraycopy(calibrations, 0, this.calibrations, 0, Residuals.COMPONENTS);
@@ -103,6 +107,7 @@ public final class StreamingDetector {
         this.novelty = novelty;
         this.records = records;
         this.repeats = repeats;
+        this.weekly = weekly;
     }
 
     public DetectorConfig config() {
@@ -139,6 +144,7 @@ public final class StreamingDetector {
         long elapsed = lastEpochSecond == DetectorState.NO_TIME ? 0 : epochSecond - lastEpochSecond;
         lastEpochSecond = epochSecond;
         records.observe(epochSecond, value);
+        weekly.observe(epochSecond, value);
         if (rows == 1) {
             residuals.first(epochSecond, value);
             return 0.0;
@@ -168,9 +174,10 @@ public final class StreamingDetector {
             return 0.0;
         }
         double noveltyScore = novelty.score(surprise, elapsed);
-        double score = Math.max(noveltyScore,
+        double score = Math.max(Math.max(noveltyScore, weekly.score(epochSecond)),
                 Math.max(records.recordScore(epochSecond, pointSeasonP), records.sustainedScore(epochSecond)));
         records.noteScore(score);
+        weekly.noteScore(score);
         return repeats.filter(epochSecond, score, surprise);
     }
 
@@ -212,6 +219,7 @@ public final class StreamingDetector {
         NoveltyFilter.Mapper.toState(novelty, s);
         RecordRange.Mapper.toState(records, s);
         RepeatFilter.Mapper.toState(repeats, s);
+        WeeklyLevel.Mapper.toState(weekly, s);
         return s;
     }
 
@@ -226,8 +234,9 @@ public final class StreamingDetector {
      * component ({@link DetectorState#LEGACY_DENSITY_ROWS}, empty, silent for {@code warmupRows}
      * rows); versions 2 to 4 only flag whether the previous row was an outlier (a run of one);
      * versions 1 to 5 have no record ranges, versions 1 to 6 no sustained-level view (empty,
-     * default parameters) and versions 1 to 7 no repeat filter (empty: no refractory rows, no
-     * occurrences of earlier days).
+     * default parameters), versions 1 to 7 no repeat filter (empty: no refractory rows, no
+     * occurrences of earlier days) and versions 1 to 8 no weekly level (empty: it speaks once the
+     * rows after the restore span three weeks).
      *
      * @throws IllegalArgumentException if the state's version is unknown, a field is missing, or its
      *     arrays do not match its configuration
@@ -260,7 +269,8 @@ public final class StreamingDetector {
         }
         StreamingDetector d = new StreamingDetector(config, Residuals.Mapper.toModel(s, config), calibrations,
                 DensityRate.Mapper.toModel(s), NoveltyFilter.Mapper.toModel(s, config),
-                RecordRange.Mapper.toModel(s, config), RepeatFilter.Mapper.toModel(s));
+                RecordRange.Mapper.toModel(s, config), RepeatFilter.Mapper.toModel(s),
+                WeeklyLevel.Mapper.toModel(s, config));
         d.rows = s.rows;
         d.lastEpochSecond = s.lastEpochSecond;
         return d;

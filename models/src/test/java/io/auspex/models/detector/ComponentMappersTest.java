@@ -138,6 +138,62 @@ class ComponentMappersTest {
         assertThrows(IllegalArgumentException.class, () -> RepeatFilter.Mapper.toModel(s));
     }
 
+    @Test
+    void weeklyLevelRoundTrip() {
+        WeeklyLevel weekly = new WeeklyLevel(DetectorConfig.DEFAULTS);
+        double[] values = SyntheticSeries.of(4 * 7 * SyntheticSeries.ROWS_PER_DAY).constant(50).dailySine(5)
+                .gaussianNoise(1, 11).values();
+        for (int i = 0; i < values.length; i++) {
+            weekly.observe(SyntheticSeries.timestamp(i), values[i]);
+            weekly.noteScore(0.0);
+        }
+        DetectorState s = emptyLike(trained());
+        WeeklyLevel.Mapper.toState(weekly, s);
+        assertNotEquals(0, s.weeklyRecordRows, "the view has measured rows (the series spans 4 weeks)");
+        DetectorState back = emptyLike(s);
+        WeeklyLevel.Mapper.toState(WeeklyLevel.Mapper.toModel(s, DetectorConfig.DEFAULTS), back);
+        assertArrayEquals(s.weeklyMean, back.weeklyMean);
+        assertArrayEquals(s.weeklyCount, back.weeklyCount);
+        assertEquals(s.weeklySince, back.weeklySince);
+        assertEquals(s.weeklyRecordRows, back.weeklyRecordRows);
+        assertEquals(s.weeklyRowsSinceWidening, back.weeklyRowsSinceWidening);
+        assertArrayEquals(s.weeklyRecentValues, back.weeklyRecentValues);
+        assertEquals(s.weeklyRecordLatestDay, back.weeklyRecordLatestDay);
+        assertEquals(s.weeklyRecordSince, back.weeklyRecordSince);
+        assertArrayEquals(s.weeklyRecordDay, back.weeklyRecordDay);
+        assertArrayEquals(s.weeklyRecordCount, back.weeklyRecordCount);
+        assertArrayEquals(s.weeklyRecordValueMin, back.weeklyRecordValueMin);
+        assertArrayEquals(s.weeklyRecordValueMax, back.weeklyRecordValueMax);
+        assertArrayEquals(s.weeklyRecordMeanMin, back.weeklyRecordMeanMin);
+        assertArrayEquals(s.weeklyRecordMeanMax, back.weeklyRecordMeanMax);
+        assertArrayEquals(s.weeklySustainedValues, back.weeklySustainedValues);
+        assertArrayEquals(s.weeklyRecentScores, back.weeklyRecentScores);
+        assertEquals(s.weeklySustainedCount, back.weeklySustainedCount);
+        assertEquals(s.weeklySustainedSinceWidening, back.weeklySustainedSinceWidening);
+        assertArrayEquals(s.weeklyRecordLowMax, back.weeklyRecordLowMax);
+        assertArrayEquals(s.weeklyRecordHighMin, back.weeklyRecordHighMin);
+        s.weeklyCount = new int[7];
+        assertThrows(IllegalArgumentException.class, () -> WeeklyLevel.Mapper.toModel(s, DetectorConfig.DEFAULTS));
+    }
+
+    /** Restored after four weeks (the weekly level measuring), the detector continues exactly. */
+    @Test
+    void theComposedDetectorContinuesExactlyWithAWeeklyLevel() {
+        StreamingDetector original = new StreamingDetector();
+        int week = 7 * SyntheticSeries.ROWS_PER_DAY;
+        double[] values = SyntheticSeries.of(5 * week).constant(50).dailySine(5).gaussianNoise(1, 12)
+                .levelShift(4 * week + 500, 10).values();
+        for (int i = 0; i < 4 * week; i++) {
+            original.score(SyntheticSeries.timestamp(i), values[i]);
+        }
+        StreamingDetector restored = StreamingDetector.restore(DetectorState.fromBytes(original.snapshot().toBytes()));
+        for (int i = 4 * week; i < values.length; i++) {
+            assertEquals(original.score(SyntheticSeries.timestamp(i), values[i]),
+                    restored.score(SyntheticSeries.timestamp(i), values[i]), "row " + i);
+        }
+        assertEquals(original.snapshot(), restored.snapshot());
+    }
+
     /** The composition: a detector restored from the components' states scores the next rows exactly like the original. */
     @Test
     void theComposedDetectorContinuesExactly() {

@@ -45,7 +45,7 @@ class DetectorStateTest {
         DetectorState back = DetectorState.fromBytes(bytes);
         assertEquals(state, back);
         assertEquals(DetectorState.CURRENT_VERSION, back.version);
-        assertTrue(bytes.length < 5_000, "compact: " + bytes.length + " bytes");
+        assertTrue(bytes.length < 11_000, "compact: " + bytes.length + " bytes");
         assertEquals(state, StreamingDetector.restore(back).snapshot());
     }
 
@@ -222,13 +222,75 @@ class DetectorStateTest {
     }
 
     /**
+     * A version-8 state (before the weekly level) written by the version-8 build (same 1000 rows as
+     * {@link #trainedState()}) loads with everything it had, an empty weekly level, and keeps
+     * scoring.
+     */
+    @Test
+    void readsAVersionEightStateWrittenByAnEarlierBuild() throws Exception {
+        byte[] bytes = fixture(8);
+        DetectorState state = DetectorState.fromBytes(bytes);
+        assertEquals(DetectorState.CURRENT_VERSION, state.version);
+        DetectorState current = trainedState();
+        assertEquals(current.rows, state.rows);
+        assertArrayEquals(current.seasonMean, state.seasonMean, "same statistics as this build learns");
+        assertArrayEquals(current.recordLowMax, state.recordLowMax, "the sustained view is kept");
+        assertArrayEquals(current.repeatScores, state.repeatScores, "the repeat filter is kept");
+        assertArrayEquals(new double[WeeklyLevel.BUCKETS], state.weeklyMean, "an empty weekly profile");
+        assertArrayEquals(new int[WeeklyLevel.BUCKETS], state.weeklyCount);
+        assertEquals(DetectorState.NO_TIME, state.weeklySince);
+        assertEquals(0, state.weeklyRecordRows);
+        assertEquals(DetectorConfig.DEFAULT_RECORD_DAYS, state.weeklyRecordLowMax.length);
+        StreamingDetector detector = StreamingDetector.restore(state);
+        assertEquals(DetectorConfig.DEFAULTS, detector.config());
+        double s = detector.score(SyntheticSeries.timestamp(1000), 20.0);
+        assertTrue(s >= 0 && s < 1, "keeps scoring: " + s);
+        assertEquals(SyntheticSeries.timestamp(1000), detector.snapshot().weeklySince, "the weekly level starts afresh");
+        assertEquals(detector.snapshot(), DetectorState.fromBytes(detector.snapshot().toBytes()));
+    }
+
+    @Test
+    void versionEightPojoFromFlinkStateStillRestores() {
+        DetectorState old = trainedState();
+        old.version = 8;
+        old.weeklyMean = null;
+        old.weeklyCount = null;
+        old.weeklyRecentValues = null;
+        old.weeklyRecordDay = null;
+        old.weeklyRecordLowMax = null;
+        StreamingDetector restored = StreamingDetector.restore(old);
+        assertEquals(DetectorConfig.DEFAULTS, restored.config());
+        assertArrayEquals(new int[WeeklyLevel.BUCKETS], restored.snapshot().weeklyCount);
+        assertEquals(old.recordRows, restored.snapshot().recordRows);
+        DetectorState rewritten = DetectorState.fromBytes(old.toBytes());
+        assertEquals(DetectorState.CURRENT_VERSION, rewritten.version);
+        assertEquals(WeeklyLevel.BUCKETS, rewritten.weeklyMean.length);
+    }
+
+    @Test
+    void weeklyFieldsOfTheWrongLengthAreRejected() {
+        DetectorState means = trainedState();
+        means.weeklyMean = new double[24];
+        assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(means));
+        DetectorState counts = trainedState();
+        counts.weeklyCount = null;
+        assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(counts));
+        DetectorState negative = trainedState();
+        negative.weeklyCount[3] = -1;
+        assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(negative));
+        DetectorState lows = trainedState();
+        lows.weeklyRecordLowMax = new double[3];
+        assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(lows));
+    }
+
+    /**
      * The current version's own fixture (same 1000 rows as {@link #trainedState()}, written by the
-     * version-8 build): it reads, restores and writes back byte for byte, so a change of the layout
+     * version-9 build): it reads, restores and writes back byte for byte, so a change of the layout
      * without a new version fails here (then add the next version's reader and keep this file).
      */
     @Test
-    void theVersionEightFixtureReadsAndWritesBackByteForByte() throws Exception {
-        byte[] bytes = fixture(8);
+    void theVersionNineFixtureReadsAndWritesBackByteForByte() throws Exception {
+        byte[] bytes = fixture(9);
         DetectorState state = DetectorState.fromBytes(bytes);
         assertArrayEquals(bytes, state.toBytes());
         assertArrayEquals(bytes, StreamingDetector.restore(state).snapshot().toBytes());
@@ -419,10 +481,10 @@ class DetectorStateTest {
         byte[] bytes = trainedState().toBytes();
         ByteBuffer.wrap(bytes).putInt(4, 99);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DetectorState.fromBytes(bytes));
-        assertEquals("unknown detector state version 99; this code reads versions 1 to 8", e.getMessage());
+        assertEquals("unknown detector state version 99; this code reads versions 1 to 9", e.getMessage());
 
         DetectorState state = trainedState();
-        state.version = 9;
+        state.version = DetectorState.CURRENT_VERSION + 1;
         assertThrows(IllegalArgumentException.class, () -> StreamingDetector.restore(state));
     }
 

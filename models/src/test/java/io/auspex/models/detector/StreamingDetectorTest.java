@@ -464,4 +464,36 @@ class StreamingDetectorTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new DetectorConfig(150, 0.1, 0.01, 0.002, 48, 0.1, 2000, 100, 28.0, 2.0, -1.0, 30, 0.05));
     }
+
+    /**
+     * Six weeks of a daily wave that is four times as high on weekdays as at weekends; a Wednesday
+     * of the fifth week is a holiday, shaped like a weekend day. No value is new, and against the
+     * daily profile (a mix of weekdays and weekends) the day is no stranger than a Saturday; against
+     * the same hours of earlier Wednesdays (the weekly level) it is a level that fell and stayed.
+     */
+    @Test
+    void aHolidayShapedLikeAWeekendScoresOnItsDay() {
+        int holiday = 30;
+        assertTrue(maxScoreOnDay(holiday, true) >= ALERT, "the holiday scores");
+        assertTrue(maxScoreOnDay(holiday, false) < 0.3, "the same Wednesday as usual does not");
+    }
+
+    private static double maxScoreOnDay(int holiday, boolean isHoliday) {
+        int perDay = SyntheticSeries.ROWS_PER_DAY;
+        Random random = new Random(7);
+        StreamingDetector detector = new StreamingDetector(CONFIG);
+        double max = 0;
+        for (int i = 0; i < 42 * perDay; i++) {
+            int day = i / perDay;
+            // SyntheticSeries starts on a Monday (2024-01-01)
+            boolean restDay = day % 7 >= 5 || (isHoliday && day == holiday);
+            double wave = Math.max(0, Math.sin(2 * Math.PI * (i % perDay - 72) / perDay));
+            double value = 20 + (restDay ? 20 : 80) * wave + 3 * random.nextGaussian();
+            double score = detector.score(SyntheticSeries.timestamp(i), value);
+            if (day == holiday) {
+                max = Math.max(max, score);
+            }
+        }
+        return max;
+    }
 }
