@@ -40,7 +40,7 @@ public final class LocalPipeline {
                 throw new IllegalStateException("bundled SLO file " + DEFAULT_SLO_RESOURCE + " is missing");
             }
             Path file = dir.resolve("slos.yaml");
-            Files.copy(in, file);
+            Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
