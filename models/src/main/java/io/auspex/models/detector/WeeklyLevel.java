@@ -6,8 +6,9 @@ package io.auspex.models.detector;
  * {@code seasonAlpha}), and a sustained-level view, as {@link RecordRange}'s, of the value minus
  * that profile: the low of the last {@code sustainedRows} such differences above every earlier such
  * low of the last {@code recordDays} days (or their high below every earlier high) is a level that
- * moved, for this hour of this weekday, and stayed. It speaks once the series spans
- * {@value #READY_WEEKS} weeks.
+ * moved, for this hour of this weekday, and stayed. It measures rows once the series spans
+ * {@value #READY_WEEKS} weeks, and speaks once it spans {@value #SPEAK_WEEKS} (its range then holds
+ * two weeks of differences: over fewer days the lows of plain noise still set new highs now and then).
  *
  * <p>Why: in a series with a weekly rhythm (taxi demand, office traffic) a holiday or a storm looks
  * like an ordinary day of another weekday, so it is no record of the value and no surprise against
@@ -22,8 +23,10 @@ final class WeeklyLevel {
 
     /** Buckets of the week's profile: one per hour. */
     static final int BUCKETS = 168;
-    /** Weeks the series must span before the view speaks. */
+    /** Weeks the series must span before the view measures rows (the profile has seen every hour of the week thrice). */
     static final int READY_WEEKS = 3;
+    /** Weeks the series must span before the view speaks. */
+    static final int SPEAK_WEEKS = 5;
     private static final long BUCKET_SECONDS = 3600;
     private static final long SECONDS_PER_WEEK = BUCKETS * BUCKET_SECONDS;
 
@@ -37,6 +40,7 @@ final class WeeklyLevel {
 
     // per row, not state
     private boolean measured;
+    private boolean speaks;
 
     WeeklyLevel(DetectorConfig config) {
         this(config, new RecordRange(config));
@@ -54,6 +58,7 @@ final class WeeklyLevel {
         }
         int b = bucket(epochSecond);
         measured = count[b] > 0 && epochSecond - since >= READY_WEEKS * SECONDS_PER_WEEK;
+        speaks = measured && epochSecond - since >= SPEAK_WEEKS * SECONDS_PER_WEEK;
         if (measured) {
             range.observe(epochSecond, value - mean[b]);
         }
@@ -61,9 +66,9 @@ final class WeeklyLevel {
         mean[b] += Math.max(config.seasonAlpha(), 1.0 / count[b]) * (value - mean[b]);
     }
 
-    /** The sustained-level score of the row {@link #observe} just measured (0 when it did not). */
+    /** The sustained-level score of the row {@link #observe} just measured (0 when it did not, or before {@link #SPEAK_WEEKS}). */
     double score(long epochSecond) {
-        return measured ? range.sustainedScore(epochSecond) : 0.0;
+        return speaks ? range.sustainedScore(epochSecond) : 0.0;
     }
 
     /** Remembers the detector's score of the row (the view's repeat rule, as in {@link RecordRange}). */

@@ -176,13 +176,13 @@ class ComponentMappersTest {
         assertThrows(IllegalArgumentException.class, () -> WeeklyLevel.Mapper.toModel(s, DetectorConfig.DEFAULTS));
     }
 
-    /** Restored after four weeks (the weekly level measuring), the detector continues exactly. */
+    /** Restored after four weeks (the weekly level measuring), the detector continues exactly past the fifth (speaking). */
     @Test
     void theComposedDetectorContinuesExactlyWithAWeeklyLevel() {
         StreamingDetector original = new StreamingDetector();
         int week = 7 * SyntheticSeries.ROWS_PER_DAY;
-        double[] values = SyntheticSeries.of(5 * week).constant(50).dailySine(5).gaussianNoise(1, 12)
-                .levelShift(4 * week + 500, 10).values();
+        double[] values = SyntheticSeries.of(6 * week).constant(50).dailySine(5).gaussianNoise(1, 12)
+                .levelShift(5 * week + 500, 10).values();
         for (int i = 0; i < 4 * week; i++) {
             original.score(SyntheticSeries.timestamp(i), values[i]);
         }

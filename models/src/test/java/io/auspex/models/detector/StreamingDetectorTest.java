@@ -466,30 +466,31 @@ class StreamingDetectorTest {
     }
 
     /**
-     * Six weeks of a daily wave that is four times as high on weekdays as at weekends; a Wednesday
-     * of the fifth week is a holiday, shaped like a weekend day. No value is new, and against the
-     * daily profile (a mix of weekdays and weekends) the day is no stranger than a Saturday; against
-     * the same hours of earlier Wednesdays (the weekly level) it is a level that fell and stayed.
+     * Seven weeks at a half-hour cadence (as NAB's taxi demand) of a daily wave four times as high on
+     * weekdays as at weekends; a Thursday of the sixth week is a holiday, shaped like a weekend day.
+     * No value is new, and against the daily profile (a mix of weekdays and weekends) the day is no
+     * stranger than a Saturday; against the same hours of earlier Thursdays (the weekly level) it is
+     * a level that fell and stayed.
      */
     @Test
     void aHolidayShapedLikeAWeekendScoresOnItsDay() {
-        int holiday = 30;
+        int holiday = 38;
         assertTrue(maxScoreOnDay(holiday, true) >= ALERT, "the holiday scores");
-        assertTrue(maxScoreOnDay(holiday, false) < 0.3, "the same Wednesday as usual does not");
+        assertTrue(maxScoreOnDay(holiday, false) < 0.3, "the same Thursday as usual does not");
     }
 
     private static double maxScoreOnDay(int holiday, boolean isHoliday) {
-        int perDay = SyntheticSeries.ROWS_PER_DAY;
-        Random random = new Random(7);
+        int perDay = 48;
+        Random random = new Random(8);
         StreamingDetector detector = new StreamingDetector(CONFIG);
         double max = 0;
-        for (int i = 0; i < 42 * perDay; i++) {
+        for (int i = 0; i < 49 * perDay; i++) {
             int day = i / perDay;
-            // SyntheticSeries starts on a Monday (2024-01-01)
+            // SyntheticSeries.BEGINNING is a Monday (2024-01-01)
             boolean restDay = day % 7 >= 5 || (isHoliday && day == holiday);
-            double wave = Math.max(0, Math.sin(2 * Math.PI * (i % perDay - 72) / perDay));
+            double wave = Math.max(0, Math.sin(2 * Math.PI * (i % perDay - 12) / perDay));
             double value = 20 + (restDay ? 20 : 80) * wave + 3 * random.nextGaussian();
-            double score = detector.score(SyntheticSeries.timestamp(i), value);
+            double score = detector.score(SyntheticSeries.BEGINNING + 1800L * i, value);
             if (day == holiday) {
                 max = Math.max(max, score);
             }
