@@ -26,14 +26,16 @@ class DemoToKafkaTest {
         assertTrue(generated.records() > 1_000_000, "three hours of nine services: " + generated);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(TelemetryTopics.DEFAULTS.all());
+            // one Kafka record per telemetry record (the Avro format); OTLP batches are checked record by
+            // record in KafkaTelemetryProducerTest
+            kafka.createTopics(TelemetryTopics.AVRO.all());
             SimulationResult sent = KafkaTelemetryProducer.produce(new TelemetrySimulator(demo),
-                    kafka.bootstrapServers());
+                    kafka.bootstrapServers(), KafkaTelemetryProducer.Format.AVRO);
             assertEquals(generated.records(), sent.records(), "same records as the generation-only run");
             long onBroker = 0;
             try (Admin admin = kafka.admin()) {
                 Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-                for (String topic : TelemetryTopics.DEFAULTS.all()) {
+                for (String topic : TelemetryTopics.AVRO.all()) {
                     for (int p = 0; p < kafka.defaultPartitions(); p++) {
                         latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
                     }
