@@ -19,7 +19,11 @@ import org.apache.flink.util.Collector;
  * the two belong to different services (caller = parent's service, callee = child's service).
  * Children that arrive before their parent wait in state.
  *
- * <p>State: span id -> service of every span of the trace, child span id -> waiting child, and
+ * <p>Each call also carries the caller's wait beyond the callee's own span (the parent CLIENT
+ * span's duration minus the callee's SERVER span): network and queueing in front of the callee,
+ * which the callee's own latency never shows.
+ *
+ * <p>State: span id -> service and duration of every span of the trace, child span id -> waiting child, and
  * the newest event time seen. <b>Cleared</b> by an event-time timer once the watermark passes the
  * trace's newest span plus the trace TTL; children still waiting then are dropped (their parent
  * never arrived).
@@ -59,13 +63,14 @@ public final class EdgeExtractor extends KeyedProcessFunction<String, Span, Serv
     @Override
     public void processElement(Span s, Context ctx, Collector<ServiceCall> out) throws Exception {
         String service = s.getServiceName();
-        serviceBySpan.put(s.getSpanId(), service);
+        serviceBySpan.put(s.getSpanId(), service + SEP + s.getDurationUs());
         boolean error = SignalsAccumulator.isError(s);
         String parent = s.getParentSpanId();
         if (parent != null) {
-            String parentService = serviceBySpan.get(parent);
-            if (parentService != null) {
-                emit(parentService, service, error, s.getDurationUs(), s.getStartTimeMs(), out);
+            String parentEntry = serviceBySpan.get(parent);
+            if (parentEntry != null) {
+                emit(serviceOf(parentEntry), service, error, s.getDurationUs(), s.getStartTimeMs(),
+                        gap(durationOf(parentEntry), s.getDurationUs()), out);
             } else {
                 WaitingChild w = new WaitingChild();
                 w.parentSpanId = parent;
@@ -81,7 +86,8 @@ public final class EdgeExtractor extends KeyedProcessFunction<String, Span, Serv
             for (Map.Entry<String, WaitingChild> e : waiting.entries()) {
                 if (e.getValue().parentSpanId.equals(s.getSpanId())) {
                     WaitingChild w = e.getValue();
-                    emit(service, w.service, w.error, w.durationUs, w.timeMs, out);
+                    emit(service, w.service, w.error, w.durationUs, w.timeMs, gap(s.getDurationUs(), w.durationUs),
+                            out);
                     done.add(e.getKey());
                 }
             }
@@ -96,11 +102,32 @@ public final class EdgeExtractor extends KeyedProcessFunction<String, Span, Serv
         ctx.timerService().registerEventTimeTimer((t + ttlMs) / 1000 * 1000 + 999);
     }
 
-    private static void emit(String caller, String callee, boolean error, long durationUs, long timeMs,
+    private static void emit(String caller, String callee, boolean error, long durationUs, long timeMs, long gapUs,
             Collector<ServiceCall> out) {
         if (!caller.equals(callee)) {
-            out.collect(new ServiceCall(caller, callee, error, durationUs, timeMs));
+            out.collect(new ServiceCall(caller, callee, error, durationUs, timeMs, gapUs));
         }
+    }
+
+    /**
+     * The state's value of a span: its service and its duration (µs) after {@link #SEP}; states
+     * written before the duration was kept hold the service alone.
+     */
+    static final char SEP = '\u0001';
+
+    static String serviceOf(String entry) {
+        int i = entry.indexOf(SEP);
+        return i < 0 ? entry : entry.substring(0, i);
+    }
+
+    static long durationOf(String entry) {
+        int i = entry.indexOf(SEP);
+        return i < 0 ? -1 : Long.parseLong(entry.substring(i + 1));
+    }
+
+    /** The parent's duration beyond the child's, or -1 when the parent's is unknown. */
+    static long gap(long parentUs, long childUs) {
+        return parentUs < 0 ? -1 : Math.max(0, parentUs - childUs);
     }
 
     @Override

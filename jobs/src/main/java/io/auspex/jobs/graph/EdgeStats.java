@@ -8,6 +8,9 @@ public class EdgeStats {
     public long calls;
     public long errors;
     public long sumDurationUs;
+    /** Sum and count of the calls' caller-side waits beyond the callee's own span ({@link ServiceCall#gapUs}). */
+    public long sumGapUs;
+    public long gapCount;
 
     public EdgeStats() {}
 

@@ -23,6 +23,10 @@ public final class EdgeWindowAggregate implements AggregateFunction<ServiceCall,
             acc.errors++;
         }
         acc.sumDurationUs += c.durationUs;
+        if (c.gapUs >= 0) {
+            acc.sumGapUs += c.gapUs;
+            acc.gapCount++;
+        }
         return acc;
     }
 
@@ -36,6 +40,8 @@ public final class EdgeWindowAggregate implements AggregateFunction<ServiceCall,
         a.calls += b.calls;
         a.errors += b.errors;
         a.sumDurationUs += b.sumDurationUs;
+        a.sumGapUs += b.sumGapUs;
+        a.gapCount += b.gapCount;
         if (a.caller == null) {
             a.caller = b.caller;
             a.callee = b.callee;

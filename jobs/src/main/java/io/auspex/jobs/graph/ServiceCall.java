@@ -7,6 +7,12 @@ public class ServiceCall {
     public boolean error;
     public long durationUs;
     public long timeMs;
+    /**
+     * The caller's wait beyond the callee's own work: the duration of the caller's span that is
+     * the parent (its CLIENT span) minus the callee's SERVER span, in µs (network and queueing in
+     * front of the callee); -1 when unknown.
+     */
+    public long gapUs = -1;
 
     public ServiceCall() {}
 
@@ -16,6 +22,11 @@ public class ServiceCall {
         this.error = error;
         this.durationUs = durationUs;
         this.timeMs = timeMs;
+    }
+
+    public ServiceCall(String caller, String callee, boolean error, long durationUs, long timeMs, long gapUs) {
+        this(caller, callee, error, durationUs, timeMs);
+        this.gapUs = gapUs;
     }
 
     public String edge() {

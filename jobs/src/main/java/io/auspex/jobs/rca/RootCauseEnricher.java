@@ -52,13 +52,36 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
     private transient MapState<String, EvidenceHistory> evidence;
     private transient ListState<Alert> pending;
 
-    /** Decayed statistics of one caller->callee edge. */
+    /** Windows of an edge's wait beyond the callee before its baseline is trusted (5 min of 10 s windows). */
+    public static final int GAP_WARMUP_WINDOWS = 30;
+    /** Weight of a window in the edge-wait baseline (mean and variance of the per-window mean). */
+    public static final double GAP_ALPHA = 0.05;
+    /** An edge's mean wait is abnormal above its baseline by this many standard deviations... */
+    public static final double GAP_SIGMAS = 4;
+    /** ...and by at least this much, in ms. */
+    public static final double GAP_MIN_MS = 50;
+    /** A slowed edge is evidence on its callee while its wait was abnormal this recently (it is a current symptom). */
+    public static final long GAP_CURRENT_MS = 60_000L;
+
+    /**
+     * Decayed statistics of one caller->callee edge, and the caller's wait beyond the callee's
+     * own span (network, queueing in front of the callee): its baseline and, like a service's
+     * evidence, a level and an episode. A slowed edge is evidence on its callee.
+     */
     public static class EdgeState {
         public String caller;
         public String callee;
         public double calls;
         public double errors;
         public long lastSeenMs;
+        public double gapMeanMs;
+        public double gapVar;
+        public int gapWindows;
+        public double gapLevel;
+        public double gapPeak;
+        public double gapNowMs;
+        public long gapOnsetMs;
+        public long gapLastAnomalousMs = Long.MIN_VALUE / 2;
 
         public EdgeState() {}
     }
@@ -127,7 +150,40 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         e.calls = e.calls * decay + s.calls;
         e.errors = e.errors * decay + s.errors;
         e.lastSeenMs = Math.max(e.lastSeenMs, s.windowEndMs);
+        if (s.gapCount > 0) {
+            addGap(e, s.sumGapUs / (double) s.gapCount / 1000.0, s.windowEndMs);
+        }
         edges.put(key, e);
+    }
+
+    /**
+     * One window's mean wait of an edge: abnormal when it exceeds the baseline by
+     * {@link #GAP_SIGMAS} standard deviations and {@link #GAP_MIN_MS}; the baseline learns only
+     * from normal windows, so a lasting delay stays abnormal.
+     */
+    static void addGap(EdgeState e, double ms, long windowEndMs) {
+        boolean warm = e.gapWindows >= GAP_WARMUP_WINDOWS;
+        boolean abnormal = warm && ms > e.gapMeanMs + Math.max(GAP_SIGMAS * Math.sqrt(e.gapVar), GAP_MIN_MS);
+        if (!abnormal) {
+            if (e.gapWindows == 0) {
+                e.gapMeanMs = ms;
+            } else {
+                double d = ms - e.gapMeanMs;
+                e.gapMeanMs += GAP_ALPHA * d;
+                e.gapVar = (1 - GAP_ALPHA) * (e.gapVar + GAP_ALPHA * d * d);
+            }
+            e.gapWindows++;
+        }
+        e.gapLevel = (1 - LEVEL_ALPHA) * e.gapLevel + LEVEL_ALPHA * (abnormal ? 1 : 0);
+        if (e.gapLevel >= EPISODE_LEVEL) {
+            if (e.gapLastAnomalousMs < windowEndMs - 15 * 60_000L) {
+                e.gapOnsetMs = windowEndMs;
+                e.gapPeak = 0;
+            }
+            e.gapPeak = Math.max(e.gapPeak, e.gapLevel);
+            e.gapNowMs = ms - e.gapMeanMs;
+            e.gapLastAnomalousMs = windowEndMs;
+        }
     }
 
     private void addEvidence(ServiceEvidence ev) throws Exception {
@@ -235,12 +291,30 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
                 ev.put(e.getKey(), new RootCauseRanker.Evidence(h.peak, h.onsetMs));
             }
         }
+        // a slowed edge is evidence on its callee (the callee's own spans do not see the wait)
+        Map<String, EdgeState> slowedInto = new HashMap<>();
+        for (EdgeState e : edges.values()) {
+            if (e.gapPeak > 0 && e.gapLastAnomalousMs >= now - GAP_CURRENT_MS && e.lastSeenMs + edgeTtlMs >= now) {
+                RootCauseRanker.Evidence own = ev.get(e.callee);
+                if (own == null || own.strength() < e.gapPeak) {
+                    ev.put(e.callee, new RootCauseRanker.Evidence(e.gapPeak,
+                            own == null ? e.gapOnsetMs : Math.min(own.onsetMs(), e.gapOnsetMs)));
+                }
+                slowedInto.merge(e.callee, e, (a1, b1) -> a1.gapNowMs >= b1.gapNowMs ? a1 : b1);
+            }
+        }
         List<RootCauseRanker.Candidate> ranked = RootCauseRanker.rank(a.getService(), callees, ev);
         List<RootCauseHint> hints = new ArrayList<>();
         for (RootCauseRanker.Candidate c : ranked.subList(0, Math.min(MAX_HINTS, ranked.size()))) {
             EvidenceHistory h = histories.get(c.service());
             boolean recent = h != null && ev.containsKey(c.service());
-            String reason = c.evidence() > 0
+            EdgeState slowed = slowedInto.get(c.service());
+            String reason = c.evidence() > 0 && (h == null || h.lastAnomalousMs < now - lookbackMs) && slowed != null
+                    ? String.format("calls from %s wait %.0f ms more than usual beyond its own spans (network or "
+                            + "queueing in front of it) since %s, %d hop(s) below %s", slowed.caller,
+                            slowed.gapNowMs, java.time.Instant.ofEpochMilli(slowed.gapOnsetMs), c.depth(),
+                            a.getService())
+                    : c.evidence() > 0
                     ? String.format("anomalous since %s (strength %.2f), %d hop(s) below %s%s",
                             java.time.Instant.ofEpochMilli(h.onsetMs), c.evidence(), c.depth(), a.getService(),
                             h.lastOnsetMs == h.onsetMs && h.onsetSignals.length > 0
@@ -250,7 +324,8 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
             hints.add(RootCauseHint.newBuilder()
                     .setService(c.service())
                     .setConfidence(c.confidence())
-                    .setMovedSignals(recent ? Arrays.asList(h.movedSignals) : List.of())
+                    .setMovedSignals(recent ? Arrays.asList(h.movedSignals)
+                            : slowed != null ? List.of("edge_wait_from_" + slowed.caller) : List.of())
                     .setExemplarTraceIds(recent ? Arrays.asList(h.exemplarTraceIds) : List.of())
                     .setErrorLogTemplates(recent ? Arrays.asList(h.errorLogTemplates) : List.of())
                     .setReason(reason)

@@ -79,4 +79,63 @@ class RootCauseEnricherTest {
         assertEquals(0, h.numKeyedStateEntries());
         h.close();
     }
+
+    static RcaInput edgeWithWait(String caller, String callee, long t, double waitMs) {
+        EdgeStats e = new EdgeStats(caller, callee);
+        e.windowEndMs = t;
+        e.calls = 10;
+        e.gapCount = 10;
+        e.sumGapUs = Math.round(waitMs * 1000 * 10);
+        return RcaInput.of(e);
+    }
+
+    /**
+     * Network delay in front of a service shows only in its callers: its own spans are as fast as
+     * ever. The wait of the edge into it (client span minus its server span) is evidence on it, so
+     * the ranking names it, not the caller that alerted.
+     */
+    @Test
+    void aSlowedEdgeIsEvidenceOnItsCallee() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, RcaInput, Alert> h = ProcessFunctionTestHarnesses
+                .forKeyedProcessFunction(new RootCauseEnricher(LOOKBACK, 3_600_000L, 0.8), RcaInput::key, Types.STRING);
+        long t = T0;
+        // 10 minutes of normal waits: 0.4-0.6 ms into auth, 0.5 ms into cache
+        for (int w = 0; w < 60; w++) {
+            t += 10_000;
+            h.processElement(edgeWithWait("frontend", "auth", t, 0.4 + 0.2 * (w % 2)), t);
+            h.processElement(edgeWithWait("frontend", "cache", t, 0.5), t);
+        }
+        // then 300 ms more into auth for five windows; frontend's own latency moves, auth's does not
+        for (int w = 0; w < 5; w++) {
+            t += 10_000;
+            h.processElement(edgeWithWait("frontend", "auth", t, 300.5), t);
+            h.processElement(edgeWithWait("frontend", "cache", t, 0.5), t);
+            h.processElement(evidence("frontend", t, 1.0, "latency_p99_ms"), t - 1);
+        }
+        h.processElement(RcaInput.of(alert("frontend", t, AlertStatus.FIRING)), t);
+        h.processWatermark(t);
+        Alert a = h.extractOutputValues().get(0);
+        assertEquals("auth", a.getRootCauses().get(0).getService(), () -> "hints: " + a.getRootCauses());
+        assertEquals(List.of("edge_wait_from_frontend"), a.getRootCauses().get(0).getMovedSignals());
+        assertEquals(true, a.getRootCauses().get(0).getReason().startsWith("calls from frontend wait 300 ms more"),
+                a.getRootCauses().get(0).getReason());
+        h.close();
+    }
+
+    @Test
+    void theEdgeWaitBaselineFlagsOnlyAWaitWellAboveItsUsualSpread() {
+        RootCauseEnricher.EdgeState e = new RootCauseEnricher.EdgeState();
+        for (int w = 0; w < RootCauseEnricher.GAP_WARMUP_WINDOWS; w++) {
+            RootCauseEnricher.addGap(e, 10 + (w % 2), T0 + w * 10_000L);
+        }
+        assertEquals(0.0, e.gapLevel, 1e-12, "warm-up windows are never abnormal");
+        // 55 ms above a mean of about 10.5: above 4 sigma (about 2 ms) and the 50 ms floor
+        RootCauseEnricher.addGap(e, 65.6, T0 + 400_000);
+        assertEquals(RootCauseEnricher.LEVEL_ALPHA, e.gapLevel, 1e-12);
+        double mean = e.gapMeanMs;
+        // 40 ms above: below the 50 ms floor, normal, and learned
+        RootCauseEnricher.addGap(e, 50, T0 + 410_000);
+        assertEquals((1 - RootCauseEnricher.LEVEL_ALPHA) * RootCauseEnricher.LEVEL_ALPHA, e.gapLevel, 1e-12);
+        assertEquals(mean + RootCauseEnricher.GAP_ALPHA * (50 - mean), e.gapMeanMs, 1e-12);
+    }
 }
