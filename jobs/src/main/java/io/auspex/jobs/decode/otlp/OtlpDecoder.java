@@ -98,9 +98,12 @@ public final class OtlpDecoder implements MessageDecoder {
         }
         int good = 0;
         RecordChecks.Problem first = null;
-        for (Mapped m : records) {
+        RecordChecks.Problem[] problems = new RecordChecks.Problem[records.size()];
+        for (int i = 0; i < problems.length; i++) {
+            Mapped m = records.get(i);
             RecordChecks.Problem p = m.problem() != null ? m.problem()
                     : RecordChecks.time(m.telemetry().eventTimeMs(), nowMs, maxFutureSkewMs, maxAgeMs);
+            problems[i] = p;
             if (p == null) {
                 good++;
             } else if (first == null) {
@@ -112,10 +115,9 @@ public final class OtlpDecoder implements MessageDecoder {
                     first.reason(), "none of the " + records.size() + " records is usable; first: " + first.detail()));
             return;
         }
-        for (int i = 0; i < records.size(); i++) {
+        for (int i = 0; i < problems.length; i++) {
             Mapped m = records.get(i);
-            RecordChecks.Problem p = m.problem() != null ? m.problem()
-                    : RecordChecks.time(m.telemetry().eventTimeMs(), nowMs, maxFutureSkewMs, maxAgeMs);
+            RecordChecks.Problem p = problems[i];
             if (p == null) {
                 out.accept(m.telemetry().origin(topic, partition, offset));
             } else {
