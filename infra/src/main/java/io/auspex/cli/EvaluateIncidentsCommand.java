@@ -57,6 +57,10 @@ public final class EvaluateIncidentsCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Checkpoints and logs (default: a temp dir).")
     Path workDir;
 
+    @Option(names = "--alerts-out", paramLabel = "FILE",
+            description = "Also write every alert of the run (its own clock), one Avro JSON object per line, with its root-cause hints and their reasons.")
+    Path alertsOut;
+
     @Override
     public Integer call() throws Exception {
         List<IncidentCase> labelled;
@@ -85,6 +89,14 @@ public final class EvaluateIncidentsCommand implements Callable<Integer> {
         } catch (Exception e) {
             System.err.println("error: the pipeline failed: " + e);
             return AuspexCli.EXIT_FAILURE;
+        }
+        if (alertsOut != null) {
+            try (java.io.BufferedWriter w = Files.newBufferedWriter(alertsOut)) {
+                for (io.auspex.schemas.Alert a : run.alerts()) {
+                    w.write(a.toString());
+                    w.newLine();
+                }
+            }
         }
         IncidentScore score = IncidentScore.of(labelled, run.alerts(), run.firstEventMs(), run.lastEventMs(),
                 grace.toMillis());

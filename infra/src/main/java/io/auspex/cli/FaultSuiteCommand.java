@@ -41,6 +41,10 @@ public final class FaultSuiteCommand implements Callable<Integer> {
     @Option(names = "--no-span-status", description = "Spans carry no error status (only HTTP codes and logs), as much real telemetry.")
     boolean noSpanStatus;
 
+    @Option(names = "--rate", description = "Entry requests per second (default: the simulator's, 20, about 30-200 requests per 10 s window "
+            + "per service; 0.5 makes every service quiet, 1-5 per window).")
+    Double rate;
+
     @Option(names = "--start", description = "Event time of the first record (ISO-8601; default the simulator's, 2026-01-05T00:00:00Z).")
     Instant start;
 
@@ -48,6 +52,13 @@ public final class FaultSuiteCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long startMs = start != null ? start.toEpochMilli() : SimulatorConfig.DEFAULT_START_MS;
         SimulatorConfig cfg = Scenarios.faultSuite(seed, startMs, faults, !noSpanStatus);
+        if (rate != null) {
+            if (!(rate > 0)) {
+                System.err.println("error: --rate must be > 0, was " + rate);
+                return AuspexCli.EXIT_BAD_INPUT;
+            }
+            cfg = cfg.toBuilder().baseRequestRate(rate).build();
+        }
         Files.createDirectories(out);
         Path recording = out.resolve("recording.jsonl.gz");
         SimulationResult r;

@@ -20,8 +20,9 @@ import org.apache.flink.util.Collector;
  * {@code ServiceAnomaly} alert after {@code windowsToFire} consecutive anomalous windows; resolves
  * after as many consecutive quiet windows. The two detectors complement each other: the baselines
  * see a large move of one signal (a deep service's latency), the model a joint move of several, and
- * it does not adapt to a lasting shift as the baselines do. On 48 h of simulated normal traffic
- * no run of 6 anomalous windows occurred (docs/benchmarks.md).
+ * it does not adapt to a lasting shift as the baselines do. A window whose count-aware evidence
+ * ({@link ServiceEvidence#countLevel} 1: errors, error logs or slow requests far beyond what the
+ * service's counts allow) is abnormal fires at once: strong evidence needs no run of windows.
  * One fingerprint per service; never repeated while firing.
  *
  * <p>State: the run counters and, while firing, the start time. <b>Cleared</b> whenever the
@@ -57,7 +58,8 @@ public final class AnomalyAlertFunction extends KeyedProcessFunction<String, Ser
     @Override
     public void processElement(ServiceEvidence e, Context ctx, Collector<Alert> out) throws Exception {
         AlertState st = state.value();
-        boolean anomalous = e.modelAnomalous || e.movedSignals.length > 0;
+        boolean countAbnormal = e.countLevel >= 1.0;
+        boolean anomalous = e.modelAnomalous || e.movedSignals.length > 0 || countAbnormal;
         if (st == null) {
             if (!anomalous) {
                 return;
@@ -70,9 +72,10 @@ public final class AnomalyAlertFunction extends KeyedProcessFunction<String, Ser
             }
             st.anomalousRun++;
             st.quietRun = 0;
-            if (!st.firing && st.anomalousRun >= windowsToFire) {
+            if (!st.firing && (st.anomalousRun >= windowsToFire || countAbnormal)) {
                 st.firing = true;
-                st.startsAtMs = st.firstAnomalousMs;
+                st.startsAtMs = countAbnormal && e.countOnsetMs > 0 ? Math.min(st.firstAnomalousMs, e.countOnsetMs)
+                        : st.firstAnomalousMs;
                 out.collect(alert(e, AlertStatus.FIRING, st.startsAtMs, null));
             }
         } else {
@@ -98,12 +101,23 @@ public final class AnomalyAlertFunction extends KeyedProcessFunction<String, Ser
         return labels;
     }
 
+    /** The moved signals, and the count test behind a count-evidence alert when it is not among them. */
+    static java.util.List<String> movedWithCount(ServiceEvidence e) {
+        java.util.List<String> moved = new java.util.ArrayList<>(Arrays.asList(e.movedSignals));
+        if (e.countLevel >= 1.0 && !e.countSignal.isEmpty() && !moved.contains(e.countSignal)) {
+            moved.add(e.countSignal);
+        }
+        return moved;
+    }
+
     private static Alert alert(ServiceEvidence e, AlertStatus status, long startsAt, Long endsAt) {
         Map<String, String> labels = labels(e.service);
         Map<String, String> annotations = new HashMap<>();
         annotations.put("summary", "Anomalous golden signals in " + e.service);
         annotations.put("description", "Model score " + String.format("%.3f", e.modelScore) + "; moved: "
-                + String.join(", ", e.movedSignals));
+                + String.join(", ", e.movedSignals)
+                + (e.countLevel >= 1.0 ? String.format("; count evidence %.1f (%s)", e.countEvidence, e.countSignal)
+                        : ""));
         return Alert.newBuilder()
                 .setFingerprint(Fingerprint.of(labels))
                 .setStatus(status)
@@ -116,7 +130,7 @@ public final class AnomalyAlertFunction extends KeyedProcessFunction<String, Ser
                 .setLabels(labels)
                 .setAnnotations(annotations)
                 .setAnomalyScore(Double.isNaN(e.modelScore) ? null : e.modelScore)
-                .setMovedSignals(Arrays.asList(e.movedSignals))
+                .setMovedSignals(movedWithCount(e))
                 .build();
     }
 }

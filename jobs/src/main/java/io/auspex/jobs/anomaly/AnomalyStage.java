@@ -2,6 +2,7 @@ package io.auspex.jobs.anomaly;
 
 import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.config.PipelineConfig;
+import io.auspex.models.evidence.CountEvidence;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.ServiceSignals;
 import java.util.Optional;
@@ -15,12 +16,21 @@ public final class AnomalyStage {
     /** The evidence of every window, and the anomaly alerts (none when {@code auspex.anomaly.alert-windows} is 0). */
     public record Outputs(DataStream<ServiceEvidence> evidence, Optional<DataStream<Alert>> alerts) {}
 
+    /** The count-aware evidence the options ask for, or null when it is off. */
+    static CountEvidence countEvidence(PipelineConfig cfg) {
+        if (!cfg.get(AuspexOptions.COUNT_EVIDENCE)) {
+            return null;
+        }
+        return new CountEvidence(CountEvidence.Config.defaults().withBar(cfg.get(AuspexOptions.COUNT_EVIDENCE_BAR),
+                cfg.get(AuspexOptions.COUNT_EVIDENCE_DRIFT)), CountEvidence.DEFAULT_LADDER_MS);
+    }
+
     public static Outputs wire(DataStream<ServiceSignals> signals, PipelineConfig cfg, WindowScorer model) {
         SingleOutputStreamOperator<ServiceEvidence> evidence = signals
                 .keyBy(ServiceSignals::getServiceName)
                 .process(new EvidenceFunction(cfg.get(AuspexOptions.EVIDENCE_THRESHOLD),
                         cfg.get(AuspexOptions.DETECTOR_THRESHOLD), cfg.get(AuspexOptions.RETIRE_AFTER).toMillis(),
-                        model))
+                        model, countEvidence(cfg)))
                 .uid("anomaly-evidence").name("anomaly evidence");
         int windows = cfg.get(AuspexOptions.ANOMALY_ALERT_WINDOWS);
         if (windows == 0) {

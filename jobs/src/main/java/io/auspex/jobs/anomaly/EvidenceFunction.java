@@ -1,6 +1,9 @@
 package io.auspex.jobs.anomaly;
 
+import io.auspex.jobs.signals.LatencyLadder;
 import io.auspex.models.detector.StreamingDetector;
+import io.auspex.models.evidence.CountEvidence;
+import io.auspex.models.evidence.CountEvidenceState;
 import io.auspex.schemas.ServiceSignals;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -16,8 +19,14 @@ import org.apache.flink.util.Collector;
  * ({@link OnsetDetectors}: which signals began to move) and the multivariate model, and emits the
  * evidence.
  *
- * <p>State: one {@link SignalBaselines.BaselineState} and the service's onset detectors
- * ({@link OnsetDetectors#descriptor()}, objects scored in place) per service. <b>Cleared</b> by an
+ * <p>And, unless it is off, the count-aware evidence ({@link CountEvidence}): exact tests of the
+ * window's errors, error log lines and requests over each latency-ladder step against the
+ * service's own baselines, accumulated over windows, so a strong change in a quiet service is
+ * evidence within one or two windows.
+ *
+ * <p>State: one {@link SignalBaselines.BaselineState}, the service's onset detectors
+ * ({@link OnsetDetectors#descriptor()}, objects scored in place) and one {@link CountEvidenceState}
+ * per service. <b>Cleared</b> by an
  * event-time timer when a service sends no window for {@code retireMs} (a retired service); the
  * timers are rounded up to the hour, so at most one per hour is pending per service.
  */
@@ -29,7 +38,9 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
     private final double detectorThreshold;
     private final long retireMs;
     private final WindowScorer model;
+    private final CountEvidence counts;
     private transient ValueState<SignalBaselines.BaselineState> baselines;
+    private transient ValueState<CountEvidenceState> countState;
     private transient ValueState<StreamingDetector[]> detectors;
 
     /**
@@ -38,6 +49,13 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
      * @param model may be null: then evidence comes from the per-signal baselines alone
      */
     public EvidenceFunction(double signalThreshold, double detectorThreshold, long retireMs, WindowScorer model) {
+        this(signalThreshold, detectorThreshold, retireMs, model, null);
+    }
+
+    /** @param counts the count-aware evidence; null turns it off */
+    public EvidenceFunction(double signalThreshold, double detectorThreshold, long retireMs, WindowScorer model,
+            CountEvidence counts) {
+        this.counts = counts;
         this.signalThreshold = signalThreshold;
         this.detectorThreshold = detectorThreshold;
         this.retireMs = retireMs;
@@ -49,6 +67,8 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
         baselines = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("signal-baselines", Types.POJO(SignalBaselines.BaselineState.class)));
         detectors = getRuntimeContext().getState(OnsetDetectors.descriptor());
+        countState = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("count-evidence", Types.POJO(CountEvidenceState.class)));
         if (model != null) {
             model.open();
         }
@@ -91,6 +111,20 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
         } else {
             e.modelScore = Double.NaN;
         }
+        if (counts != null) {
+            CountEvidenceState cs = countState.value();
+            if (cs == null) {
+                cs = new CountEvidenceState();
+            }
+            CountEvidence.Result r = counts.observe(cs, new CountEvidence.Window(s.getWindowEndMs(),
+                    s.getRequestCount(), s.getErrorSpanCount(), s.getErrorLogCount(),
+                    LatencyLadder.aligned(s.getLatencyLadderMs())));
+            countState.update(cs);
+            e.countEvidence = r.evidence();
+            e.countLevel = Math.min(1.0, r.evidence() / counts.config().bar());
+            e.countSignal = r.evidence() > 0 ? r.strongest() : "";
+            e.countOnsetMs = r.onsetMs();
+        }
         e.exemplarTraceIds = s.getExemplarTraceIds().toArray(new String[0]);
         e.errorLogTemplates = s.getErrorLogTemplates().toArray(new String[0]);
         out.collect(e);
@@ -102,6 +136,7 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
         if (state != null && state.lastWindowEndMs + retireMs <= timestamp) {
             baselines.clear();
             detectors.clear();
+            countState.clear();
         }
     }
 }

@@ -51,7 +51,8 @@ public final class OnsetDetectors {
         long second = s.getWindowEndMs() / 1000;
         double[] scores = new double[detectors.length];
         for (int i = 0; i < detectors.length; i++) {
-            scores[i] = detectors[i].score(second, SignalBaselines.value(s, i));
+            // no request, no latency or error ratio: the detector neither scores nor learns a 0
+            scores[i] = SignalBaselines.measured(s, i) ? detectors[i].score(second, SignalBaselines.value(s, i)) : 0.0;
         }
         return scores;
     }

@@ -17,6 +17,14 @@ public class ServiceEvidence {
     public String[] movedSignals = new String[0];
     /** Signals whose move began in this window, per the streaming detector (docs/detector.md). */
     public String[] onsetSignals = new String[0];
+    /** Accumulated count-aware evidence ({@link io.auspex.models.evidence.CountEvidence}), in -log10 units; 0 when off. */
+    public double countEvidence;
+    /** {@link #countEvidence} over its bar, capped at 1: 1 means the service is abnormal by its counts. */
+    public double countLevel;
+    /** The count test that judged the window most surprising (errors, error_logs, latency_over_Nms), or "". */
+    public String countSignal = "";
+    /** End of the first window of the current count-evidence accumulation (0 when there is none). */
+    public long countOnsetMs;
     public String[] exemplarTraceIds = new String[0];
     public String[] errorLogTemplates = new String[0];
 
@@ -25,6 +33,7 @@ public class ServiceEvidence {
     @Override
     public String toString() {
         return service + "@" + windowEndMs + " strength=" + strength + " model=" + modelScore + " moved="
-                + Arrays.toString(movedSignals) + " onset=" + Arrays.toString(onsetSignals);
+                + Arrays.toString(movedSignals) + " onset=" + Arrays.toString(onsetSignals)
+                + " count=" + countEvidence + (countSignal.isEmpty() ? "" : "(" + countSignal + ")");
     }
 }

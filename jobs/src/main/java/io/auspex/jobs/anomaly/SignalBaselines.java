@@ -44,6 +44,11 @@ public final class SignalBaselines {
         };
     }
 
+    /** Whether signal {@code i} has a value in {@code s}: error ratio and latency need a request. */
+    static boolean measured(ServiceSignals s, int i) {
+        return s.getRequestCount() > 0 || (i != 1 && i != 2 && i != 3);
+    }
+
     /** Scores {@code s} against {@code state}, then folds it into the state. Returns per-signal scores. */
     public static double[] scoreAndUpdate(BaselineState state, ServiceSignals s) {
         int n = SIGNALS.length;
@@ -54,6 +59,10 @@ public final class SignalBaselines {
         double[] scores = new double[n];
         boolean warm = state.count >= WARM_UP;
         for (int i = 0; i < n; i++) {
+            if (!measured(s, i)) {
+                // a window without requests has no error ratio or latency: 0 is not a value to learn
+                continue;
+            }
             double x = value(s, i);
             if (state.count == 0) {
                 state.mean[i] = x;

@@ -109,6 +109,15 @@ public final class AuspexOptions {
     public static final ConfigOption<Integer> ANOMALY_ALERT_WINDOWS = ConfigOptions.key("auspex.anomaly.alert-windows")
             .intType().defaultValue(6)
             .withDescription("Consecutive anomalous windows (model above threshold or a signal moved) before an anomaly alert fires; 0 disables anomaly alerts.");
+    public static final ConfigOption<Boolean> COUNT_EVIDENCE = ConfigOptions.key("auspex.anomaly.count-evidence")
+            .booleanType().defaultValue(true)
+            .withDescription("Count-aware evidence: exact binomial and Poisson tests of each window's errors, error log lines and requests over a latency ladder against the service's baselines, accumulated over windows (docs/detector.md); at its bar a service is anomalous at once.");
+    public static final ConfigOption<Double> COUNT_EVIDENCE_BAR = ConfigOptions.key("auspex.anomaly.count-evidence-bar")
+            .doubleType().defaultValue(8.0)
+            .withDescription("Accumulated count evidence (-log10 of p-values, less the drift per window) at which a service is anomalous.");
+    public static final ConfigOption<Double> COUNT_EVIDENCE_DRIFT = ConfigOptions.key("auspex.anomaly.count-evidence-drift")
+            .doubleType().defaultValue(1.5)
+            .withDescription("Surprise (-log10 p, Bonferroni-corrected) a window must exceed to add to the count evidence; below it evidence drains.");
     public static final ConfigOption<Duration> RCA_LOOKBACK = ConfigOptions.key("auspex.rca.lookback")
             .durationType().defaultValue(Duration.ofMinutes(15))
             .withDescription("How far back root-cause ranking looks for anomaly evidence.");

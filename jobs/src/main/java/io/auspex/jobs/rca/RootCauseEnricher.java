@@ -42,6 +42,10 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
     public static final double LEVEL_ALPHA = 0.3;
     /** Anomaly level at which a service is in an anomaly episode (about 3 strong windows in a row). */
     public static final double EPISODE_LEVEL = 0.6;
+    /** A service (or edge) not abnormal for this long starts a new episode when it is again. */
+    public static final long EPISODE_GAP_MS = 2 * 60_000L;
+    /** Evidence of an episode that ended longer ago than this decays by 1/e per this much more. */
+    public static final long CURRENT_MS = 60_000L;
     /** A detector onset this long before an episode's level crossing dates the episode. */
     public static final long ONSET_MATCH_MS = 2 * 60_000L;
 
@@ -60,6 +64,8 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
     public static final double GAP_SIGMAS = 4;
     /** ...and by at least this much, in ms. */
     public static final double GAP_MIN_MS = 50;
+    /** A wait this many times the abnormal bar above the baseline is an episode in its first window. */
+    public static final double GAP_STRONG = 2;
     /** A slowed edge is evidence on its callee while its wait was abnormal this recently (it is a current symptom). */
     public static final long GAP_CURRENT_MS = 60_000L;
 
@@ -82,6 +88,8 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         public double gapNowMs;
         public long gapOnsetMs;
         public long gapLastAnomalousMs = Long.MIN_VALUE / 2;
+        /** Largest wait beyond the baseline in the current episode, in ms. */
+        public double gapPeakMs;
 
         public EdgeState() {}
     }
@@ -175,11 +183,17 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
             e.gapWindows++;
         }
         e.gapLevel = (1 - LEVEL_ALPHA) * e.gapLevel + LEVEL_ALPHA * (abnormal ? 1 : 0);
+        if (abnormal && ms - e.gapMeanMs >= GAP_STRONG * Math.max(GAP_SIGMAS * Math.sqrt(e.gapVar), GAP_MIN_MS)) {
+            // a wait far beyond the bar is an episode at once, as strong count evidence is for a service
+            e.gapLevel = Math.max(e.gapLevel, 1.0);
+        }
         if (e.gapLevel >= EPISODE_LEVEL) {
-            if (e.gapLastAnomalousMs < windowEndMs - 15 * 60_000L) {
+            if (e.gapLastAnomalousMs < windowEndMs - EPISODE_GAP_MS) {
                 e.gapOnsetMs = windowEndMs;
                 e.gapPeak = 0;
+                e.gapPeakMs = 0;
             }
+            e.gapPeakMs = Math.max(e.gapPeakMs, ms - e.gapMeanMs);
             e.gapPeak = Math.max(e.gapPeak, e.gapLevel);
             e.gapNowMs = ms - e.gapMeanMs;
             e.gapLastAnomalousMs = windowEndMs;
@@ -195,9 +209,17 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         h.lastModelScore = ev.modelScore;
         h.lastSeenMs = Math.max(h.lastSeenMs, ev.windowEndMs);
         // sustained anomalies only: one noisy window lifts the level to LEVEL_ALPHA, below the bar
-        h.level = (1 - LEVEL_ALPHA) * h.level + LEVEL_ALPHA * ev.strength;
-        if (ev.strength >= signalThreshold) {
-            h.movedSignals = ev.movedSignals;
+        double strength = Math.max(ev.strength, ev.countLevel);
+        h.level = (1 - LEVEL_ALPHA) * h.level + LEVEL_ALPHA * strength;
+        // count evidence at its bar is an episode at once (it already accumulated over windows)
+        boolean countEpisode = ev.countLevel >= 1.0;
+        if (countEpisode) {
+            h.level = Math.max(h.level, 1.0);
+        }
+        if (strength >= signalThreshold) {
+            h.movedSignals = countEpisode && !ev.countSignal.isEmpty()
+                    && !Arrays.asList(ev.movedSignals).contains(ev.countSignal)
+                    ? append(ev.movedSignals, ev.countSignal) : ev.movedSignals;
             if (ev.exemplarTraceIds.length > 0) {
                 h.exemplarTraceIds = ev.exemplarTraceIds;
             }
@@ -210,15 +232,22 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
             h.lastOnsetMs = ev.windowEndMs;
         }
         if (h.level >= EPISODE_LEVEL) {
-            if (h.lastAnomalousMs < ev.windowEndMs - lookbackMs) {
+            if (h.lastAnomalousMs < ev.windowEndMs - EPISODE_GAP_MS) {
                 // the episode began where the streaming detector saw the move start, if it did lately
-                h.onsetMs = h.lastOnsetMs >= ev.windowEndMs - ONSET_MATCH_MS ? h.lastOnsetMs : ev.windowEndMs;
+                h.onsetMs = countEpisode && ev.countOnsetMs > 0 ? ev.countOnsetMs
+                        : h.lastOnsetMs >= ev.windowEndMs - ONSET_MATCH_MS ? h.lastOnsetMs : ev.windowEndMs;
                 h.peak = 0;
             }
             h.peak = Math.max(h.peak, h.level);
             h.lastAnomalousMs = ev.windowEndMs;
         }
         evidence.put(ev.service, h);
+    }
+
+    private static String[] append(String[] a, String x) {
+        String[] out = Arrays.copyOf(a, a.length + 1);
+        out[a.length] = x;
+        return out;
     }
 
     @Override
@@ -288,7 +317,10 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
             EvidenceHistory h = e.getValue();
             histories.put(e.getKey(), h);
             if (h.lastAnomalousMs >= now - lookbackMs) {
-                ev.put(e.getKey(), new RootCauseRanker.Evidence(h.peak, h.onsetMs));
+                // an episode that ended a while ago is weaker evidence than a current one
+                double age = Math.max(0, now - h.lastAnomalousMs - CURRENT_MS);
+                ev.put(e.getKey(), new RootCauseRanker.Evidence(h.peak * Math.exp(-age / (double) CURRENT_MS),
+                        h.onsetMs));
             }
         }
         // a slowed edge is evidence on its callee (the callee's own spans do not see the wait)
@@ -300,7 +332,7 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
                     ev.put(e.callee, new RootCauseRanker.Evidence(e.gapPeak,
                             own == null ? e.gapOnsetMs : Math.min(own.onsetMs(), e.gapOnsetMs)));
                 }
-                slowedInto.merge(e.callee, e, (a1, b1) -> a1.gapNowMs >= b1.gapNowMs ? a1 : b1);
+                slowedInto.merge(e.callee, e, (a1, b1) -> a1.gapPeakMs >= b1.gapPeakMs ? a1 : b1);
             }
         }
         List<RootCauseRanker.Candidate> ranked = RootCauseRanker.rank(a.getService(), callees, ev);
@@ -312,7 +344,7 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
             String reason = c.evidence() > 0 && (h == null || h.lastAnomalousMs < now - lookbackMs) && slowed != null
                     ? String.format("calls from %s wait %.0f ms more than usual beyond its own spans (network or "
                             + "queueing in front of it) since %s, %d hop(s) below %s", slowed.caller,
-                            slowed.gapNowMs, java.time.Instant.ofEpochMilli(slowed.gapOnsetMs), c.depth(),
+                            slowed.gapPeakMs, java.time.Instant.ofEpochMilli(slowed.gapOnsetMs), c.depth(),
                             a.getService())
                     : c.evidence() > 0
                     ? String.format("anomalous since %s (strength %.2f), %d hop(s) below %s%s",

@@ -166,6 +166,7 @@ public final class SignalsWindowFunction
                 .setGauges(new HashMap<>(gauges))
                 .setCounters(new HashMap<>(counters))
                 .setLatencyOverMs(overMap(thresholdsMs, over))
+                .setLatencyLadderMs(any ? LatencyLadder.countsAbove(latency) : new HashMap<>())
                 .setOperations(ops)
                 .setExemplarTraceIds(new ArrayList<>(a.exemplars))
                 .setErrorLogTemplates(templates)

@@ -1,0 +1,351 @@
+package io.auspex.models.evidence;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * Count-aware evidence that a service went wrong, window by window, for signals made of few
+ * events: errors among requests, error log lines, and requests slower than each step of a fixed
+ * latency ladder. Each window is judged by exact count tests against the service's own decayed
+ * baseline, so 4 errors out of 5 requests in a quiet service are significant at once while 40 out
+ * of 4,000 in a busy one are not:
+ *
+ * <ul>
+ *   <li><b>errors</b>: {@code P(X >= errors)} for {@code X ~ Binomial(requests, p0)}, {@code p0}
+ *       the baseline error share (with a prior of {@link Config#priorErrorRate()} over
+ *       {@link Config#priorTrials()} requests);
+ *   <li><b>error logs</b>: {@code P(X >= errorLogs)} for {@code X ~ Poisson(lambda0)}, the baseline
+ *       rate per window (prior {@link Config#priorLogRate()} over {@link Config#priorWindows()});
+ *   <li><b>latency</b>: for each ladder step, {@code P(X >= over)} for {@code X ~ Binomial(requests,
+ *       q0)}, {@code q0} the baseline share of requests slower than the step; steps that half the
+ *       requests exceed are skipped (they say nothing about slowness).
+ * </ul>
+ *
+ * <p>Real counts are over-dispersed (one failing request logs three lines; busy services drift):
+ * each test divides its counts by a dispersion factor, the running mean of the squared standardized
+ * residual of normal windows (at least 1), which makes it a quasi-binomial or quasi-Poisson test.
+ *
+ * <p>The window's surprise is {@code -log10} of the smallest p-value times the number of tests
+ * (Bonferroni). Evidence accumulates as a CUSUM: {@code S = max(0, S + surprise - drift)}, capped
+ * at {@link Config#cap()}. A scan judges the counts of the last 3, 6 and 18 windows summed, with
+ * the same tests (Bonferroni over tests and scales), so a service with one request per window
+ * whose every request is slow builds evidence over a minute or three that no single window shows.
+ * The evidence is the larger of the two; the service is abnormal while it is at least {@code bar}. So one window of strong
+ * evidence (surprise above {@code bar + drift}) crosses the bar at once, weak evidence takes longer,
+ * and noise (surprise mostly below the drift) drains away. Baselines learn slowly
+ * ({@link Config#slowLearning()}) from windows whose surprise is at least
+ * {@link Config#learnBar()}, so a lasting fault is not absorbed within minutes.
+ *
+ * <p>Baselines start to test after {@link Config#warmupWindows()} windows; the request tests after
+ * {@link Config#minRequests()} requests as well.
+ */
+public final class CountEvidence implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Test names, for the evidence a human reads. */
+    public static final String ERRORS = "errors";
+    public static final String ERROR_LOGS = "error_logs";
+    /** The latency steps' names are {@code latency_over_<ms>ms}. */
+    public static final String LATENCY_PREFIX = "latency_over_";
+    /** The default latency ladder, 1-2-5 steps from 1 ms to 20 s. */
+    public static final long[] DEFAULT_LADDER_MS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000,
+        20_000};
+
+    /**
+     * @param halfLifeWindows windows after which a baseline observation weighs half
+     * @param warmupWindows windows before any test
+     * @param minRequests requests seen before the error and latency tests
+     * @param priorErrorRate prior error share, over {@code priorTrials} requests
+     * @param priorTrials weight of the priors of the request tests, in requests
+     * @param priorSlowShare prior share of requests slower than a ladder step (over {@code priorTrials})
+     * @param priorLogRate prior error log lines per window, over {@code priorWindows} windows
+     * @param priorWindows weight of the error-log prior, in windows
+     * @param drift surprise a window must exceed to add to the evidence
+     * @param bar evidence at which the service is abnormal
+     * @param cap most evidence kept (so it drains within {@code (cap - bar) / drift} quiet windows)
+     * @param learnBar surprise from which a window's baselines learn at {@code slowLearning} of the rate
+     * @param slowLearning factor of the learning rate for surprising windows
+     * @param dispersionAlpha weight of a window in the dispersion factors
+     * @param dispersionBar surprise from which a window does not update the dispersion factors
+     */
+    public record Config(double halfLifeWindows, int warmupWindows, long minRequests, double priorErrorRate,
+            double priorTrials, double priorSlowShare, double priorLogRate, double priorWindows, double drift,
+            double bar, double cap, double learnBar, double slowLearning, double dispersionAlpha,
+            double dispersionBar) implements Serializable {
+        public Config {
+            if (!(halfLifeWindows > 0) || warmupWindows < 0 || minRequests < 0 || !(priorTrials > 0)
+                    || !(priorWindows > 0) || !(drift >= 0) || !(bar > 0) || !(cap >= bar)
+                    || !(slowLearning >= 0 && slowLearning <= 1) || !(dispersionAlpha > 0 && dispersionAlpha <= 1)) {
+                throw new IllegalArgumentException("invalid count-evidence config: " + this);
+            }
+        }
+
+        /** The defaults: half-life 1 h of 10 s windows, drift 1.5, bar 8. */
+        public static Config defaults() {
+            return new Config(360, 30, 50, 0.01, 50, 0.01, 0.1, 5, 1.5, 8.0, 16.0, 3.0, 0.1, 0.02, 3.0);
+        }
+
+        /** These settings with another bar (and a cap twice the bar). */
+        public Config withBar(double newBar, double newDrift) {
+            return new Config(halfLifeWindows, warmupWindows, minRequests, priorErrorRate, priorTrials, priorSlowShare,
+                    priorLogRate, priorWindows, newDrift, newBar, 2 * newBar, learnBar, slowLearning, dispersionAlpha,
+                    dispersionBar);
+        }
+    }
+
+    /**
+     * One window of a service.
+     *
+     * @param over requests slower than each ladder step, aligned with the ladder; null when unknown
+     */
+    public record Window(long endMs, long requests, long errors, long errorLogs, long[] over) {}
+
+    /**
+     * The judgement of one window.
+     *
+     * @param surprise the window's Bonferroni-corrected {@code -log10 p}
+     * @param evidence the evidence after the window: the larger of the CUSUM and the scan
+     * @param onsetMs end of the first window of the current accumulation (0 when there is none)
+     * @param strongest name of the test with the smallest p-value ("" when no test ran)
+     * @param tests number of tests that ran
+     */
+    public record Result(double surprise, double evidence, long onsetMs, String strongest, int tests) {
+        /** Whether the evidence is at or above {@code bar}. */
+        public boolean abnormal(Config c) {
+            return evidence >= c.bar();
+        }
+    }
+
+    /** Windows summed by the scan: the window alone (the CUSUM's), 30 s, 1 min and 3 min of 10 s windows. */
+    static final int[] SCALES = {1, 3, 6, 18};
+
+    private final Config config;
+    private final long[] ladderMs;
+    private final double alpha;
+
+    public CountEvidence(Config config, long[] ladderMs) {
+        this.config = config;
+        this.ladderMs = ladderMs.clone();
+        for (int i = 1; i < this.ladderMs.length; i++) {
+            if (this.ladderMs[i] <= this.ladderMs[i - 1]) {
+                throw new IllegalArgumentException("ladder must be ascending: " + Arrays.toString(ladderMs));
+            }
+        }
+        this.alpha = 1 - Math.pow(0.5, 1.0 / config.halfLifeWindows());
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public long[] ladderMs() {
+        return ladderMs.clone();
+    }
+
+    /** One test battery's outcome: the smallest p-value, how many tests ran, and which was smallest. */
+    private record Battery(double pMin, int tests, String strongest) {}
+
+    /**
+     * The tests of counts summed over {@code m} windows ({@code n} requests, {@code errors},
+     * {@code logs}, {@code over} per ladder step; over may be null) against the baselines.
+     */
+    private Battery battery(CountEvidenceState st, int m, double n, double errors, double logs, double[] over,
+            boolean requestTests, double p0, double lambda0, double[] q0) {
+        int tests = 0;
+        double pMin = 1.0;
+        String strongest = "";
+        if (requestTests && n > 0) {
+            double phi = Math.max(1.0, st.errorDispersion);
+            double p = CountTests.binomialUpper(errors / phi, n / phi, p0);
+            tests++;
+            if (p < pMin) {
+                pMin = p;
+                strongest = ERRORS;
+            }
+            if (over != null) {
+                for (int i = 0; i < over.length; i++) {
+                    if (q0[i] >= 0.5) {
+                        continue;
+                    }
+                    double phiI = Math.max(1.0, st.overDispersion[i]);
+                    double pi = CountTests.binomialUpper(over[i] / phiI, n / phiI, q0[i]);
+                    tests++;
+                    if (pi < pMin) {
+                        pMin = pi;
+                        strongest = LATENCY_PREFIX + ladderMs[i] + "ms";
+                    }
+                }
+            }
+        }
+        double phi = Math.max(1.0, st.logDispersion);
+        double p = CountTests.poissonUpper(logs / phi, m * lambda0 / phi);
+        tests++;
+        if (p < pMin) {
+            pMin = p;
+            strongest = ERROR_LOGS;
+        }
+        return new Battery(pMin, tests, pMin < 1.0 ? strongest : "");
+    }
+
+    /** Judges {@code w} against {@code st}, then folds it into {@code st}. */
+    public Result observe(CountEvidenceState st, Window w) {
+        int steps = ladderMs.length;
+        int width = ringWidth();
+        if (st.over == null || st.over.length != steps) {
+            st.over = new double[steps];
+            st.overDispersion = new double[steps];
+            Arrays.fill(st.overDispersion, 1.0);
+            st.recent = null;
+        }
+        int depth = SCALES[SCALES.length - 1];
+        if (st.recent == null || st.recent.length != depth * width) {
+            st.recent = new long[depth * width];
+            st.recentEndMs = new long[depth];
+            st.recentFill = 0;
+            st.recentNext = 0;
+        }
+        boolean hasOver = w.over() != null && w.over().length == steps;
+        // this window into the ring of recent windows (a missing ladder counts as no slow request)
+        int slot = st.recentNext;
+        st.recent[slot * width] = w.requests();
+        st.recent[slot * width + 1] = w.errors();
+        st.recent[slot * width + 2] = w.errorLogs();
+        for (int i = 0; i < steps; i++) {
+            st.recent[slot * width + 3 + i] = hasOver ? w.over()[i] : 0;
+        }
+        st.recentEndMs[slot] = w.endMs();
+        st.recentNext = (slot + 1) % depth;
+        st.recentFill = Math.min(depth, st.recentFill + 1);
+
+        boolean warm = st.windows >= config.warmupWindows();
+        boolean requestTests = warm && st.requestsSeen >= config.minRequests();
+        double n = w.requests();
+        double p0 = (st.errors + config.priorErrorRate() * config.priorTrials()) / (st.requests + config.priorTrials());
+        double lambda0 = (st.errorLogs + config.priorLogRate() * config.priorWindows())
+                / (st.logWindows + config.priorWindows());
+        double[] q0 = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            q0[i] = (st.over[i] + config.priorSlowShare() * config.priorTrials()) / (st.requests + config.priorTrials());
+        }
+
+        // the window alone, into the CUSUM
+        double surprise = 0.0;
+        String strongest = "";
+        int tests = 0;
+        if (warm) {
+            double[] overNow = null;
+            if (hasOver) {
+                overNow = new double[steps];
+                for (int i = 0; i < steps; i++) {
+                    overNow[i] = w.over()[i];
+                }
+            }
+            Battery b = battery(st, 1, n, w.errors(), w.errorLogs(), overNow, requestTests, p0, lambda0, q0);
+            tests = b.tests();
+            surprise = CountTests.surprise(Math.min(1.0, b.pMin() * b.tests()));
+            strongest = b.strongest();
+        }
+        double before = st.cusum;
+        st.cusum = Math.min(config.cap(), Math.max(0.0, st.cusum + surprise - config.drift()));
+        if (st.cusum == 0) {
+            st.onsetMs = 0;
+        } else if (before == 0) {
+            st.onsetMs = w.endMs();
+        }
+
+        // the recent windows summed (a scan over 3, 6 and 18 windows): few events per window add up
+        double scan = 0.0;
+        String scanStrongest = "";
+        long scanOnset = 0;
+        if (warm) {
+            int scales = 0;
+            for (int m : SCALES) {
+                if (m > 1 && st.recentFill >= m) {
+                    scales++;
+                }
+            }
+            double sumN = 0;
+            double sumErr = 0;
+            double sumLogs = 0;
+            double[] sumOver = new double[steps];
+            int m = 0;
+            for (int scale : SCALES) {
+                if (scale == 1 || st.recentFill < scale) {
+                    continue;
+                }
+                for (; m < scale; m++) {
+                    int k = Math.floorMod(slot - m, depth);
+                    sumN += st.recent[k * width];
+                    sumErr += st.recent[k * width + 1];
+                    sumLogs += st.recent[k * width + 2];
+                    for (int i = 0; i < steps; i++) {
+                        sumOver[i] += st.recent[k * width + 3 + i];
+                    }
+                }
+                Battery b = battery(st, scale, sumN, sumErr, sumLogs, hasOver ? sumOver : null, requestTests, p0,
+                        lambda0, q0);
+                double sc = CountTests.surprise(Math.min(1.0, b.pMin() * b.tests() * scales));
+                if (sc > scan) {
+                    scan = sc;
+                    scanStrongest = b.strongest();
+                    scanOnset = st.recentEndMs[Math.floorMod(slot - scale + 1, depth)];
+                }
+            }
+        }
+
+        // learn: dispersion from windows that are not clearly abnormal, then the baselines
+        double worst = Math.max(surprise, scan);
+        if (worst < config.dispersionBar()) {
+            double a = config.dispersionAlpha();
+            if (w.requests() > 0 && st.requestsSeen > 0) {
+                st.errorDispersion = ewma(st.errorDispersion, residual2(w.errors(), n * p0, n * p0 * (1 - p0)), a);
+                if (hasOver) {
+                    for (int i = 0; i < steps; i++) {
+                        st.overDispersion[i] = ewma(st.overDispersion[i],
+                                residual2(w.over()[i], n * q0[i], n * q0[i] * (1 - q0[i])), a);
+                    }
+                }
+            }
+            if (st.windows > 0) {
+                st.logDispersion = ewma(st.logDispersion, residual2(w.errorLogs(), lambda0, lambda0), a);
+            }
+        }
+        double r = worst >= config.learnBar() ? alpha * config.slowLearning() : alpha;
+        double keep = 1 - r;
+        double weight = r / alpha;
+        st.logWindows = st.logWindows * keep + weight;
+        st.errorLogs = st.errorLogs * keep + weight * w.errorLogs();
+        if (w.requests() > 0) {
+            st.requests = st.requests * keep + weight * n;
+            st.errors = st.errors * keep + weight * w.errors();
+            for (int i = 0; i < steps; i++) {
+                // no latency counts this window: keep the shares, not the trials
+                st.over[i] = st.over[i] * keep + weight * (hasOver ? w.over()[i] : n * q0[i]);
+            }
+            st.requestsSeen += w.requests();
+        }
+        st.windows++;
+        boolean scanLeads = scan > st.cusum;
+        double evidence = Math.max(st.cusum, scan);
+        long onset = evidence == 0 ? 0 : scanLeads ? (st.onsetMs == 0 ? scanOnset : Math.min(scanOnset, st.onsetMs))
+                : st.onsetMs;
+        return new Result(surprise, evidence, onset, scanLeads ? scanStrongest : strongest, tests);
+    }
+
+    /** Longs per window in the ring of recent windows: requests, errors, error logs, one per ladder step. */
+    private int ringWidth() {
+        return 3 + ladderMs.length;
+    }
+
+    /** Squared standardized residual, capped so one wild window cannot set the dispersion alone. */
+    private static double residual2(double observed, double expected, double variance) {
+        if (!(variance > 1e-12)) {
+            return 1.0;
+        }
+        double z = (observed - expected) / Math.sqrt(variance);
+        return Math.min(z * z, 25.0);
+    }
+
+    private static double ewma(double current, double x, double a) {
+        return current + a * (x - current);
+    }
+}
