@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Feeds one window's masked log lines into the service's {@link TemplateMiner} and counts them by
- * template: the {@link LogTemplateSettings#TOP_TEMPLATES} templates with the most lines, then every
- * other template the window created, at most {@link LogTemplateSettings#MAX_LISTED} in all, by count
+ * Feeds one window's masked log lines, in text order, into the service's {@link TemplateMiner}
+ * (so the result depends on the window's content and the miner only) and counts them by template:
+ * the {@link LogTemplateSettings#TOP_TEMPLATES} templates with the most lines, then every other
+ * template the window created, at most {@link LogTemplateSettings#MAX_LISTED} in all, by count
  * descending (then error count descending, then template text). Keeps nothing between windows
  * itself; the miner is the state.
  */
@@ -37,7 +38,11 @@ final class WindowTemplates {
 
     static List<LogTemplateCount> mine(TemplateMiner miner, Map<String, SignalsAccumulator.LineCount> lines) {
         Map<Long, Tally> byId = new LinkedHashMap<>();
-        for (Map.Entry<String, SignalsAccumulator.LineCount> e : lines.entrySet()) {
+        // in text order, not arrival order: which line starts a template (and so its id) must not depend
+        // on how the sources' partitions interleaved within the window
+        List<Map.Entry<String, SignalsAccumulator.LineCount>> sorted = new ArrayList<>(lines.entrySet());
+        sorted.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<String, SignalsAccumulator.LineCount> e : sorted) {
             SignalsAccumulator.LineCount c = e.getValue();
             TemplateMiner.Match m = miner.add(e.getKey(), c.count, c.errorCount, c.firstMs, c.lastMs);
             Tally t = byId.computeIfAbsent(m.id(), Tally::new);

@@ -143,6 +143,28 @@ class LogTemplatesHarnessTest {
     }
 
     @Test
+    void theTemplatesDependOnTheWindowsContentNotOnArrivalOrder() throws Exception {
+        List<String> lines = List.of("cache miss for key alpha", "cache miss for key beta", "cache miss for key gamma",
+                "cache hit for key alpha");
+        List<List<LogTemplateCount>> results = new java.util.ArrayList<>();
+        for (List<String> order : List.of(lines, List.of(lines.get(3), lines.get(2), lines.get(0), lines.get(1)))) {
+            var h = harness(LogTemplateSettings.DEFAULTS);
+            for (int i = 0; i < order.size(); i++) {
+                log(h, T0 + 1, 9, order.get(i));
+            }
+            h.processWatermark(T0 + W);
+            results.add(h.extractOutputValues().get(0).getLogTemplates());
+            h.close();
+        }
+        assertEquals(results.get(0), results.get(1));
+        // the first text in text order (not gamma, the first to arrive in the second run) starts the template
+        // and gives it its id; hit and miss differ in a leading token, so they are two templates
+        LogTemplateCount miss = LogTemplateCount.newBuilder(count("cache miss for key <*>", 3, 0, T0 + 1, true))
+                .setTemplateId(id("cache miss for key alpha")).build();
+        assertEquals(List.of(miss, count("cache hit for key alpha", 1, 0, T0 + 1, true)), results.get(0));
+    }
+
+    @Test
     void aWindowWithoutLogsTouchesNoMinerAndMiningCanBeTurnedOff() throws Exception {
         var h = harness(LogTemplateSettings.DEFAULTS);
         span(h, T0 + 1);
