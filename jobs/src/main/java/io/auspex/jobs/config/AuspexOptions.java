@@ -1,6 +1,8 @@
 package io.auspex.jobs.config;
 
+import io.auspex.jobs.signals.LogTemplateSettings;
 import io.auspex.jobs.signals.MetricSignals;
+import io.auspex.models.logs.MinerConfig;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -77,6 +79,17 @@ public final class AuspexOptions {
     public static final ConfigOption<Duration> GAUGE_STALENESS = ConfigOptions.key("auspex.signals.gauge-staleness")
             .durationType().defaultValue(Duration.ofMinutes(5))
             .withDescription("A gauge with no sample in a window carries its last value until it is this old (per-minute pod metrics, 10 s windows).");
+    public static final ConfigOption<Integer> LOG_TEMPLATE_MAX_LINES = ConfigOptions.key("auspex.signals.log-templates.max-lines")
+            .intType().defaultValue(LogTemplateSettings.DEFAULT_MAX_LINES)
+            .withDescription("Distinct masked log lines a service's window keeps for template mining (a quarter only for "
+                    + "lines first seen at ERROR); the rest count as unlisted. 0 turns log template mining off.");
+    public static final ConfigOption<Integer> LOG_TEMPLATE_MAX_TEMPLATES = ConfigOptions.key("auspex.signals.log-templates.max-templates")
+            .intType().defaultValue(MinerConfig.DEFAULTS.maxClusters())
+            .withDescription("Templates the per-service log template miner keeps; a new one beyond it evicts the least "
+                    + "recently seen one-off template (else the least recently seen).");
+    public static final ConfigOption<Double> LOG_TEMPLATE_SIMILARITY = ConfigOptions.key("auspex.signals.log-templates.similarity")
+            .doubleType().defaultValue(MinerConfig.DEFAULTS.similarity())
+            .withDescription("Share of a line's tokens that must equal a template's for the line to join it, in (0, 1].");
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("auspex.watermarks.out-of-orderness")
             .durationType().defaultValue(Duration.ofSeconds(5))
             .withDescription("Bounded out-of-orderness of event time.");

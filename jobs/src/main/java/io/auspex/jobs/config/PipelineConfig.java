@@ -65,6 +65,16 @@ public final class PipelineConfig implements java.io.Serializable {
         positive(conf, AuspexOptions.TRACE_TTL, problems);
         positive(conf, AuspexOptions.RETIRE_AFTER, problems);
         positive(conf, AuspexOptions.EDGE_TTL, problems);
+        if (conf.get(AuspexOptions.LOG_TEMPLATE_MAX_LINES) < 0) {
+            problems.add(AuspexOptions.LOG_TEMPLATE_MAX_LINES.key() + ": must be >= 0");
+        }
+        if (conf.get(AuspexOptions.LOG_TEMPLATE_MAX_TEMPLATES) < 1) {
+            problems.add(AuspexOptions.LOG_TEMPLATE_MAX_TEMPLATES.key() + ": must be >= 1");
+        }
+        double sim = conf.get(AuspexOptions.LOG_TEMPLATE_SIMILARITY);
+        if (!(sim > 0 && sim <= 1)) {
+            problems.add(AuspexOptions.LOG_TEMPLATE_SIMILARITY.key() + ": must be in (0, 1], was " + sim);
+        }
         double th = conf.get(AuspexOptions.EVIDENCE_THRESHOLD);
         if (!(th > 0 && th <= 1)) {
             problems.add(AuspexOptions.EVIDENCE_THRESHOLD.key() + ": must be in (0, 1], was " + th);

@@ -2,6 +2,7 @@ package io.auspex.jobs.signals;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
+import io.auspex.models.logs.LogMasker;
 import io.auspex.schemas.LogRecord;
 import io.auspex.schemas.MetricPoint;
 import io.auspex.schemas.Span;
@@ -20,6 +21,12 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  *
  * <p>Latency quantiles come from a DDSketch with 1 % relative accuracy; latency-threshold counts
  * ({@code overCounts}, aligned with the configured thresholds) are exact.
+ *
+ * <p>Log lines are kept masked ({@link io.auspex.models.logs.LogMasker}) and counted by masked text
+ * ({@code logLines}, at most {@code maxLogLines} texts, the last quarter of them only for texts first
+ * seen at error severity); a line whose text does not fit is counted in {@code logOverflow} (and
+ * {@code errorLogOverflow}), so the lines kept plus the overflow are exactly {@code logs} (and
+ * {@code errorLogs}). The window function mines templates from them.
  */
 @TypeInfo(SignalsAccumulatorTypeInfo.Factory.class)
 public final class SignalsAccumulator {
@@ -51,6 +58,21 @@ public final class SignalsAccumulator {
     long histErrors;
     DDSketch histLatencyMs;
     long[] histOver;
+    /** Masked log line -> its counts in the window, in order of first arrival. */
+    final Map<String, LineCount> logLines = new LinkedHashMap<>();
+    /** Bound on {@link #logLines}; 0 keeps no line. */
+    int maxLogLines = LogTemplateSettings.DEFAULT_MAX_LINES;
+    /** Log lines (and error log lines) not in {@link #logLines} because it was full or mining is off. */
+    long logOverflow;
+    long errorLogOverflow;
+
+    /** The lines of one masked text in the window. */
+    static final class LineCount {
+        long count;
+        long errorCount;
+        long firstMs;
+        long lastMs;
+    }
 
     /** Exact counts of one operation (span name). */
     static final class OperationAcc {
@@ -124,9 +146,21 @@ public final class SignalsAccumulator {
         }
     }
 
-    void addLog(LogRecord l) {
+    /** Is this log record an error (ERROR and FATAL, as error_log_count counts)? */
+    static boolean isErrorLog(LogRecord l) {
+        return l.getSeverityNumber() >= 17;
+    }
+
+    void addLog(LogRecord l, LogMasker masker) {
+        boolean error = isErrorLog(l);
+        if (maxLogLines > 0) {
+            addLine(masker.mask(l.getBody()), 1, error ? 1 : 0, l.getTimeMs(), l.getTimeMs());
+        } else {
+            logOverflow++;
+            errorLogOverflow += error ? 1 : 0;
+        }
         logs++;
-        if (l.getSeverityNumber() >= 17) {
+        if (error) {
             errorLogs++;
             String template = LogTemplates.templateOf(l.getBody());
             templates.remove(template);
@@ -135,6 +169,27 @@ public final class SignalsAccumulator {
                 templates.remove(templates.keySet().iterator().next());
             }
         }
+    }
+
+    /** Counts lines of one masked text, or as overflow when the text is new and there is no room. */
+    void addLine(String text, long count, long errorCount, long firstMs, long lastMs) {
+        LineCount c = logLines.get(text);
+        if (c == null) {
+            int room = errorCount > 0 ? maxLogLines : maxLogLines - maxLogLines / 4;
+            if (logLines.size() >= room) {
+                logOverflow += count;
+                errorLogOverflow += errorCount;
+                return;
+            }
+            c = new LineCount();
+            c.firstMs = firstMs;
+            c.lastMs = lastMs;
+            logLines.put(text, c);
+        }
+        c.count += count;
+        c.errorCount += errorCount;
+        c.firstMs = Math.min(c.firstMs, firstMs);
+        c.lastMs = Math.max(c.lastMs, lastMs);
     }
 
     void addMetric(MetricPoint m, MetricSignals signals, long[] thresholdsUs) {
@@ -261,6 +316,10 @@ public final class SignalsAccumulator {
         for (int i = 0; i < histOver.length && i < o.histOver.length; i++) {
             histOver[i] += o.histOver[i];
         }
+        maxLogLines = Math.max(maxLogLines, o.maxLogLines);
+        logOverflow += o.logOverflow;
+        errorLogOverflow += o.errorLogOverflow;
+        o.logLines.forEach((k, v) -> addLine(k, v.count, v.errorCount, v.firstMs, v.lastMs));
         while (templates.size() > MAX_TEMPLATES) {
             String oldest = null;
             long oldestTs = Long.MAX_VALUE;

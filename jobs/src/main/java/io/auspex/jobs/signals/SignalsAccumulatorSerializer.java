@@ -21,9 +21,11 @@ public final class SignalsAccumulatorSerializer extends TypeSerializerSingleton<
      * Format version written first in every record; bump it and keep reading old ones on change.
      * Version 2 writes strings with Flink's {@link StringValue} encoding (no 64 KiB limit, any
      * string) and adds the counters, the cumulative series and the histogram-derived signals;
-     * version 1 (strings as {@code writeUTF}) is still read.
+     * version 1 (strings as {@code writeUTF}) is still read. Version 3 adds the masked log lines
+     * (the bound, each text with its counts and first and last time) and the overflow counts;
+     * an accumulator of version 1 or 2 reads with no line kept and all its logs as overflow.
      */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
 
     @Override
     public boolean isImmutableType() {
@@ -38,6 +40,7 @@ public final class SignalsAccumulatorSerializer extends TypeSerializerSingleton<
     @Override
     public SignalsAccumulator copy(SignalsAccumulator from) {
         SignalsAccumulator c = new SignalsAccumulator(from.overCounts.length);
+        c.maxLogLines = from.maxLogLines;
         c.merge(from);
         return c;
     }
@@ -109,6 +112,19 @@ public final class SignalsAccumulatorSerializer extends TypeSerializerSingleton<
         out.writeInt(hist.numWrittenBytes());
         out.write(hist.backingArray(), 0, hist.numWrittenBytes());
         writeLongs(a.histOver, out);
+        // version 3
+        out.writeInt(a.maxLogLines);
+        out.writeInt(a.logLines.size());
+        for (Map.Entry<String, SignalsAccumulator.LineCount> e : a.logLines.entrySet()) {
+            StringValue.writeString(e.getKey(), out);
+            SignalsAccumulator.LineCount c = e.getValue();
+            out.writeLong(c.count);
+            out.writeLong(c.errorCount);
+            out.writeLong(c.firstMs);
+            out.writeLong(c.lastMs);
+        }
+        out.writeLong(a.logOverflow);
+        out.writeLong(a.errorLogOverflow);
     }
 
     private static void writeDoubles(Map<String, Double> m, DataOutputView out) throws IOException {
@@ -169,7 +185,7 @@ public final class SignalsAccumulatorSerializer extends TypeSerializerSingleton<
         }
         if (version == 1) {
             a.histOver = new long[over.length];
-            return a;
+            return olderLogs(a);
         }
         n = in.readInt();
         for (int i = 0; i < n; i++) {
@@ -200,6 +216,29 @@ public final class SignalsAccumulatorSerializer extends TypeSerializerSingleton<
         in.readFully(hist);
         a.histLatencyMs = DDSketch.decode(ByteArrayInput.wrap(hist), UnboundedSizeDenseStore::new);
         a.histOver = readLongs(in);
+        if (version == 2) {
+            return olderLogs(a);
+        }
+        a.maxLogLines = in.readInt();
+        n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            String text = StringValue.readString(in);
+            SignalsAccumulator.LineCount c = new SignalsAccumulator.LineCount();
+            c.count = in.readLong();
+            c.errorCount = in.readLong();
+            c.firstMs = in.readLong();
+            c.lastMs = in.readLong();
+            a.logLines.put(text, c);
+        }
+        a.logOverflow = in.readLong();
+        a.errorLogOverflow = in.readLong();
+        return a;
+    }
+
+    /** An accumulator written before version 3 kept no log line: all its logs count as overflow. */
+    private static SignalsAccumulator olderLogs(SignalsAccumulator a) {
+        a.logOverflow = a.logs;
+        a.errorLogOverflow = a.errorLogs;
         return a;
     }
 

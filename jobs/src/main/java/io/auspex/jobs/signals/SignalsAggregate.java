@@ -1,14 +1,17 @@
 package io.auspex.jobs.signals;
 
 import io.auspex.jobs.decode.Telemetry;
+import io.auspex.models.logs.LogMasker;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Folds the spans, logs and gauges of one service and window into a {@link SignalsAccumulator}. */
+/** Folds the spans, logs (masked) and gauges of one service and window into a {@link SignalsAccumulator}. */
 public final class SignalsAggregate implements AggregateFunction<Telemetry, SignalsAccumulator, SignalsAccumulator> {
     private static final long serialVersionUID = 1L;
 
     private final long[] thresholdsUs;
     private final MetricSignals metricSignals;
+    private final LogTemplateSettings logTemplates;
+    private final LogMasker masker;
 
     /** @param latencyThresholdsMs thresholds whose exceedances are counted exactly (ascending). */
     public SignalsAggregate(long[] latencyThresholdsMs) {
@@ -20,7 +23,19 @@ public final class SignalsAggregate implements AggregateFunction<Telemetry, Sign
      * @param metricSignals which metrics feed which signal
      */
     public SignalsAggregate(long[] latencyThresholdsMs, MetricSignals metricSignals) {
+        this(latencyThresholdsMs, metricSignals, LogTemplateSettings.DEFAULTS);
+    }
+
+    /**
+     * @param latencyThresholdsMs thresholds whose exceedances are counted exactly (ascending)
+     * @param metricSignals which metrics feed which signal
+     * @param logTemplates how many masked log lines a window keeps, and their bounds
+     */
+    public SignalsAggregate(long[] latencyThresholdsMs, MetricSignals metricSignals,
+            LogTemplateSettings logTemplates) {
         this.metricSignals = metricSignals;
+        this.logTemplates = logTemplates;
+        this.masker = logTemplates.masker();
         this.thresholdsUs = new long[latencyThresholdsMs.length];
         for (int i = 0; i < latencyThresholdsMs.length; i++) {
             thresholdsUs[i] = latencyThresholdsMs[i] * 1000L;
@@ -29,7 +44,9 @@ public final class SignalsAggregate implements AggregateFunction<Telemetry, Sign
 
     @Override
     public SignalsAccumulator createAccumulator() {
-        return new SignalsAccumulator(thresholdsUs.length);
+        SignalsAccumulator acc = new SignalsAccumulator(thresholdsUs.length);
+        acc.maxLogLines = logTemplates.maxLinesPerWindow();
+        return acc;
     }
 
     @Override
@@ -37,7 +54,7 @@ public final class SignalsAggregate implements AggregateFunction<Telemetry, Sign
         if (t.span != null) {
             acc.addSpan(t.span, thresholdsUs);
         } else if (t.log != null) {
-            acc.addLog(t.log);
+            acc.addLog(t.log, masker);
         } else if (t.metric != null) {
             acc.addMetric(t.metric, metricSignals, thresholdsUs);
         }

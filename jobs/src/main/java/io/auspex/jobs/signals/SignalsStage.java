@@ -4,6 +4,7 @@ import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.config.PipelineConfig;
 import io.auspex.jobs.decode.LateToDeadLetter;
 import io.auspex.jobs.decode.Telemetry;
+import io.auspex.models.logs.MinerConfig;
 import io.auspex.schemas.DeadLetter;
 import io.auspex.schemas.ServiceSignals;
 import java.util.Set;
@@ -29,12 +30,15 @@ public final class SignalsStage {
         MetricSignals metricSignals = new MetricSignals(Set.copyOf(cfg.get(AuspexOptions.SATURATION_METRICS)),
                 Set.copyOf(cfg.get(AuspexOptions.LATENCY_HISTOGRAMS)),
                 cfg.get(AuspexOptions.GAUGE_STALENESS).toMillis());
+        LogTemplateSettings logTemplates = new LogTemplateSettings(cfg.get(AuspexOptions.LOG_TEMPLATE_MAX_LINES),
+                MinerConfig.DEFAULTS.withMaxClusters(cfg.get(AuspexOptions.LOG_TEMPLATE_MAX_TEMPLATES))
+                        .withSimilarity(cfg.get(AuspexOptions.LOG_TEMPLATE_SIMILARITY)));
         SingleOutputStreamOperator<ServiceSignals> signals = valid
                 .keyBy(new ServiceKey())
                 .window(TumblingEventTimeWindows.of(cfg.get(AuspexOptions.WINDOW)))
                 .sideOutputLateData(LATE)
-                .aggregate(new SignalsAggregate(latencyThresholdsMs, metricSignals),
-                        new SignalsWindowFunction(latencyThresholdsMs, metricSignals))
+                .aggregate(new SignalsAggregate(latencyThresholdsMs, metricSignals, logTemplates),
+                        new SignalsWindowFunction(latencyThresholdsMs, metricSignals, logTemplates))
                 .uid("signals-window").name("golden signals window");
         DataStream<DeadLetter> late = signals.getSideOutput(LATE).map(new LateToDeadLetter())
                 .uid("late-to-dead-letter").name("late records");

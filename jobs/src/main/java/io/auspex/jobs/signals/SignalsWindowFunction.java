@@ -1,6 +1,8 @@
 package io.auspex.jobs.signals;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
+import io.auspex.models.logs.TemplateMiner;
+import io.auspex.schemas.LogTemplateCount;
 import io.auspex.schemas.OperationCounts;
 import io.auspex.schemas.ServiceSignals;
 import java.time.Duration;
@@ -11,7 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -27,12 +32,17 @@ import org.apache.flink.util.Collector;
  *       subtracted from the one of the series' previous window (a reset, seen as a later start
  *       time or a value that went down, counts from zero; a series' first point is its baseline);
  *   <li>a gauge with no sample in the window (pods report per minute, windows are 10 s) carries its
- *       last value until it is older than the staleness, instead of reading as absent or 0.
+ *       last value until it is older than the staleness, instead of reading as absent or 0;
+ *   <li>the service's log templates: one {@link TemplateMiner} per service ({@link #MINER}) takes
+ *       the window's masked lines and gives their per-template counts ({@link WindowTemplates}),
+ *       read and written once per window that has log lines, never per record.
  * </ul>
  *
  * <p>State is cleared when it is no longer needed: a carried gauge when it goes stale (at the
- * service's next window), every entry by a processing-time TTL ({@link #STATE_TTL}) after its last
- * update, so series of instances that are gone do not stay.
+ * service's next window), a template when it was not seen for {@link #STATE_TTL} of event time (at
+ * the service's next window with logs) or evicted by the miner's bound, every entry by a
+ * processing-time TTL ({@link #STATE_TTL}) after its last update, so series of instances that are
+ * gone, and the miners of services that stopped logging, do not stay.
  */
 public final class SignalsWindowFunction
         extends ProcessWindowFunction<SignalsAccumulator, ServiceSignals, String, TimeWindow> {
@@ -43,10 +53,13 @@ public final class SignalsWindowFunction
             Types.STRING, TypeInformation.of(SeriesPoint.class)));
     static final MapStateDescriptor<String, GaugeSample> GAUGES = ttl(new MapStateDescriptor<>("last-gauges",
             Types.STRING, TypeInformation.of(GaugeSample.class)));
+    static final ValueStateDescriptor<TemplateMiner> MINER = ttl(new ValueStateDescriptor<>("log-template-miner",
+            TemplateMinerSerializer.INSTANCE));
 
     private final long[] thresholdsMs;
     private final long[] thresholdsUs;
     private final MetricSignals metrics;
+    private final LogTemplateSettings logTemplates;
 
     public SignalsWindowFunction(long[] thresholdsMs, Set<String> saturationGauges) {
         this(thresholdsMs, new MetricSignals(saturationGauges, MetricSignals.DEFAULT_LATENCY,
@@ -54,6 +67,11 @@ public final class SignalsWindowFunction
     }
 
     public SignalsWindowFunction(long[] thresholdsMs, MetricSignals metrics) {
+        this(thresholdsMs, metrics, LogTemplateSettings.DEFAULTS);
+    }
+
+    public SignalsWindowFunction(long[] thresholdsMs, MetricSignals metrics, LogTemplateSettings logTemplates) {
+        this.logTemplates = logTemplates;
         this.thresholdsMs = thresholdsMs.clone();
         this.thresholdsUs = new long[thresholdsMs.length];
         for (int i = 0; i < thresholdsMs.length; i++) {
@@ -62,7 +80,7 @@ public final class SignalsWindowFunction
         this.metrics = metrics;
     }
 
-    private static <K, V> MapStateDescriptor<K, V> ttl(MapStateDescriptor<K, V> d) {
+    private static <D extends StateDescriptor<?, ?>> D ttl(D d) {
         d.enableTimeToLive(StateTtlConfig.newBuilder(STATE_TTL)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
@@ -112,20 +130,36 @@ public final class SignalsWindowFunction
             for (String k : stale) {
                 lastGauges.remove(k);
             }
+            List<LogTemplateCount> templates = List.of();
+            if (logTemplates.enabled() && !acc.logLines.isEmpty()) {
+                ValueState<TemplateMiner> state = ctx.globalState().getState(MINER);
+                TemplateMiner miner = state.value();
+                miner = miner == null ? new TemplateMiner(logTemplates.miner()) : miner.withConfig(logTemplates.miner());
+                miner.expireBefore(end - STATE_TTL.toMillis());
+                templates = WindowTemplates.mine(miner, acc.logLines);
+                state.update(miner);
+            }
             out.collect(toSignals(service, ctx.window().getStart(), end, acc, gauges, counters, thresholdsMs,
-                    metrics.saturationGauges()));
+                    metrics.saturationGauges(), templates));
         }
     }
 
     /** Pure conversion, shared with offline tools that compute signals without Flink. */
     public static ServiceSignals toSignals(String service, long start, long end, SignalsAccumulator a,
             long[] thresholdsMs, Set<String> saturationGauges) {
-        return toSignals(service, start, end, a, a.gauges, a.counters, thresholdsMs, saturationGauges);
+        return toSignals(service, start, end, a, a.gauges, a.counters, thresholdsMs, saturationGauges, List.of());
     }
 
+    /** @param templates the window's log templates ({@link WindowTemplates}); the lines not in them are unlisted */
     static ServiceSignals toSignals(String service, long start, long end, SignalsAccumulator a,
             Map<String, Double> gauges, Map<String, Double> counters, long[] thresholdsMs,
-            Set<String> saturationGauges) {
+            Set<String> saturationGauges, List<LogTemplateCount> templates) {
+        long listed = 0;
+        long listedErrors = 0;
+        for (LogTemplateCount t : templates) {
+            listed += t.getCount();
+            listedErrors += t.getErrorCount();
+        }
         double seconds = (end - start) / 1000.0;
         // a service that sends no spans gets its traffic, errors and latency from its duration histograms
         boolean fromSpans = a.requests > 0 || a.histRequests == 0;
@@ -145,8 +179,8 @@ public final class SignalsWindowFunction
                 OperationCounts.newBuilder().setName(e.getKey()).setTotal(e.getValue().total)
                         .setErrors(e.getValue().errors).setLatencyOverMs(overMap(thresholdsMs, e.getValue().over))
                         .build()));
-        List<String> templates = new ArrayList<>(a.templates.keySet());
-        java.util.Collections.reverse(templates);
+        List<String> errorTemplates = new ArrayList<>(a.templates.keySet());
+        java.util.Collections.reverse(errorTemplates);
         return ServiceSignals.newBuilder()
                 .setServiceName(service)
                 .setWindowStartMs(start)
@@ -169,7 +203,10 @@ public final class SignalsWindowFunction
                 .setLatencyLadderMs(any ? LatencyLadder.countsAbove(latency) : new HashMap<>())
                 .setOperations(ops)
                 .setExemplarTraceIds(new ArrayList<>(a.exemplars))
-                .setErrorLogTemplates(templates)
+                .setErrorLogTemplates(errorTemplates)
+                .setLogTemplates(new ArrayList<>(templates))
+                .setUnlistedLogCount(a.logs - listed)
+                .setUnlistedErrorLogCount(a.errorLogs - listedErrors)
                 .build();
     }
 

@@ -34,6 +34,23 @@ class PipelineConfigTest {
     }
 
     @Test
+    void logTemplateOptionsAreChecked() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipelineConfig.from(
+                Configuration.fromMap(Map.of(
+                        "auspex.kafka.bootstrap-servers", "kafka:9092",
+                        "auspex.slo.file", "/no/such/slos.yaml",
+                        "auspex.signals.log-templates.max-lines", "-1",
+                        "auspex.signals.log-templates.max-templates", "0",
+                        "auspex.signals.log-templates.similarity", "0"))));
+        assertEquals("""
+                invalid pipeline configuration:
+                  auspex.slo.file: file not readable: /no/such/slos.yaml
+                  auspex.signals.log-templates.max-lines: must be >= 0
+                  auspex.signals.log-templates.max-templates: must be >= 1
+                  auspex.signals.log-templates.similarity: must be in (0, 1], was 0.0""", e.getMessage());
+    }
+
+    @Test
     void argumentsAndPropertiesFileCombineWithTheCommandLineWinning(@TempDir Path dir) throws Exception {
         Path slo = Files.writeString(dir.resolve("s.yaml"), "slos: []\n");
         Path props = Files.writeString(dir.resolve("job.properties"), """

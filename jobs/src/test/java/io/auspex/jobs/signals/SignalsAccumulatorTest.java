@@ -146,6 +146,82 @@ class SignalsAccumulatorTest {
         assertEquals(THRESHOLDS.length, b.histOver.length);
     }
 
+    /**
+     * Bytes of the version-2 format: version 3 only appended the log lines and overflow counts, so
+     * they are today's bytes of an accumulator without log lines, with version 2 and the last 24
+     * bytes (bound, zero lines, two overflow counts) left off.
+     */
+    @Test
+    void serializerReadsVersion2WithItsLogsAsOverflow() throws Exception {
+        SignalsAccumulator a = filled();
+        a.logLines.clear();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        SignalsAccumulatorSerializer.INSTANCE.serialize(a, out);
+        byte[] v3 = out.getCopyOfBuffer();
+        byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 24);
+        v2[3] = 2;
+        SignalsAccumulator b = SignalsAccumulatorSerializer.INSTANCE.deserialize(new DataInputDeserializer(v2));
+        assertEquals(SignalsWindowFunction.toSignals("c", T0, T0 + 10_000, a, THRESHOLDS, GAUGES),
+                SignalsWindowFunction.toSignals("c", T0, T0 + 10_000, b, THRESHOLDS, GAUGES));
+        assertEquals(Map.of(), b.logLines);
+        assertEquals(3, b.logOverflow, "the lines of a window begun before the upgrade are unlisted");
+        assertEquals(2, b.errorLogOverflow);
+    }
+
+    @Test
+    void serializerRejectsAnUnknownVersion() {
+        DataOutputSerializer out = new DataOutputSerializer(16);
+        assertEquals("unknown SignalsAccumulator format version 4", org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.IOException.class, () -> {
+                    out.writeInt(4);
+                    SignalsAccumulatorSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+                }).getMessage());
+    }
+
+    @Test
+    void logLinesAreKeptMaskedWithExactCounts() throws Exception {
+        SignalsAccumulator a = filled();
+        assertEquals(List.of("ok", "payment failed for order <NUM>"), List.copyOf(a.logLines.keySet()));
+        SignalsAccumulator.LineCount failed = a.logLines.get("payment failed for order <NUM>");
+        assertEquals(2, failed.count);
+        assertEquals(2, failed.errorCount);
+        assertEquals(T0 + 1, failed.firstMs);
+        assertEquals(T0 + 2, failed.lastMs);
+        assertEquals(0, a.logOverflow);
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        SignalsAccumulatorSerializer.INSTANCE.serialize(a, out);
+        SignalsAccumulator b = SignalsAccumulatorSerializer.INSTANCE.deserialize(
+                new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertEquals(List.copyOf(a.logLines.keySet()), List.copyOf(b.logLines.keySet()));
+        assertEquals(2, b.logLines.get("payment failed for order <NUM>").errorCount);
+        assertEquals(a.maxLogLines, b.maxLogLines);
+        SignalsAccumulator merged = SignalsAccumulatorSerializer.INSTANCE.copy(a);
+        merged.merge(b);
+        assertEquals(4, merged.logLines.get("payment failed for order <NUM>").count);
+        assertEquals(6, merged.logs);
+    }
+
+    @Test
+    void theLineBoundKeepsRoomForErrorsAndCountsTheRestAsOverflow() {
+        SignalsAggregate agg = new SignalsAggregate(THRESHOLDS, MetricSignals.DEFAULTS,
+                new LogTemplateSettings(8, io.auspex.models.logs.MinerConfig.DEFAULTS));
+        SignalsAccumulator a = agg.createAccumulator();
+        for (int i = 0; i < 20; i++) {
+            agg.add(Telemetry.of(Fixtures.log("checkout", T0 + i, 9, "info line " + (char) ('a' + i))), a);
+        }
+        assertEquals(6, a.logLines.size(), "three quarters of 8 for lines first seen below ERROR");
+        for (int i = 0; i < 5; i++) {
+            agg.add(Telemetry.of(Fixtures.log("checkout", T0 + i, 17, "error line " + (char) ('a' + i))), a);
+        }
+        assertEquals(8, a.logLines.size());
+        assertEquals(14 + 3, a.logOverflow);
+        assertEquals(3, a.errorLogOverflow);
+        long kept = a.logLines.values().stream().mapToLong(c -> c.count).sum();
+        long keptErrors = a.logLines.values().stream().mapToLong(c -> c.errorCount).sum();
+        assertEquals(a.logs, kept + a.logOverflow);
+        assertEquals(a.errorLogs, keptErrors + a.errorLogOverflow);
+    }
+
     private static void writeLongs(long[] v, DataOutputSerializer out) throws java.io.IOException {
         out.writeInt(v.length);
         for (long x : v) {
