@@ -81,6 +81,15 @@ public final class RecordChecks {
 
     /** Null, empty, or only whitespace and space separators (no-break spaces included). */
     static boolean blank(String s) {
-        return s == null || s.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
+        if (s == null) {
+            return true;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 }
