@@ -35,17 +35,19 @@ public final class PipelineJob {
 
     /**
      * Builds the whole job graph on {@code env}, reading from and writing to {@code io}. Only wires:
-     * each stage's {@code wire} returns its outputs.
+     * each stage's {@code wire} returns its outputs. Sets the job's restart strategy
+     * ({@code auspex.restart.*}) on {@code env}.
      */
     public static void define(StreamExecutionEnvironment env, PipelineConfig cfg, SloSet slos, WindowScorer model,
             PipelineIo io) {
         env.setMaxParallelism(cfg.get(AuspexOptions.MAX_PARALLELISM));
+        env.configure(cfg.restartConfiguration());
         WatermarkStrategy<Telemetry> wm = EventTime.strategy(cfg.get(AuspexOptions.OUT_OF_ORDERNESS),
                 cfg.get(AuspexOptions.IDLENESS));
 
-        DecodeStage.Outputs decoded = DecodeStage.wire(env, io, wm);
+        DecodeStage.Outputs decoded = DecodeStage.wire(env, io, wm, cfg);
         long[] thresholds = slos.latencyThresholdsMs().stream().mapToLong(Long::longValue).toArray();
-        SignalsStage.Outputs signals = SignalsStage.wire(decoded.valid(), cfg, thresholds);
+        SignalsStage.Outputs signals = SignalsStage.wire(decoded.byService(), cfg, thresholds);
         decoded.deadLetters().union(signals.late()).sinkTo(io.deadLetters()).uid("sink-dlq").name("dead-letter sink");
         signals.signals().sinkTo(io.signals()).uid("sink-signals").name("signals sink");
 

@@ -442,8 +442,8 @@ class OtlpFuzzEndToEndTest {
         c.add(new Fuzz("good logs batch with bad logs in it", TelemetryStream.LOGS, true, x -> {
             LogsData.Builder b = parseLogs(x.neighbour().value()).toBuilder();
             ScopeLogs.Builder scope = b.getResourceLogsBuilder(0).getScopeLogsBuilder(0);
-            scope.addLogRecords(0, log(MARK + "invalid_id", x.timeNs()).toBuilder()
-                    .setTraceId(ByteString.copyFrom(new byte[] {9, 9, 9})));
+            // a log's malformed trace id is no longer a dead letter (left out and counted, LimitsTest): a 1970 log instead
+            scope.addLogRecords(0, log(MARK + "bad_timestamp", NS));
             scope.addLogRecords(log(MARK + "bad_timestamp", y2100));
             return marked(b.build());
         }));

@@ -103,6 +103,49 @@ public final class AuspexOptions {
             .durationType().defaultValue(Duration.ofDays(7))
             .withDescription("Records whose event time is older than this go to the dead-letter topic.");
 
+    public static final ConfigOption<Integer> MAX_SERVICE_NAME_LENGTH = ConfigOptions.key("auspex.limits.max-service-name-length")
+            .intType().defaultValue(256)
+            .withDescription("Records whose service name is longer (in characters) are dead-lettered as invalid_service; service names are never cut.");
+    public static final ConfigOption<Integer> MAX_NAME_LENGTH = ConfigOptions.key("auspex.limits.max-name-length")
+            .intType().defaultValue(1024)
+            .withDescription("Span (operation) names, metric names, units, attribute keys and severity texts longer than this are cut to it, counted in auspex.limits.truncated.<field>.");
+    public static final ConfigOption<Integer> MAX_ATTRIBUTE_VALUE_LENGTH = ConfigOptions.key("auspex.limits.max-attribute-value-length")
+            .intType().defaultValue(1024)
+            .withDescription("Attribute values longer than this are cut to it, counted.");
+    public static final ConfigOption<Integer> MAX_ATTRIBUTES = ConfigOptions.key("auspex.limits.max-attributes")
+            .intType().defaultValue(128)
+            .withDescription("A record keeps at most this many attributes, the first in key order; the others are left out, counted.");
+    public static final ConfigOption<Integer> MAX_LOG_BODY_LENGTH = ConfigOptions.key("auspex.limits.max-log-body-length")
+            .intType().defaultValue(16 * 1024)
+            .withDescription("Log bodies longer than this (characters) are cut to it, counted.");
+    public static final ConfigOption<Duration> MAX_SPAN_DURATION = ConfigOptions.key("auspex.limits.max-span-duration")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("Spans that last longer are dead-lettered as implausible_duration.");
+    public static final ConfigOption<Double> MAX_UTILIZATION = ConfigOptions.key("auspex.limits.max-utilization")
+            .doubleType().defaultValue(100.0)
+            .withDescription("Utilization gauges (the saturation metrics and any *.utilization / *_utilization gauge) below 0 or above this are dead-lettered as out_of_range; ratios are in [0, 1], percent up to 100.");
+    public static final ConfigOption<Integer> MAX_SERVICES = ConfigOptions.key("auspex.limits.max-services")
+            .intType().defaultValue(10_000)
+            .withDescription("Live services the job admits (each subtask its share); records of further new services are dead-lettered as service_limit until services retire (auspex.anomaly.retire-after).");
+    public static final ConfigOption<Boolean> CONTAIN_OPERATOR_ERRORS = ConfigOptions.key("auspex.limits.contain-operator-errors")
+            .booleanType().defaultValue(true)
+            .withDescription("A record that makes a decoder, the dead-letter split or the signals window throw is dead-lettered as operator_error (operator and exception in the detail) instead of failing the job.");
+    public static final ConfigOption<String> RESTART_STRATEGY = ConfigOptions.key("auspex.restart.strategy")
+            .stringType().defaultValue("exponential-delay")
+            .withDescription("Restart strategy the job sets for itself: exponential-delay (bounded by auspex.restart.max-attempts), none, or cluster (leave it to the cluster's restart-strategy.* settings).");
+    public static final ConfigOption<Integer> RESTART_MAX_ATTEMPTS = ConfigOptions.key("auspex.restart.max-attempts")
+            .intType().defaultValue(10)
+            .withDescription("Restarts after which the job fails instead of restarting again; counted afresh once the job has run auspex.restart.reset-after without a failure.");
+    public static final ConfigOption<Duration> RESTART_INITIAL_BACKOFF = ConfigOptions.key("auspex.restart.initial-backoff")
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("Wait before the first restart; doubled at each further one.");
+    public static final ConfigOption<Duration> RESTART_MAX_BACKOFF = ConfigOptions.key("auspex.restart.max-backoff")
+            .durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("Longest wait between restarts.");
+    public static final ConfigOption<Duration> RESTART_RESET_AFTER = ConfigOptions.key("auspex.restart.reset-after")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("Running this long without a failure resets the backoff and the attempt count.");
+
     public static final ConfigOption<String> SLO_FILE = ConfigOptions.key("auspex.slo.file")
             .stringType().noDefaultValue()
             .withDescription("Path of the SLO YAML file (required). See docs/slo-reference.md.");

@@ -75,6 +75,29 @@ public final class PipelineConfig implements java.io.Serializable {
         if (!(sim > 0 && sim <= 1)) {
             problems.add(AuspexOptions.LOG_TEMPLATE_SIMILARITY.key() + ": must be in (0, 1], was " + sim);
         }
+        for (ConfigOption<Integer> o : List.of(AuspexOptions.MAX_SERVICE_NAME_LENGTH, AuspexOptions.MAX_NAME_LENGTH,
+                AuspexOptions.MAX_ATTRIBUTE_VALUE_LENGTH, AuspexOptions.MAX_SERVICES)) {
+            if (conf.get(o) < 1) {
+                problems.add(o.key() + ": must be >= 1, was " + conf.get(o));
+            }
+        }
+        for (ConfigOption<Integer> o : List.of(AuspexOptions.MAX_ATTRIBUTES, AuspexOptions.MAX_LOG_BODY_LENGTH,
+                AuspexOptions.RESTART_MAX_ATTEMPTS)) {
+            if (conf.get(o) < 0) {
+                problems.add(o.key() + ": must be >= 0, was " + conf.get(o));
+            }
+        }
+        positive(conf, AuspexOptions.MAX_SPAN_DURATION, problems);
+        positive(conf, AuspexOptions.RESTART_INITIAL_BACKOFF, problems);
+        positive(conf, AuspexOptions.RESTART_MAX_BACKOFF, problems);
+        positive(conf, AuspexOptions.RESTART_RESET_AFTER, problems);
+        if (!(conf.get(AuspexOptions.MAX_UTILIZATION) > 0)) {
+            problems.add(AuspexOptions.MAX_UTILIZATION.key() + ": must be > 0, was " + conf.get(AuspexOptions.MAX_UTILIZATION));
+        }
+        if (!List.of("exponential-delay", "none", "cluster").contains(conf.get(AuspexOptions.RESTART_STRATEGY))) {
+            problems.add(AuspexOptions.RESTART_STRATEGY.key() + ": must be exponential-delay, none or cluster, was "
+                    + conf.get(AuspexOptions.RESTART_STRATEGY));
+        }
         double th = conf.get(AuspexOptions.EVIDENCE_THRESHOLD);
         if (!(th > 0 && th <= 1)) {
             problems.add(AuspexOptions.EVIDENCE_THRESHOLD.key() + ": must be in (0, 1], was " + th);
@@ -119,6 +142,36 @@ public final class PipelineConfig implements java.io.Serializable {
         if (conf.get(opt).isNegative()) {
             problems.add(opt.key() + ": must be >= 0, was " + conf.get(opt));
         }
+    }
+
+    /**
+     * The Flink {@code restart-strategy.*} settings the job sets for itself (they win over the
+     * cluster's): exponential delay, bounded by {@code auspex.restart.max-attempts}, with jitter so
+     * several jobs do not restart in step; {@code restart-strategy.type: none}; or nothing for
+     * {@code cluster}.
+     */
+    public Configuration restartConfiguration() {
+        Configuration c = new Configuration();
+        switch (conf.get(AuspexOptions.RESTART_STRATEGY)) {
+            case "none" -> c.setString("restart-strategy.type", "none");
+            case "exponential-delay" -> {
+                c.setString("restart-strategy.type", "exponential-delay");
+                c.setString("restart-strategy.exponential-delay.initial-backoff",
+                        conf.get(AuspexOptions.RESTART_INITIAL_BACKOFF).toMillis() + " ms");
+                c.setString("restart-strategy.exponential-delay.max-backoff",
+                        conf.get(AuspexOptions.RESTART_MAX_BACKOFF).toMillis() + " ms");
+                c.setString("restart-strategy.exponential-delay.backoff-multiplier", "2.0");
+                c.setString("restart-strategy.exponential-delay.reset-backoff-threshold",
+                        conf.get(AuspexOptions.RESTART_RESET_AFTER).toMillis() + " ms");
+                c.setString("restart-strategy.exponential-delay.jitter-factor", "0.1");
+                c.setString("restart-strategy.exponential-delay.attempts-before-reset-backoff",
+                        Integer.toString(conf.get(AuspexOptions.RESTART_MAX_ATTEMPTS)));
+            }
+            default -> {
+                // cluster: the cluster's restart-strategy.* settings apply
+            }
+        }
+        return c;
     }
 
     public <T> T get(ConfigOption<T> option) {

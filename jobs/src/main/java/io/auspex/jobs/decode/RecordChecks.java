@@ -2,12 +2,14 @@ package io.auspex.jobs.decode;
 
 import io.auspex.schemas.LogRecord;
 import io.auspex.schemas.MetricPoint;
+import io.auspex.schemas.MetricType;
 import io.auspex.schemas.Span;
 import java.util.regex.Pattern;
 
 /**
  * The validation every decoded record passes, whatever its input format. Each check returns the
- * problem (a dead-letter reason and a detail) or null when the record is usable.
+ * problem (a dead-letter reason and a detail) or null when the record is usable. The configurable
+ * limits (lengths, counts, durations, ranges, the service-name policy) come after, in {@link Limits}.
  */
 public final class RecordChecks {
     static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
@@ -22,9 +24,9 @@ public final class RecordChecks {
         if (blank(s.getServiceName())) {
             return new Problem("missing_service", "span " + s.getSpanId() + " has no service_name");
         }
-        if (!TRACE_ID.matcher(s.getTraceId()).matches() || !SPAN_ID.matcher(s.getSpanId()).matches()
-                || (s.getParentSpanId() != null && !SPAN_ID.matcher(s.getParentSpanId()).matches())) {
-            return new Problem("invalid_id", "trace/span ids must be 32/16 lowercase hex chars");
+        if (!validId(s.getTraceId(), TRACE_ID) || !validId(s.getSpanId(), SPAN_ID)
+                || (s.getParentSpanId() != null && !validId(s.getParentSpanId(), SPAN_ID))) {
+            return new Problem("invalid_id", "trace/span ids must be 32/16 lowercase hex chars, not all zero");
         }
         if (s.getDurationUs() < 0) {
             return new Problem("negative_duration", "duration_us=" + s.getDurationUs());
@@ -39,6 +41,11 @@ public final class RecordChecks {
         if (!Double.isFinite(m.getValue())) {
             return new Problem("non_finite_value", "metric " + m.getName() + " value=" + m.getValue());
         }
+        if (m.getType() == MetricType.HISTOGRAM && !m.getBucketCounts().isEmpty()
+                && m.getBucketCounts().size() != m.getBounds().size() + 1) {
+            return new Problem("bad_histogram", "metric " + m.getName() + " has " + m.getBucketCounts().size()
+                    + " bucket counts for " + m.getBounds().size() + " bounds");
+        }
         return null;
     }
 
@@ -46,10 +53,7 @@ public final class RecordChecks {
         if (blank(l.getServiceName())) {
             return new Problem("missing_service", "log record has no service_name");
         }
-        if ((l.getTraceId() != null && !TRACE_ID.matcher(l.getTraceId()).matches())
-                || (l.getSpanId() != null && !SPAN_ID.matcher(l.getSpanId()).matches())) {
-            return new Problem("invalid_id", "log trace/span ids must be 32/16 lowercase hex chars when present");
-        }
+        // a malformed trace or span id does not make a log unusable: Limits leaves it out and counts it
         return null;
     }
 
@@ -62,7 +66,30 @@ public final class RecordChecks {
         return null;
     }
 
+    /** Lowercase hex of the pattern's length and not all zero (the W3C invalid id). */
+    public static boolean validId(String id, Pattern pattern) {
+        if (id == null || !pattern.matcher(id).matches()) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            if (id.charAt(i) != '0') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Null, empty, or only whitespace and space separators (no-break spaces included). */
     static boolean blank(String s) {
-        return s == null || s.isBlank();
+        if (s == null) {
+            return true;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -16,8 +16,9 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>Wire format: the Avro binary encoding of the record (no header), written with the current
  * schema. Reasons: {@code undecodable}, {@code missing_service}, {@code invalid_id},
- * {@code negative_duration}, {@code bad_timestamp}, {@code non_finite_value} (checks in
- * {@link RecordChecks}, shared with the OTLP decoder).
+ * {@code negative_duration}, {@code bad_timestamp}, {@code non_finite_value}, {@code bad_histogram}
+ * (checks in {@link RecordChecks}), then {@code invalid_service}, {@code implausible_duration},
+ * {@code out_of_range} and the cuts of {@link Limits}; both shared with the OTLP decoder.
  */
 public final class TelemetryDecoder implements MessageDecoder {
     private static final long serialVersionUID = 1L;
@@ -28,10 +29,17 @@ public final class TelemetryDecoder implements MessageDecoder {
     private final Kind kind;
     private final long maxFutureSkewMs;
     private final long maxAgeMs;
+    private final Limits limits;
     private transient AvroBinary<? extends SpecificRecord> codec;
 
+    /** A decoder with the default {@link Limits}. */
     public TelemetryDecoder(Kind kind, long maxFutureSkewMs, long maxAgeMs) {
+        this(kind, maxFutureSkewMs, maxAgeMs, Limits.DEFAULTS);
+    }
+
+    public TelemetryDecoder(Kind kind, long maxFutureSkewMs, long maxAgeMs, Limits limits) {
         this.kind = kind;
+        this.limits = limits;
         this.maxFutureSkewMs = maxFutureSkewMs;
         this.maxAgeMs = maxAgeMs;
     }
@@ -42,13 +50,19 @@ public final class TelemetryDecoder implements MessageDecoder {
 
     @Override
     public void decode(String topic, int partition, long offset, long kafkaTimestamp, byte[] key, byte[] value,
-            long nowMs, Consumer<Telemetry> out) {
-        out.accept(decode(topic, partition, offset, kafkaTimestamp, key, value, nowMs));
+            long nowMs, Consumer<Telemetry> out, LimitCounter counter) {
+        out.accept(decode(topic, partition, offset, kafkaTimestamp, key, value, nowMs, counter));
     }
 
     /** Decodes {@code value} (one Avro record); {@code nowMs} is wall time for the timestamp sanity check. */
     public Telemetry decode(String topic, int partition, long offset, long kafkaTimestamp, byte[] key, byte[] value,
             long nowMs) {
+        return decode(topic, partition, offset, kafkaTimestamp, key, value, nowMs, LimitCounter.NONE);
+    }
+
+    /** As above, reporting every cut {@link Limits} makes to {@code counter}. */
+    public Telemetry decode(String topic, int partition, long offset, long kafkaTimestamp, byte[] key, byte[] value,
+            long nowMs, LimitCounter counter) {
         if (value == null) {
             return dead(topic, partition, offset, kafkaTimestamp, key, null, "undecodable", "null value (tombstone)");
         }
@@ -83,6 +97,9 @@ public final class TelemetryDecoder implements MessageDecoder {
         }
         if (problem == null) {
             problem = RecordChecks.time(t.eventTimeMs(), nowMs, maxFutureSkewMs, maxAgeMs);
+        }
+        if (problem == null) {
+            problem = limits.apply(t, counter);
         }
         if (problem != null) {
             return dead(topic, partition, offset, kafkaTimestamp, key, value, problem.reason(), problem.detail());

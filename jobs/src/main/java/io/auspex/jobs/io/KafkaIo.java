@@ -6,6 +6,7 @@ import io.auspex.jobs.config.PipelineConfig;
 import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.jobs.decode.InputFormat;
+import io.auspex.jobs.decode.Limits;
 import io.auspex.jobs.decode.MessageDecoder;
 import io.auspex.jobs.decode.TelemetryDecoder;
 import io.auspex.jobs.decode.otlp.OtlpDecoder;
@@ -47,7 +48,7 @@ public final class KafkaIo {
                 .setGroupId(cfg.get(AuspexOptions.GROUP_ID))
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(cfg.get(AuspexOptions.FROM_EARLIEST)
                         ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST))
-                .setDeserializer(new TelemetryDeserializer(decoder))
+                .setDeserializer(new TelemetryDeserializer(decoder, cfg.get(AuspexOptions.CONTAIN_OPERATOR_ERRORS)))
                 .setProperty("isolation.level", "read_committed");
         if (cfg.get(AuspexOptions.BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());
@@ -76,10 +77,18 @@ public final class KafkaIo {
         }));
         long skew = cfg.get(AuspexOptions.MAX_FUTURE_SKEW).toMillis();
         long age = cfg.get(AuspexOptions.MAX_AGE).toMillis();
-        return format == InputFormat.AVRO ? new TelemetryDecoder(kind, skew, age)
+        Limits limits = limits(cfg);
+        return format == InputFormat.AVRO ? new TelemetryDecoder(kind, skew, age, limits)
                 : new OtlpDecoder(kind, format, skew, age, new OtlpSettings(
-                        cfg.get(AuspexOptions.OTLP_SERVICE_NAMESPACE), OtlpSettings.DEFAULTS.maxNameLength(),
-                        OtlpSettings.DEFAULTS.maxAttributeLength(), OtlpSettings.DEFAULTS.maxLogBodyLength()));
+                        cfg.get(AuspexOptions.OTLP_SERVICE_NAMESPACE)), limits);
+    }
+
+    /** The limits at the door, the same for every input format ({@code auspex.limits.*}). */
+    public static Limits limits(PipelineConfig cfg) {
+        return new Limits(cfg.get(AuspexOptions.MAX_SERVICE_NAME_LENGTH), cfg.get(AuspexOptions.MAX_NAME_LENGTH),
+                cfg.get(AuspexOptions.MAX_ATTRIBUTE_VALUE_LENGTH), cfg.get(AuspexOptions.MAX_ATTRIBUTES),
+                cfg.get(AuspexOptions.MAX_LOG_BODY_LENGTH), cfg.get(AuspexOptions.MAX_SPAN_DURATION).toNanos() / 1000L,
+                cfg.get(AuspexOptions.MAX_UTILIZATION), java.util.Set.copyOf(cfg.get(AuspexOptions.SATURATION_METRICS)));
     }
 
     /** An at-least-once sink (signals, status, dead letters: consumers key on their ids). */

@@ -9,6 +9,7 @@ import io.auspex.schemas.DeadLetter;
 import io.auspex.schemas.ServiceSignals;
 import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.OutputTag;
@@ -27,14 +28,22 @@ public final class SignalsStage {
      * @param latencyThresholdsMs thresholds whose exceedances are counted exactly (the SLO file's)
      */
     public static Outputs wire(DataStream<Telemetry> valid, PipelineConfig cfg, long[] latencyThresholdsMs) {
+        return wire(valid.keyBy(new ServiceKey()), cfg, latencyThresholdsMs);
+    }
+
+    /**
+     * As above, on a stream already keyed by service (the service admission's output: the window
+     * chains onto it without another shuffle).
+     */
+    public static Outputs wire(KeyedStream<Telemetry, String> byService, PipelineConfig cfg,
+            long[] latencyThresholdsMs) {
         MetricSignals metricSignals = new MetricSignals(Set.copyOf(cfg.get(AuspexOptions.SATURATION_METRICS)),
                 Set.copyOf(cfg.get(AuspexOptions.LATENCY_HISTOGRAMS)),
                 cfg.get(AuspexOptions.GAUGE_STALENESS).toMillis());
         LogTemplateSettings logTemplates = new LogTemplateSettings(cfg.get(AuspexOptions.LOG_TEMPLATE_MAX_LINES),
                 MinerConfig.DEFAULTS.withMaxClusters(cfg.get(AuspexOptions.LOG_TEMPLATE_MAX_TEMPLATES))
                         .withSimilarity(cfg.get(AuspexOptions.LOG_TEMPLATE_SIMILARITY)));
-        SingleOutputStreamOperator<ServiceSignals> signals = valid
-                .keyBy(new ServiceKey())
+        SingleOutputStreamOperator<ServiceSignals> signals = byService
                 .window(TumblingEventTimeWindows.of(cfg.get(AuspexOptions.WINDOW)))
                 .sideOutputLateData(LATE)
                 .aggregate(new SignalsAggregate(latencyThresholdsMs, metricSignals, logTemplates),

@@ -51,6 +51,49 @@ class PipelineConfigTest {
     }
 
     @Test
+    void limitsAndRestartSettingsAreValidated(@TempDir Path dir) throws Exception {
+        Path slo = Files.writeString(dir.resolve("s.yaml"), "slos: []\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipelineConfig.from(
+                Configuration.fromMap(Map.of(
+                        "auspex.kafka.bootstrap-servers", "k:9092",
+                        "auspex.slo.file", slo.toString(),
+                        "auspex.limits.max-services", "0",
+                        "auspex.limits.max-attributes", "-1",
+                        "auspex.limits.max-span-duration", "0 s",
+                        "auspex.limits.max-utilization", "0",
+                        "auspex.restart.strategy", "forever"))));
+        assertEquals("""
+                invalid pipeline configuration:
+                  auspex.limits.max-services: must be >= 1, was 0
+                  auspex.limits.max-attributes: must be >= 0, was -1
+                  auspex.limits.max-span-duration: must be > 0, was PT0S
+                  auspex.limits.max-utilization: must be > 0, was 0.0
+                  auspex.restart.strategy: must be exponential-delay, none or cluster, was forever""",
+                e.getMessage());
+    }
+
+    @Test
+    void theJobSetsABoundedRestartStrategyUnlessToldToLeaveItToTheCluster(@TempDir Path dir) throws Exception {
+        Path slo = Files.writeString(dir.resolve("s.yaml"), "slos: []\n");
+        Map<String, String> m = new HashMap<>(Map.of("auspex.kafka.bootstrap-servers", "k:9092",
+                "auspex.slo.file", slo.toString()));
+        assertEquals(Map.of(
+                "restart-strategy.type", "exponential-delay",
+                "restart-strategy.exponential-delay.initial-backoff", "1000 ms",
+                "restart-strategy.exponential-delay.max-backoff", "60000 ms",
+                "restart-strategy.exponential-delay.backoff-multiplier", "2.0",
+                "restart-strategy.exponential-delay.reset-backoff-threshold", "3600000 ms",
+                "restart-strategy.exponential-delay.jitter-factor", "0.1",
+                "restart-strategy.exponential-delay.attempts-before-reset-backoff", "10"),
+                PipelineConfig.from(Configuration.fromMap(m)).restartConfiguration().toMap());
+        m.put("auspex.restart.strategy", "none");
+        assertEquals(Map.of("restart-strategy.type", "none"),
+                PipelineConfig.from(Configuration.fromMap(m)).restartConfiguration().toMap());
+        m.put("auspex.restart.strategy", "cluster");
+        assertEquals(Map.of(), PipelineConfig.from(Configuration.fromMap(m)).restartConfiguration().toMap());
+    }
+
+    @Test
     void argumentsAndPropertiesFileCombineWithTheCommandLineWinning(@TempDir Path dir) throws Exception {
         Path slo = Files.writeString(dir.resolve("s.yaml"), "slos: []\n");
         Path props = Files.writeString(dir.resolve("job.properties"), """

@@ -3,6 +3,8 @@ package io.auspex.jobs.decode.otlp;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.auspex.jobs.decode.InputFormat;
+import io.auspex.jobs.decode.LimitCounter;
+import io.auspex.jobs.decode.Limits;
 import io.auspex.jobs.decode.MessageDecoder;
 import io.auspex.jobs.decode.RecordChecks;
 import io.auspex.jobs.decode.Telemetry;
@@ -33,7 +35,7 @@ import java.util.function.Supplier;
  *
  * <p>Bad input never stops the batch: a message that does not parse is dead-lettered whole
  * ({@code undecodable}); a record of a message that parsed but fails a check (no service, bad id,
- * NaN, negative duration, absurd time) is dead-lettered on its own with its index in the message
+ * NaN, negative duration, absurd time, over a {@link Limits} limit) is dead-lettered on its own with its index in the message
  * and itself as a one-record batch, and the message's good records go on. A message none of whose
  * records is usable (a metrics batch on the spans topic, say) is dead-lettered whole once, with the
  * first record's reason, instead of once per record; a non-empty message that holds no record at
@@ -47,9 +49,16 @@ public final class OtlpDecoder implements MessageDecoder {
     private final long maxFutureSkewMs;
     private final long maxAgeMs;
     private final OtlpMapper mapper;
+    private final Limits limits;
 
+    /** A decoder with the default {@link Limits}. */
     public OtlpDecoder(TelemetryDecoder.Kind kind, InputFormat format, long maxFutureSkewMs, long maxAgeMs,
             OtlpSettings settings) {
+        this(kind, format, maxFutureSkewMs, maxAgeMs, settings, Limits.DEFAULTS);
+    }
+
+    public OtlpDecoder(TelemetryDecoder.Kind kind, InputFormat format, long maxFutureSkewMs, long maxAgeMs,
+            OtlpSettings settings, Limits limits) {
         if (format == InputFormat.AVRO) {
             throw new IllegalArgumentException("OtlpDecoder reads otlp_proto or otlp_json, not avro");
         }
@@ -58,6 +67,7 @@ public final class OtlpDecoder implements MessageDecoder {
         this.maxFutureSkewMs = maxFutureSkewMs;
         this.maxAgeMs = maxAgeMs;
         this.mapper = new OtlpMapper(settings);
+        this.limits = limits;
     }
 
     /** One mapped record of a batch: the record, or why it is unusable and the record alone as a batch. */
@@ -65,7 +75,7 @@ public final class OtlpDecoder implements MessageDecoder {
 
     @Override
     public void decode(String topic, int partition, long offset, long kafkaTimestamp, byte[] key, byte[] value,
-            long nowMs, Consumer<Telemetry> out) {
+            long nowMs, Consumer<Telemetry> out, LimitCounter counter) {
         if (value == null) {
             out.accept(TelemetryDecoder.dead(topic, partition, offset, kafkaTimestamp, key, null, null, "undecodable",
                     "null value (tombstone)"));
@@ -103,6 +113,9 @@ public final class OtlpDecoder implements MessageDecoder {
             Mapped m = records.get(i);
             RecordChecks.Problem p = m.problem() != null ? m.problem()
                     : RecordChecks.time(m.telemetry().eventTimeMs(), nowMs, maxFutureSkewMs, maxAgeMs);
+            if (p == null) {
+                p = limits.apply(m.telemetry(), counter);
+            }
             problems[i] = p;
             if (p == null) {
                 good++;

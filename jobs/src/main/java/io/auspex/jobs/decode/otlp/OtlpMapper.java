@@ -29,7 +29,8 @@ import java.util.function.Supplier;
 
 /**
  * The mapping from OTLP records and the OpenTelemetry semantic conventions to the pipeline's
- * records (docs/ingest.md has the table). Stateless.
+ * records (docs/ingest.md has the table). Stateless. Lengths and counts are not cut here: the
+ * decoder holds every mapped record to the same {@link io.auspex.jobs.decode.Limits} as Avro input.
  */
 final class OtlpMapper implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -51,7 +52,6 @@ final class OtlpMapper implements Serializable {
             "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
             "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE",
             "DATA_LOSS", "UNAUTHENTICATED");
-    static final int MAX_POINT_ATTRIBUTES = 32;
 
     private final OtlpSettings settings;
 
@@ -68,8 +68,8 @@ final class OtlpMapper implements Serializable {
         String service = null;
         if (name != null && !name.isBlank()) {
             String ns = settings.serviceNamespace() ? OtlpValues.string(attrs, "service.namespace") : null;
-            service = OtlpValues.truncate(ns == null || ns.isBlank() ? name : ns + "/" + name,
-                    settings.maxNameLength());
+            // never cut: Limits dead-letters a service name over its length (a cut could merge two services)
+            service = ns == null || ns.isBlank() ? name : ns + "/" + name;
         }
         Map<String, String> kept = new HashMap<>();
         keep(attrs, RESOURCE_KEPT, kept);
@@ -100,7 +100,7 @@ final class OtlpMapper implements Serializable {
                 .setSpanId(spanId == null ? "" : spanId)
                 .setParentSpanId(parent == null ? "" : parent.isEmpty() ? null : parent)
                 .setServiceName(res.service() == null ? "" : res.service())
-                .setName(OtlpValues.truncate(s.getName(), settings.maxNameLength()))
+                .setName(s.getName())
                 .setKind(kind)
                 .setStartTimeMs(start < 0 ? Long.MAX_VALUE : start / 1_000_000L)
                 .setDurationUs(Long.compareUnsigned(end, start) < 0 ? -1 : (end - start) / 1_000L)
@@ -174,23 +174,20 @@ final class OtlpMapper implements Serializable {
         }
         Map<String, String> kept = new HashMap<>(res.attributes());
         keep(l.getAttributesList(), LOG_KEPT, kept);
-        String traceId = OtlpValues.id(l.getTraceId(), 16);
-        String spanId = OtlpValues.id(l.getSpanId(), 8);
+        // a malformed id is kept as hex here so Limits leaves it out and counts it, as for Avro logs
+        String traceId = OtlpValues.hex(l.getTraceId());
+        String spanId = OtlpValues.hex(l.getSpanId());
         LogRecord log = LogRecord.newBuilder()
                 .setServiceName(res.service() == null ? "" : res.service())
                 .setTimeMs(nanos < 0 ? Long.MAX_VALUE : nanos / 1_000_000L)
                 .setSeverityNumber(severity)
-                .setSeverityText(OtlpValues.truncate(l.getSeverityText(), 64))
-                .setBody(OtlpValues.truncate(l.hasBody() ? OtlpValues.text(l.getBody()) : "",
-                        settings.maxLogBodyLength()))
-                .setTraceId(traceId == null || traceId.isEmpty() ? null : traceId)
-                .setSpanId(spanId == null || spanId.isEmpty() ? null : spanId)
+                .setSeverityText(l.getSeverityText())
+                .setBody(l.hasBody() ? OtlpValues.text(l.getBody()) : "")
+                .setTraceId(traceId)
+                .setSpanId(spanId)
                 .setAttributes(kept)
                 .build();
         RecordChecks.Problem p = RecordChecks.log(log);
-        if (p == null && (traceId == null || spanId == null)) {
-            p = new RecordChecks.Problem("invalid_id", "log trace id must be 16 bytes and span id 8 bytes when present");
-        }
         return new OtlpDecoder.Mapped(Telemetry.of(log), p, alone);
     }
 
@@ -215,8 +212,8 @@ final class OtlpMapper implements Serializable {
 
     /** One record per data point, appended to {@code out}; {@code batchOf} wraps a one-point metric as a batch. */
     void metric(ResourceInfo res, Metric m, Function<Metric, Message> batchOf, List<OtlpDecoder.Mapped> out) {
-        String name = OtlpValues.truncate(m.getName(), settings.maxNameLength());
-        String unit = OtlpValues.truncate(m.getUnit(), 64);
+        String name = m.getName();
+        String unit = m.getUnit();
         switch (m.getDataCase()) {
             case GAUGE -> {
                 for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
@@ -308,13 +305,9 @@ final class OtlpMapper implements Serializable {
     private MetricPoint.Builder point(ResourceInfo res, String name, String unit, List<KeyValue> attrs,
             long timeNanos, long startNanos) {
         Map<String, String> kept = new HashMap<>(res.attributes());
-        int n = 0;
+        // every point attribute is part of the series; Limits keeps the first auspex.limits.max-attributes by key
         for (KeyValue kv : attrs) {
-            if (n++ >= MAX_POINT_ATTRIBUTES) {
-                break;
-            }
-            kept.put(OtlpValues.truncate(kv.getKey(), settings.maxNameLength()),
-                    OtlpValues.truncate(OtlpValues.text(kv.getValue()), settings.maxAttributeLength()));
+            kept.put(kv.getKey(), OtlpValues.text(kv.getValue()));
         }
         return MetricPoint.newBuilder()
                 .setServiceName(res.service() == null ? "" : res.service())
@@ -350,7 +343,7 @@ final class OtlpMapper implements Serializable {
         for (String key : keys) {
             AnyValue v = OtlpValues.find(attrs, key);
             if (v != null) {
-                into.put(key, OtlpValues.truncate(OtlpValues.text(v), settings.maxAttributeLength()));
+                into.put(key, OtlpValues.text(v));
             }
         }
     }

@@ -113,14 +113,8 @@ final class OtlpValues {
         return null;
     }
 
-    static String truncate(String s, int max) {
-        if (s.length() <= max) {
-            return s;
-        }
-        int end = max;
-        if (Character.isHighSurrogate(s.charAt(end - 1))) {
-            end--;
-        }
-        return s.substring(0, end);
+    /** Any id as lowercase hex, whatever its length; null when empty. */
+    static String hex(ByteString b) {
+        return b.isEmpty() ? null : HEX.formatHex(b.toByteArray());
     }
 }

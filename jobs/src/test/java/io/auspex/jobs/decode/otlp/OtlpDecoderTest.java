@@ -384,7 +384,7 @@ class OtlpDecoderTest {
                                 .setObservedTimeUnixNano((T0 + 5) * NS).setSeverityText("warning")
                                 .setBody(AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder()
                                         .addValues(attr("msg", "slow")).addValues(attr("ms", 900)))))
-                        // a 5-byte trace id is invalid
+                        // a 5-byte trace id is invalid: left out, the log kept
                         .addLogRecords(io.opentelemetry.proto.logs.v1.LogRecord.newBuilder()
                                 .setTimeUnixNano(T0 * NS).setTraceId(hex("0102030405")))))
                 .build();
@@ -397,7 +397,8 @@ class OtlpDecoderTest {
         assertEquals(13, out.get(1).log.getSeverityNumber());
         assertEquals("{msg=slow,ms=900}", out.get(1).log.getBody());
         assertNull(out.get(1).log.getTraceId());
-        assertEquals("invalid_id", out.get(2).deadLetter.getReason());
+        assertNull(out.get(2).log.getTraceId());
+        assertNull(out.get(2).log.getSpanId());
     }
 
     @Test
@@ -408,7 +409,7 @@ class OtlpDecoderTest {
                 .addScopeLogs(ScopeLogs.newBuilder().addLogRecords(io.opentelemetry.proto.logs.v1.LogRecord
                         .newBuilder().setTimeUnixNano(T0 * NS)))).build();
         OtlpDecoder bare = new OtlpDecoder(TelemetryDecoder.Kind.LOG, InputFormat.OTLP_PROTO, HOUR, 7 * 24 * HOUR,
-                new OtlpSettings(false, 1024, 1024, 16384));
+                new OtlpSettings(false));
         List<Telemetry> out = new ArrayList<>();
         bare.decode("otlp_logs", 0, 0, T0, null, batch.toByteArray(), T0, out::add);
         assertEquals("auth", out.get(0).log.getServiceName());
