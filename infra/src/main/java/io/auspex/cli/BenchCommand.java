@@ -5,6 +5,10 @@ import io.auspex.infra.bench.BenchRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -53,6 +57,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Rounds of the three jobs (default: ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--jobs", split = ",", paramLabel = "JOB",
+            description = "Jobs to run, comma-separated: pipeline, sql, bare (default: all three; one alone to "
+                    + "profile it; the ratios need all three).")
+    List<String> jobs = List.of("pipeline", "sql", "bare");
+
     @Option(names = "--parallelism", defaultValue = "2",
             description = "Parallelism of every job, slots of the cluster and partitions of each input topic "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -86,9 +95,16 @@ public final class BenchCommand implements Callable<Integer> {
         if (checkpointInterval.isNegative() || checkpointInterval.toMillis() < 10) {
             throw new CommandLine.ParameterException(cmd, "--checkpoint-interval must be at least 10 ms");
         }
+        Set<BenchRunner.Job> selected = EnumSet.noneOf(BenchRunner.Job.class);
+        for (String j : jobs) {
+            BenchRunner.Job job = Arrays.stream(BenchRunner.Job.values()).filter(x -> x.label.equals(j.trim()))
+                    .findFirst().orElseThrow(() -> new CommandLine.ParameterException(cmd,
+                            "--jobs takes pipeline, sql and bare, got '" + j + "'"));
+            selected.add(job);
+        }
         int copies = (services + BenchData.SHOP_SERVICES - 1) / BenchData.SHOP_SERVICES;
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("auspex-bench-");
-        BenchRunner.Settings settings = new BenchRunner.Settings(records, copies, repeats, parallelism, requestRate,
+        BenchRunner.Settings settings = new BenchRunner.Settings(records, copies, repeats, selected, parallelism, requestRate,
                 seed, checkpointInterval, dir);
         BenchRunner.Report report;
         ProgressBar bar = new ProgressBarBuilder().setTaskName("load").setInitialMax(records)

@@ -33,6 +33,13 @@ class BenchCommandTest {
     }
 
     @Test
+    void rejectsAnUnknownJob() {
+        CommandRun r = run("bench", "--jobs", "pipeline,flinksql");
+        assertEquals(AuspexCli.EXIT_BAD_INPUT, r.exitCode());
+        assertTrue(r.err().contains("--jobs takes pipeline, sql and bare"), r.err());
+    }
+
+    @Test
     void isASubcommandWithHelp() {
         CommandRun r = run("bench", "--help");
         assertEquals(AuspexCli.EXIT_OK, r.exitCode());

@@ -67,15 +67,20 @@ public final class BenchRunner {
      *
      * @param records records to load (spans, gauge samples, logs)
      * @param copies copies of the 9-service shop (services = 9 x copies)
-     * @param repeats rounds; each round runs the three jobs once, in {@link Job} order
+     * @param repeats rounds; each round runs each of {@code jobs} once, in {@link Job} order
+     * @param jobs the jobs to run (all three for the comparison; one alone to profile it)
      * @param parallelism of every job; also the partitions of each input topic and the slots of the cluster
      * @param requestRate entry requests per second of event time, of all copies together (each trace goes to one copy)
      * @param seed simulator seed
      * @param checkpointInterval of every job
      * @param workDir checkpoints go under it
      */
-    public record Settings(long records, int copies, int repeats, int parallelism, double requestRate, long seed,
-            Duration checkpointInterval, Path workDir) {}
+    public record Settings(long records, int copies, int repeats, java.util.Set<Job> jobs, int parallelism,
+            double requestRate, long seed, Duration checkpointInterval, Path workDir) {
+        public Settings {
+            jobs = java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(jobs));
+        }
+    }
 
     /**
      * One run of one job.
@@ -88,14 +93,19 @@ public final class BenchRunner {
      * @param windows result rows (pipeline: signals records)
      * @param deadLetters records on the pipeline's dead-letter topic (late or undecodable); 0 for the others
      * @param wallNanos from submission to the job's result
-     * @param loadBefore the 1-minute load average just before submission ({@code NaN} if unknown)
+     * @param loadBefore the 1-minute load average just before submission ({@code NaN} if unknown); it
+     *     counts the runnable threads of the whole machine, the bench's own previous run included
+     * @param cpuMachine cores the whole machine kept busy during the run
+     * @param cpuSelf cores this JVM (broker, cluster, bench) kept busy during the run
+     * @param cpuSteal cores' worth of time a hypervisor gave to other guests during the run
      * @param checkpoints completed checkpoints
      * @param lastCheckpointBytes full state size of the last completed checkpoint
      * @param maxCheckpointBytes largest full state size of any completed checkpoint
      * @param failure why the job failed, or null
      */
     public record Run(int round, Job job, long recordsRead, long spansCounted, long requestsCounted, long windows,
-            long deadLetters, long wallNanos, double loadBefore, long checkpoints, long lastCheckpointBytes,
+            long deadLetters, long wallNanos, double loadBefore, double cpuMachine, double cpuSelf, double cpuSteal,
+            long checkpoints, long lastCheckpointBytes,
             long maxCheckpointBytes, String failure) {
         public double recordsPerSecond() {
             return recordsRead * 1e9 / wallNanos;
@@ -160,9 +170,10 @@ public final class BenchRunner {
                     data.metrics(), data.logs(), data.records(), data.batches(), data.eventTime().toMillis() / 1000.0,
                     data.services(),
                     data.wallNanos() / 1e9);
-            out.printf(Locale.ROOT, "bench: %d round(s) of pipeline, sql, bare; parallelism %d, RocksDB, incremental "
-                    + "exactly-once checkpoints every %.1f s, one MiniCluster%n", settings.repeats(),
-                    settings.parallelism(), settings.checkpointInterval().toMillis() / 1000.0);
+            out.printf(Locale.ROOT, "bench: %d round(s) of %s; parallelism %d, RocksDB, incremental exactly-once "
+                    + "checkpoints every %.1f s, one MiniCluster%n", settings.repeats(),
+                    String.join(", ", settings.jobs().stream().map(j -> j.label).toList()), settings.parallelism(),
+                    settings.checkpointInterval().toMillis() / 1000.0);
             out.println("bench: the SQL job decodes OTLP with the pipeline's own decoder in a DataStream and turns it "
                     + "into a table (fromDataStream): Flink SQL cannot parse OTLP protobuf itself");
             out.println("bench: records/s = records the job read (pipeline: spans, gauges and logs; sql and bare: "
@@ -173,7 +184,7 @@ public final class BenchRunner {
             try (MiniCluster cluster = startCluster()) {
                 int n = 0;
                 for (int round = 1; round <= settings.repeats(); round++) {
-                    for (Job job : Job.values()) {
+                    for (Job job : settings.jobs()) {
                         n++;
                         Run r = runOne(cluster, kafka, data, sloFile, round, job, n);
                         runs.add(r);
@@ -251,12 +262,14 @@ public final class BenchRunner {
         JobID jobId = jobGraph.getJobID();
 
         double load = loadAverage();
-        System.err.printf(Locale.ROOT, "bench: run %d/%d %s (round %d)...%n", n, settings.repeats() * 3, job.label,
+        System.err.printf(Locale.ROOT, "bench: run %d/%d %s (round %d)...%n", n, settings.repeats() * settings.jobs().size(), job.label,
                 round);
+        CpuSample cpu0 = CpuSample.now();
         long t0 = System.nanoTime();
         cluster.submitJob(jobGraph).get(60, TimeUnit.SECONDS);
         JobResult result = cluster.requestJobResult(jobId).get(30, TimeUnit.MINUTES);
         long wall = System.nanoTime() - t0;
+        CpuSample cpu1 = CpuSample.now();
 
         String failure = null;
         long spans = -1;
@@ -290,8 +303,8 @@ public final class BenchRunner {
         }
         long[] ckpt = checkpointStats(cluster, jobId, checkpoints);
         deleteQuietly(settings.workDir().resolve(id));
-        return new Run(round, job, recordsRead, spans, requests, windows, dead, wall, load, ckpt[0], ckpt[1], ckpt[2],
-                failure);
+        return new Run(round, job, recordsRead, spans, requests, windows, dead, wall, load, cpu1.machineCores(cpu0),
+                cpu1.selfCores(cpu0), cpu1.stealCores(cpu0), ckpt[0], ckpt[1], ckpt[2], failure);
     }
 
     private static long counter(JobExecutionResult r, String name) {
@@ -351,9 +364,10 @@ public final class BenchRunner {
                 : String.format(Locale.ROOT, "spans %,d, requests %,d in %,d windows", r.spansCounted(),
                         r.requestsCounted(), r.windows());
         boolean ok = new Report(settings, data, List.of(r)).countOk(r);
-        out.printf(Locale.ROOT, "run %d %-8s %,11d records %7.1f s %,9.0f records/s  load %4.2f  checkpoints %d, "
-                + "last %s, max %s  counted %s%s%n", r.round(), r.job().label, r.recordsRead(), r.wallNanos() / 1e9,
-                r.recordsPerSecond(), r.loadBefore(), r.checkpoints(), bytes(r.lastCheckpointBytes()),
+        out.printf(Locale.ROOT, "run %d %-8s %,11d records %7.1f s %,9.0f records/s  load before %4.2f  cpu %.2f "
+                + "cores (this JVM %.2f, steal %.2f)  checkpoints %d, last %s, max %s  counted %s%s%n", r.round(),
+                r.job().label, r.recordsRead(), r.wallNanos() / 1e9, r.recordsPerSecond(), r.loadBefore(),
+                r.cpuMachine(), r.cpuSelf(), r.cpuSteal(), r.checkpoints(), bytes(r.lastCheckpointBytes()),
                 bytes(r.maxCheckpointBytes()), counted, ok ? " (all)" : " (MISMATCH)");
     }
 
@@ -363,10 +377,12 @@ public final class BenchRunner {
         double b = report.medianRecordsPerSecond(Job.BARE);
         out.println();
         out.println("median records/s over " + settings.repeats() + " round(s):");
-        for (Job j : Job.values()) {
+        for (Job j : settings.jobs()) {
             out.printf(Locale.ROOT, "  %-8s %,10.0f%n", j.label, report.medianRecordsPerSecond(j));
         }
-        out.printf(Locale.ROOT, "  pipeline/sql %.3f, pipeline/bare %.3f%n", p / s, p / b);
+        if (settings.jobs().size() == Job.values().length) {
+            out.printf(Locale.ROOT, "  pipeline/sql %.3f, pipeline/bare %.3f%n", p / s, p / b);
+        }
         out.printf(Locale.ROOT, "BENCH records=%d services=%d repeats=%d pipeline_rps=%.0f sql_rps=%.0f bare_rps=%.0f "
                 + "pipeline_sql=%.3f pipeline_bare=%.3f counts_ok=%b%n", report.data().records(),
                 report.data().services(), settings.repeats(), p, s, b, p / s, p / b, report.countsMatch());

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,8 @@ class BenchRunnerTest {
     static void runBench() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        BenchRunner.Settings settings = new BenchRunner.Settings(RECORDS, 2, 1, 2, 200, 7, Duration.ofSeconds(1),
+        BenchRunner.Settings settings = new BenchRunner.Settings(RECORDS, 2, 1,
+                EnumSet.allOf(BenchRunner.Job.class), 2, 200, 7, Duration.ofSeconds(1),
                 dir);
         report = new BenchRunner(settings, out).run(n -> { }, () -> { });
         printed = bytes.toString(StandardCharsets.UTF_8);
