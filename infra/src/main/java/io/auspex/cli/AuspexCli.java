@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             ModelInfoCommand.class,
             SloBacktestCommand.class,
+            BenchCommand.class,
         })
 public final class AuspexCli implements Runnable {
 

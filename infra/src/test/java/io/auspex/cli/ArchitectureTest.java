@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The project's boundaries over every module's classes: all commands in one place (picocli only in
- * io.auspex.cli, so the job jar carries no CLI), and JUnit 5 only in infra's tests.
+ * io.auspex.cli, so the job jar carries no CLI), Flink SQL only in infra (the bench; the job jar
+ * carries no table planner), and JUnit 5 only in infra's tests.
  */
 class ArchitectureTest {
     static final JavaClasses ALL = new ClassFileImporter().importPackages("io.auspex");
@@ -22,6 +23,14 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackage("io.auspex.cli..")
                 .should().dependOnClassesThat().resideInAPackage("picocli..")
                 .check(MAIN);
+    }
+
+    @Test
+    void flinkTableOnlyOutsideTheJobs() {
+        // the table dependencies are infra's alone; the job jar (jobs, models, schemas) must not need them
+        noClasses().that().resideInAnyPackage("io.auspex.jobs..", "io.auspex.models..", "io.auspex.schemas..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.flink.table..")
+                .check(ALL);
     }
 
     @Test
