@@ -118,7 +118,7 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
             }
             CountEvidence.Result r = counts.observe(cs, new CountEvidence.Window(s.getWindowEndMs(),
                     s.getRequestCount(), s.getErrorSpanCount(), s.getErrorLogCount(),
-                    LatencyLadder.aligned(s.getLatencyLadderMs())));
+                    LatencyLadder.aligned(s.getLatencyLadderMs()), templateErrors(s)));
             countState.update(cs);
             e.countEvidence = r.evidence();
             e.countLevel = Math.min(1.0, r.evidence() / counts.config().bar());
@@ -128,6 +128,20 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
         e.exemplarTraceIds = s.getExemplarTraceIds().toArray(new String[0]);
         e.errorLogTemplates = s.getErrorLogTemplates().toArray(new String[0]);
         out.collect(e);
+    }
+
+    /** Error lines per log template id in the window (templates without error lines left out), or null. */
+    static java.util.Map<String, Long> templateErrors(ServiceSignals s) {
+        java.util.Map<String, Long> m = null;
+        for (io.auspex.schemas.LogTemplateCount t : s.getLogTemplates()) {
+            if (t.getErrorCount() > 0) {
+                if (m == null) {
+                    m = new java.util.HashMap<>();
+                }
+                m.merge(t.getTemplateId().toString(), t.getErrorCount(), Long::sum);
+            }
+        }
+        return m;
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.util.Map;
  * Feeds one window's masked log lines, in text order, into the service's {@link TemplateMiner}
  * (so the result depends on the window's content and the miner only) and counts them by template:
  * the {@link LogTemplateSettings#TOP_TEMPLATES} templates with the most lines, then every other
- * template the window created, at most {@link LogTemplateSettings#MAX_LISTED} in all, by count
+ * template the window created or that has error lines in it (the count-aware evidence tests each
+ * error template), at most {@link LogTemplateSettings#MAX_LISTED} in all, by count
  * descending (then error count descending, then template text). Keeps nothing between windows
  * itself; the miner is the state.
  */
@@ -64,7 +65,7 @@ final class WindowTemplates {
         List<LogTemplateCount> out = new ArrayList<>();
         for (int i = 0; i < all.size() && out.size() < LogTemplateSettings.MAX_LISTED; i++) {
             Tally t = all.get(i);
-            if (i < LogTemplateSettings.TOP_TEMPLATES || t.created) {
+            if (i < LogTemplateSettings.TOP_TEMPLATES || t.created || t.errorCount > 0) {
                 out.add(LogTemplateCount.newBuilder().setTemplateId(TemplateMiner.idString(t.id))
                         .setTemplate(t.template).setCount(t.count).setErrorCount(t.errorCount)
                         .setFirstSeenMs(t.firstSeenMs).setNewTemplate(t.created).build());

@@ -2,6 +2,7 @@ package io.auspex.models.evidence;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Count-aware evidence that a service went wrong, window by window, for signals made of few
@@ -36,7 +37,9 @@ import java.util.Arrays;
  * ({@link Config#slowLearning()}) from windows whose surprise is at least
  * {@link Config#learnBar()}, so a lasting fault is not absorbed within minutes.
  *
- * <p>Baselines start to test after {@link Config#warmupWindows()} windows; the request tests after
+ * <p>A window teaches the baselines when it leaves the ring of the last 18 windows, so the windows a
+ * scan tests are never part of the baseline they are tested against (a fault's first error lines
+ * do not make its later ones look usual). Baselines start to test after {@link Config#warmupWindows()} windows; the request tests after
  * {@link Config#minRequests()} requests as well.
  */
 public final class CountEvidence implements Serializable {
@@ -44,6 +47,12 @@ public final class CountEvidence implements Serializable {
     /** Test names, for the evidence a human reads. */
     public static final String ERRORS = "errors";
     public static final String ERROR_LOGS = "error_logs";
+    /** The error-template tests' names are {@code error_template:<template id>}. */
+    public static final String TEMPLATE_PREFIX = "error_template:";
+    /** Error log templates followed per service; a new one replaces the least active when all are taken. */
+    public static final int MAX_TEMPLATES = 32;
+    /** Prior error lines per window of a template (over {@code priorWindows}): a template never seen is rare. */
+    static final double PRIOR_TEMPLATE_RATE = 0.01;
     /** The latency steps' names are {@code latency_over_<ms>ms}. */
     public static final String LATENCY_PREFIX = "latency_over_";
     /** The default latency ladder, 1-2-5 steps from 1 ms to 20 s. */
@@ -81,7 +90,7 @@ public final class CountEvidence implements Serializable {
 
         /** The defaults: half-life 1 h of 10 s windows, drift 1.5, bar 8. */
         public static Config defaults() {
-            return new Config(360, 30, 50, 0.01, 50, 0.01, 0.1, 5, 1.5, 8.0, 16.0, 3.0, 0.1, 0.02, 3.0);
+            return new Config(360, 48, 50, 0.01, 50, 0.01, 0.1, 5, 1.5, 8.0, 16.0, 3.0, 0.1, 0.02, 3.0);
         }
 
         /** These settings with another bar (and a cap twice the bar). */
@@ -97,7 +106,13 @@ public final class CountEvidence implements Serializable {
      *
      * @param over requests slower than each ladder step, aligned with the ladder; null when unknown
      */
-    public record Window(long endMs, long requests, long errors, long errorLogs, long[] over) {}
+    public record Window(long endMs, long requests, long errors, long errorLogs, long[] over,
+            Map<String, Long> templateErrors) {
+        /** A window without per-template counts. */
+        public Window(long endMs, long requests, long errors, long errorLogs, long[] over) {
+            this(endMs, requests, errors, errorLogs, over, null);
+        }
+    }
 
     /**
      * The judgement of one window.
@@ -146,10 +161,11 @@ public final class CountEvidence implements Serializable {
 
     /**
      * The tests of counts summed over {@code m} windows ({@code n} requests, {@code errors},
-     * {@code logs}, {@code over} per ladder step; over may be null) against the baselines.
+     * {@code logs}, {@code over} per ladder step, {@code templateCounts} per followed template; either may be
+     * null) against the baselines.
      */
     private Battery battery(CountEvidenceState st, int m, double n, double errors, double logs, double[] over,
-            boolean requestTests, double p0, double lambda0, double[] q0) {
+            double[] templateCounts, boolean requestTests, double p0, double lambda0, double[] q0) {
         int tests = 0;
         double pMin = 1.0;
         String strongest = "";
@@ -183,6 +199,21 @@ public final class CountEvidence implements Serializable {
             pMin = p;
             strongest = ERROR_LOGS;
         }
+        if (templateCounts != null) {
+            double exposure = st.logWindows + config.priorWindows();
+            for (int t = 0; t < templateCounts.length; t++) {
+                if (st.templateIds[t] == null) {
+                    continue;
+                }
+                double lambdaT = (st.templateErrors[t] + PRIOR_TEMPLATE_RATE * config.priorWindows()) / exposure;
+                double pt = CountTests.poissonUpper(templateCounts[t] / phi, m * lambdaT / phi);
+                tests++;
+                if (pt < pMin) {
+                    pMin = pt;
+                    strongest = TEMPLATE_PREFIX + st.templateIds[t];
+                }
+            }
+        }
         return new Battery(pMin, tests, pMin < 1.0 ? strongest : "");
     }
 
@@ -200,12 +231,18 @@ public final class CountEvidence implements Serializable {
         if (st.recent == null || st.recent.length != depth * width) {
             st.recent = new long[depth * width];
             st.recentEndMs = new long[depth];
+            st.recentFlags = new int[depth];
             st.recentFill = 0;
             st.recentNext = 0;
         }
         boolean hasOver = w.over() != null && w.over().length == steps;
-        // this window into the ring of recent windows (a missing ladder counts as no slow request)
         int slot = st.recentNext;
+        // the baselines learn a window when it leaves the ring, so the windows the scan tests are never
+        // part of the baseline they are tested against
+        if (st.recentFill == depth) {
+            learnFrom(st, slot, depth);
+        }
+        // this window into the ring of recent windows (a missing ladder counts as no slow request)
         st.recent[slot * width] = w.requests();
         st.recent[slot * width + 1] = w.errors();
         st.recent[slot * width + 2] = w.errorLogs();
@@ -215,6 +252,7 @@ public final class CountEvidence implements Serializable {
         st.recentEndMs[slot] = w.endMs();
         st.recentNext = (slot + 1) % depth;
         st.recentFill = Math.min(depth, st.recentFill + 1);
+        followTemplates(st, w.templateErrors(), slot, depth);
 
         boolean warm = st.windows >= config.warmupWindows();
         boolean requestTests = warm && st.requestsSeen >= config.minRequests();
@@ -239,7 +277,8 @@ public final class CountEvidence implements Serializable {
                     overNow[i] = w.over()[i];
                 }
             }
-            Battery b = battery(st, 1, n, w.errors(), w.errorLogs(), overNow, requestTests, p0, lambda0, q0);
+            Battery b = battery(st, 1, n, w.errors(), w.errorLogs(), overNow, templateSums(st, slot, depth, 1),
+                    requestTests, p0, lambda0, q0);
             tests = b.tests();
             surprise = CountTests.surprise(Math.min(1.0, b.pMin() * b.tests()));
             strongest = b.strongest();
@@ -281,8 +320,8 @@ public final class CountEvidence implements Serializable {
                         sumOver[i] += st.recent[k * width + 3 + i];
                     }
                 }
-                Battery b = battery(st, scale, sumN, sumErr, sumLogs, hasOver ? sumOver : null, requestTests, p0,
-                        lambda0, q0);
+                Battery b = battery(st, scale, sumN, sumErr, sumLogs, hasOver ? sumOver : null,
+                        templateSums(st, slot, depth, scale), requestTests, p0, lambda0, q0);
                 double sc = CountTests.surprise(Math.min(1.0, b.pMin() * b.tests() * scales));
                 if (sc > scan) {
                     scan = sc;
@@ -309,26 +348,151 @@ public final class CountEvidence implements Serializable {
                 st.logDispersion = ewma(st.logDispersion, residual2(w.errorLogs(), lambda0, lambda0), a);
             }
         }
-        double r = worst >= config.learnBar() ? alpha * config.slowLearning() : alpha;
-        double keep = 1 - r;
-        double weight = r / alpha;
-        st.logWindows = st.logWindows * keep + weight;
-        st.errorLogs = st.errorLogs * keep + weight * w.errorLogs();
-        if (w.requests() > 0) {
-            st.requests = st.requests * keep + weight * n;
-            st.errors = st.errors * keep + weight * w.errors();
-            for (int i = 0; i < steps; i++) {
-                // no latency counts this window: keep the shares, not the trials
-                st.over[i] = st.over[i] * keep + weight * (hasOver ? w.over()[i] : n * q0[i]);
-            }
-            st.requestsSeen += w.requests();
-        }
+        double evidenceNow = Math.max(st.cusum, scan);
+        st.recentFlags[slot] = (worst >= config.learnBar() || evidenceNow >= config.bar() ? FLAG_SURPRISING : 0)
+                | (hasOver ? FLAG_LADDER : 0);
+        st.requestsSeen += w.requests();
         st.windows++;
         boolean scanLeads = scan > st.cusum;
         double evidence = Math.max(st.cusum, scan);
         long onset = evidence == 0 ? 0 : scanLeads ? (st.onsetMs == 0 ? scanOnset : Math.min(scanOnset, st.onsetMs))
                 : st.onsetMs;
         return new Result(surprise, evidence, onset, scanLeads ? scanStrongest : strongest, tests);
+    }
+
+    /**
+     * Puts this window's error lines per template into the ring (slot {@code slot}), following new
+     * templates in free places or in place of the least active one (least recent errors, then the
+     * smallest baseline); a template nobody logs any more frees its place once its baseline and recent
+     * windows are empty.
+     */
+    private static void followTemplates(CountEvidenceState st, Map<String, Long> counts, int slot, int depth) {
+        if (st.templateIds == null || st.templateRecent == null || st.templateRecent.length != MAX_TEMPLATES * depth) {
+            st.templateIds = new String[MAX_TEMPLATES];
+            st.templateErrors = new double[MAX_TEMPLATES];
+            st.templateRecent = new int[MAX_TEMPLATES * depth];
+        }
+        for (int t = 0; t < MAX_TEMPLATES; t++) {
+            st.templateRecent[t * depth + slot] = 0;
+            if (st.templateIds[t] != null && st.templateErrors[t] < 1e-3) {
+                boolean quiet = true;
+                for (int k = 0; k < depth && quiet; k++) {
+                    quiet = st.templateRecent[t * depth + k] == 0;
+                }
+                if (quiet) {
+                    st.templateIds[t] = null;
+                    st.templateErrors[t] = 0;
+                }
+            }
+        }
+        if (counts == null) {
+            return;
+        }
+        // in id order, so which template takes a free place does not depend on the map's order
+        java.util.List<String> ids = new java.util.ArrayList<>(counts.keySet());
+        java.util.Collections.sort(ids);
+        for (String id : ids) {
+            long c = counts.get(id) == null ? 0 : counts.get(id);
+            if (c <= 0) {
+                continue;
+            }
+            int at = -1;
+            for (int t = 0; t < MAX_TEMPLATES && at < 0; t++) {
+                if (id.equals(st.templateIds[t])) {
+                    at = t;
+                }
+            }
+            if (at < 0) {
+                at = placeFor(st, depth, slot);
+                st.templateIds[at] = id;
+                st.templateErrors[at] = 0;
+                for (int k = 0; k < depth; k++) {
+                    st.templateRecent[at * depth + k] = 0;
+                }
+            }
+            st.templateRecent[at * depth + slot] = (int) Math.min(Integer.MAX_VALUE, c);
+        }
+    }
+
+    /** A free place, else the least active template's (fewest recent errors, then smallest baseline, then id). */
+    private static int placeFor(CountEvidenceState st, int depth, int slot) {
+        int best = -1;
+        long bestRecent = Long.MAX_VALUE;
+        double bestBase = Double.MAX_VALUE;
+        for (int t = 0; t < MAX_TEMPLATES; t++) {
+            if (st.templateIds[t] == null) {
+                return t;
+            }
+            long recent = 0;
+            for (int k = 0; k < depth; k++) {
+                if (k != slot) {
+                    recent += st.templateRecent[t * depth + k];
+                }
+            }
+            if (recent < bestRecent || (recent == bestRecent && (st.templateErrors[t] < bestBase
+                    || (st.templateErrors[t] == bestBase && st.templateIds[t].compareTo(st.templateIds[best]) < 0)))) {
+                best = t;
+                bestRecent = recent;
+                bestBase = st.templateErrors[t];
+            }
+        }
+        return best;
+    }
+
+    /** Each followed template's error lines over the last {@code m} windows (ending at {@code slot}), or null. */
+    private static double[] templateSums(CountEvidenceState st, int slot, int depth, int m) {
+        if (st.templateIds == null) {
+            return null;
+        }
+        double[] sums = new double[MAX_TEMPLATES];
+        boolean any = false;
+        for (int t = 0; t < MAX_TEMPLATES; t++) {
+            if (st.templateIds[t] == null) {
+                continue;
+            }
+            for (int k = 0; k < m; k++) {
+                sums[t] += st.templateRecent[t * depth + Math.floorMod(slot - k, depth)];
+            }
+            any = true;
+        }
+        return any ? sums : null;
+    }
+
+    private static final int FLAG_SURPRISING = 1;
+    private static final int FLAG_LADDER = 2;
+
+    /**
+     * Folds the window in ring slot {@code slot} into the decayed baselines, at the slow rate when it
+     * was surprising (or the evidence was at the bar) or the evidence is at the bar now.
+     */
+    private void learnFrom(CountEvidenceState st, int slot, int depth) {
+        int width = ringWidth();
+        int steps = ladderMs.length;
+        boolean surprising = (st.recentFlags[slot] & FLAG_SURPRISING) != 0 || st.cusum >= config.bar();
+        boolean hadLadder = (st.recentFlags[slot] & FLAG_LADDER) != 0;
+        double r = surprising ? alpha * config.slowLearning() : alpha;
+        double keep = 1 - r;
+        double weight = r / alpha;
+        long n = st.recent[slot * width];
+        st.logWindows = st.logWindows * keep + weight;
+        st.errorLogs = st.errorLogs * keep + weight * st.recent[slot * width + 2];
+        if (st.templateIds != null) {
+            for (int t = 0; t < st.templateIds.length; t++) {
+                if (st.templateIds[t] != null) {
+                    st.templateErrors[t] = st.templateErrors[t] * keep + weight * st.templateRecent[t * depth + slot];
+                }
+            }
+        }
+        if (n > 0) {
+            double before = st.requests;
+            st.requests = st.requests * keep + weight * n;
+            st.errors = st.errors * keep + weight * st.recent[slot * width + 1];
+            for (int i = 0; i < steps; i++) {
+                // no latency counts that window: keep the shares, not the trials
+                double q = (st.over[i] + config.priorSlowShare() * config.priorTrials()) / (before + config.priorTrials());
+                st.over[i] = st.over[i] * keep + weight * (hadLadder ? st.recent[slot * width + 3 + i] : n * q);
+            }
+        }
     }
 
     /** Longs per window in the ring of recent windows: requests, errors, error logs, one per ladder step. */

@@ -34,10 +34,18 @@ public class CountEvidenceState {
     public long[] recent;
     /** End of each window in {@link #recent}. */
     public long[] recentEndMs;
+    /** Per window in {@link #recent}: whether it was surprising (it then teaches the baselines slowly) and had a latency ladder. */
+    public int[] recentFlags;
     /** Windows held in {@link #recent} (up to its depth). */
     public int recentFill;
     /** Slot of {@link #recent} the next window goes to. */
     public int recentNext;
+    /** Ids of the error log templates followed (at most {@link CountEvidence#MAX_TEMPLATES}; null entries are free). */
+    public String[] templateIds;
+    /** Decayed error lines of each followed template. */
+    public double[] templateErrors;
+    /** Error lines of each followed template in each window of the ring, {@code [template * depth + slot]}. */
+    public int[] templateRecent;
     /** Accumulated evidence (a CUSUM of window surprises less the drift), in {@code -log10} units. */
     public double cusum;
     /** End of the first window of the current accumulation (0 while {@link #cusum} is 0). */

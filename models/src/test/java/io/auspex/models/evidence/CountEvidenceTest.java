@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -35,11 +36,15 @@ class CountEvidenceTest {
         double keep = Math.pow(0.5, 1.0 / C.halfLifeWindows());
         double requests = 0;
         double windows = 0;
-        for (int i = 0; i < C.warmupWindows(); i++) {
+        // a window teaches the baselines when it leaves the ring of the last 18
+        for (int i = 0; i < C.warmupWindows() - 18; i++) {
             requests = requests * keep + 5;
             windows = windows * keep + 1;
         }
         assertEquals(requests, st.requests, 1e-9);
+        // the next window first lets one more quiet window leave the ring into the baselines
+        requests = requests * keep + 5;
+        windows = windows * keep + 1;
         double p0 = 0.5 / (requests + 50);
         double q0 = 0.5 / (requests + 50);
         double lambda0 = 0.5 / (windows + 5);
@@ -206,6 +211,68 @@ class CountEvidenceTest {
             over[s] = ms > LADDER[s] ? 1 : 0;
         }
         return new CountEvidence.Window(t, 1, 0, 0, over);
+    }
+
+    @Test
+    void aNewErrorTemplateAmongSteadyErrorLinesCrossesTheBar() {
+        CountEvidence ce = new CountEvidence(C, LADDER);
+        CountEvidenceState st = new CountEvidenceState();
+        Random rnd = new Random(7);
+        long t = 0;
+        // two error lines of a known template in every window: the error-log total is busy
+        for (int i = 0; i < 360; i++) {
+            CountEvidence.Window w = quiet(rnd, t += 10_000, 1.0, 0.0, 0.0);
+            long known = 1 + rnd.nextInt(3);
+            ce.observe(st, new CountEvidence.Window(t, w.requests(), 0, known, w.over(), Map.of("aaaa", known)));
+        }
+        // a code fault: one or two lines of a template never seen before per window, beside the usual ones
+        CountEvidence.Result r = null;
+        int crossed = -1;
+        for (int i = 0; i < 12 && crossed < 0; i++) {
+            CountEvidence.Window w = quiet(rnd, t += 10_000, 1.0, 0.0, 0.0);
+            long known = 1 + rnd.nextInt(3);
+            long fresh = 1 + (i % 2);
+            r = ce.observe(st, new CountEvidence.Window(t, w.requests(), 0, known + fresh, w.over(),
+                    Map.of("aaaa", known, "bbbb", fresh)));
+            if (r.abnormal(C)) {
+                crossed = i;
+            }
+        }
+        assertTrue(crossed >= 0 && crossed <= 3, "crossed at " + crossed);
+        assertEquals(CountEvidence.TEMPLATE_PREFIX + "bbbb", r.strongest());
+        // the same without template counts: the total alone is not enough that fast
+        CountEvidenceState plain = new CountEvidenceState();
+        Random rnd2 = new Random(7);
+        long t2 = 0;
+        for (int i = 0; i < 360; i++) {
+            CountEvidence.Window w = quiet(rnd2, t2 += 10_000, 1.0, 0.0, 0.0);
+            ce.observe(plain, new CountEvidence.Window(t2, w.requests(), 0, 1 + rnd2.nextInt(3), w.over()));
+        }
+        boolean plainCrossed = false;
+        for (int i = 0; i <= crossed; i++) {
+            CountEvidence.Window w = quiet(rnd2, t2 += 10_000, 1.0, 0.0, 0.0);
+            plainCrossed |= ce.observe(plain, new CountEvidence.Window(t2, w.requests(), 0,
+                    1 + rnd2.nextInt(3) + 1 + (i % 2), w.over())).abnormal(C);
+        }
+        assertFalse(plainCrossed, "the template is what made it fast");
+    }
+
+    @Test
+    void templatesFollowedAreBoundedAndForgotten() {
+        CountEvidence ce = new CountEvidence(C, LADDER);
+        CountEvidenceState st = new CountEvidenceState();
+        long t = 0;
+        for (int i = 0; i < 200; i++) {
+            ce.observe(st, new CountEvidence.Window(t += 10_000, 3, 0, 1, null, Map.of("t" + i, 1L)));
+        }
+        assertEquals(CountEvidence.MAX_TEMPLATES, st.templateIds.length);
+        long followed = java.util.Arrays.stream(st.templateIds).filter(java.util.Objects::nonNull).count();
+        assertTrue(followed <= CountEvidence.MAX_TEMPLATES);
+        // a long quiet time: every baseline decays and the places free up
+        for (int i = 0; i < 10_000; i++) {
+            ce.observe(st, new CountEvidence.Window(t += 10_000, 3, 0, 0, null, null));
+        }
+        assertEquals(0, java.util.Arrays.stream(st.templateIds).filter(java.util.Objects::nonNull).count());
     }
 
     @Test
