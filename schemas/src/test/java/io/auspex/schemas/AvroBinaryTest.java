@@ -49,20 +49,22 @@ class AvroBinaryTest {
     }
 
     @Test
-    void readsServiceSignalsWrittenBeforeTheLogTemplates() throws IOException {
+    void readsServiceSignalsWrittenBeforeTheLogTemplatesAndTheLatencyLadder() throws IOException {
         AvroBinary<ServiceSignals> signals = new AvroBinary<>(ServiceSignals.class);
         ServiceSignals s = ServiceSignals.newBuilder().setServiceName("svc").setWindowStartMs(0).setWindowEndMs(10_000)
                 .setRequestCount(3).setTrafficRps(0.3).setErrorSpanCount(1).setHttp5xxCount(1).setErrorLogCount(2)
                 .setLogCount(5).setErrorRatio(1.0 / 3).setLatencyP50Ms(1).setLatencyP90Ms(2).setLatencyP99Ms(3)
                 .setLatencyMaxMs(4).setSaturation(0.5).setErrorLogTemplates(List.of("boom <NUM>")).build();
         byte[] bytes = signals.encode(s);
-        // log_templates (empty array: one 0 byte), unlisted_log_count and unlisted_error_log_count (0, 0) come last
-        byte[] before = Arrays.copyOf(bytes, bytes.length - 3);
+        // log_templates (empty array: one 0 byte), unlisted_log_count and unlisted_error_log_count (0, 0) and
+        // latency_ladder_ms (empty map: one 0 byte) come last
+        byte[] before = Arrays.copyOf(bytes, bytes.length - 4);
         assertEquals(1, SchemaHistory.olderSchemas("ServiceSignals").size());
         ServiceSignals old = signals.decode(before);
         assertEquals(s, old);
         assertEquals(List.of(), old.getLogTemplates());
         assertEquals(0L, old.getUnlistedErrorLogCount());
+        assertEquals(Map.of(), old.getLatencyLadderMs());
     }
 
     static MetricPoint gauge() {
