@@ -302,7 +302,21 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         }
     }
 
-    /** Adds root-cause hints, moved signals and the model score to a firing alert. */
+    /**
+     * The id of the incident an alert belongs to: its first root cause and the onset of that
+     * service's anomaly episode (the alert's own start when the cause has no evidence), hashed.
+     */
+    static String incidentId(String rootCause, long episodeOnsetMs) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((rootCause + "@" + episodeOnsetMs).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+
+    /** Adds root-cause hints, moved signals, the model score and the incident id to a firing alert. */
     Alert enrich(Alert a) throws Exception {
         long now = a.getEventTimeMs();
         Map<String, Set<String>> callees = new HashMap<>();
@@ -364,6 +378,16 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
                     .build());
         }
         Alert.Builder b = Alert.newBuilder(a).setRootCauses(hints);
+        if (!ranked.isEmpty()) {
+            RootCauseRanker.Candidate top = ranked.get(0);
+            RootCauseRanker.Evidence topEvidence = ev.get(top.service());
+            long episode = topEvidence != null ? topEvidence.onsetMs() : a.getStartsAtMs();
+            String incident = incidentId(top.service(), episode);
+            b.setIncidentId(incident);
+            Map<String, String> annotations = new HashMap<>(a.getAnnotations());
+            annotations.put("incident_id", incident);
+            b.setAnnotations(annotations);
+        }
         EvidenceHistory own = histories.get(a.getService());
         if (own != null) {
             if (a.getMovedSignals().isEmpty() && ev.containsKey(a.getService())) {

@@ -41,6 +41,50 @@ class RootCauseEnricherTest {
     }
 
     @Test
+    void alertsOfOneRootCauseEpisodeShareAnIncidentIdAndALaterEpisodeGetsAnother() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, RcaInput, Alert> h = ProcessFunctionTestHarnesses
+                .forKeyedProcessFunction(new RootCauseEnricher(LOOKBACK, 3_600_000L, 0.8), RcaInput::key, Types.STRING);
+        long t = T0 + 60_000;
+        h.processElement(edge("frontend", "checkout", t), t);
+        h.processElement(edge("checkout", "payment", t), t);
+        long onset = t - 40_000;
+        for (long w = onset; w <= t; w += 10_000) {
+            h.processElement(evidence("payment", w, 1.0, "error_ratio"), w - 1);
+            h.processElement(evidence("checkout", w, 1.0, "error_ratio"), w - 1);
+        }
+        h.processElement(RcaInput.of(alert("checkout", t, AlertStatus.FIRING)), t);
+        h.processElement(RcaInput.of(alert("frontend", t, AlertStatus.FIRING)), t);
+        h.processWatermark(t);
+        List<Alert> out = h.extractOutputValues();
+        assertEquals(2, out.size());
+        assertEquals("payment", out.get(0).getRootCauses().get(0).getService());
+        assertEquals("payment", out.get(1).getRootCauses().get(0).getService());
+        // payment's episode began at its first window at the episode level (the third of a level EWMA of 0.3)
+        String expected = RootCauseEnricher.incidentId("payment", onset + 20_000);
+        assertEquals(expected, out.get(0).getIncidentId());
+        assertEquals(expected, out.get(1).getIncidentId());
+        assertEquals(expected, out.get(0).getAnnotations().get("incident_id"));
+        assertEquals(16, expected.length());
+        // payment quiet for 10 minutes, then a new episode: a new incident
+        long later = t + 10 * 60_000L;
+        for (long w = t + 10_000; w < later - 40_000; w += 10_000) {
+            h.processElement(evidence("payment", w, 0.0), w - 1);
+            h.processElement(evidence("checkout", w, 0.0), w - 1);
+        }
+        for (long w = later - 40_000; w <= later; w += 10_000) {
+            h.processElement(evidence("payment", w, 1.0, "error_ratio"), w - 1);
+        }
+        h.processElement(edge("checkout", "payment", later), later);
+        h.processElement(RcaInput.of(alert("checkout", later, AlertStatus.FIRING)), later);
+        h.processWatermark(later);
+        out = h.extractOutputValues();
+        assertEquals(3, out.size());
+        assertEquals("payment", out.get(2).getRootCauses().get(0).getService());
+        assertEquals(RootCauseEnricher.incidentId("payment", later - 20_000), out.get(2).getIncidentId());
+        h.close();
+    }
+
+    @Test
     void holdsTheAlertUntilTheWatermarkThenNamesTheRootCause() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, RcaInput, Alert> h = ProcessFunctionTestHarnesses
                 .forKeyedProcessFunction(new RootCauseEnricher(LOOKBACK, 3_600_000L, 0.8), RcaInput::key, Types.STRING);
