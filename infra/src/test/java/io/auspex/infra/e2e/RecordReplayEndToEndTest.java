@@ -116,7 +116,11 @@ class RecordReplayEndToEndTest {
             List<ServiceSignals> sr = E2eRuns.sorted(replayed.signals()).stream().map(E2eRuns::comparable).toList();
             List<ServiceSignals> sd = E2eRuns.sorted(shifted.signals()).stream().map(E2eRuns::comparable)
                     .map(s -> ServiceSignals.newBuilder(s).setWindowStartMs(s.getWindowStartMs() + DAY_MS)
-                            .setWindowEndMs(s.getWindowEndMs() + DAY_MS).build())
+                            .setWindowEndMs(s.getWindowEndMs() + DAY_MS)
+                            // a template's first line is a time too
+                            .setLogTemplates(s.getLogTemplates().stream().map(t -> io.auspex.schemas.LogTemplateCount
+                                    .newBuilder(t).setFirstSeenMs(t.getFirstSeenMs() + DAY_MS).build()).toList())
+                            .build())
                     .toList();
             assertTrue(so.size() > 100, "signals: " + so.size());
             assertTrue(so.equals(sr), () -> "replay: " + E2eRuns.firstDifference(so, sr));
