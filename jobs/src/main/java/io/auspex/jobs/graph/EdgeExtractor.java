@@ -281,7 +281,7 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
         Iterator<Entry> it = pending.values().iterator();
         while (it.hasNext()) {
             Entry e = it.next();
-            if (e.timeMs > wm - ttlMs) {
+            if (e.timeMs + ttlMs > wm) {
                 break;
             }
             it.remove();

@@ -97,6 +97,7 @@ class EdgeExtractorTest {
         assertEquals(2, op.pendingSpans());
         assertEquals(0, h.numKeyedStateEntries(), "the buffer is on the heap, not in keyed state");
         assertEquals(0, h.numEventTimeTimers());
+        h.processWatermark(Long.MIN_VALUE);
         h.processWatermark(T0 + TTL - 1);
         assertEquals(2, op.pendingSpans(), "not yet");
         h.processWatermark(T0 + TTL + 1000);
