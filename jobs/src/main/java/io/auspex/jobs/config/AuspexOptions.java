@@ -185,7 +185,10 @@ public final class AuspexOptions {
             .withDescription("A caller-callee edge with no call for this long (event time) leaves the service graph root-cause ranking walks.");
     public static final ConfigOption<Duration> TRACE_TTL = ConfigOptions.key("auspex.graph.trace-ttl")
             .durationType().defaultValue(Duration.ofSeconds(60))
-            .withDescription("Event time after a trace's last span at which its state is dropped.");
+            .withDescription("Event time after a buffered span's start at which the service graph drops it unpaired (its caller or callee span never came).");
+    public static final ConfigOption<Integer> GRAPH_MAX_PENDING_SPANS = ConfigOptions.key("auspex.graph.max-pending-spans")
+            .intType().defaultValue(200_000)
+            .withDescription("Spans the service graph buffers per subtask while they wait for their caller or callee span; beyond it the oldest are dropped (auspex.graph.evictedSpans).");
 
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("auspex.sink.transactional-id-prefix")
             .stringType().defaultValue("auspex-alerts")

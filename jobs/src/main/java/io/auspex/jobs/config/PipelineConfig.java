@@ -76,7 +76,8 @@ public final class PipelineConfig implements java.io.Serializable {
             problems.add(AuspexOptions.LOG_TEMPLATE_SIMILARITY.key() + ": must be in (0, 1], was " + sim);
         }
         for (ConfigOption<Integer> o : List.of(AuspexOptions.MAX_SERVICE_NAME_LENGTH, AuspexOptions.MAX_NAME_LENGTH,
-                AuspexOptions.MAX_ATTRIBUTE_VALUE_LENGTH, AuspexOptions.MAX_SERVICES)) {
+                AuspexOptions.MAX_ATTRIBUTE_VALUE_LENGTH, AuspexOptions.MAX_SERVICES,
+                AuspexOptions.GRAPH_MAX_PENDING_SPANS)) {
             if (conf.get(o) < 1) {
                 problems.add(o.key() + ": must be >= 1, was " + conf.get(o));
             }

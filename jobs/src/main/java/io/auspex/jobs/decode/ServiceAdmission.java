@@ -1,6 +1,7 @@
 package io.auspex.jobs.decode;
 
 import io.auspex.schemas.DeadLetter;
+import java.util.HashMap;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -39,7 +40,10 @@ import org.apache.flink.util.OutputTag;
  * service with no record for {@code retireAfterMs} of event time is retired when its timer fires
  * (its state cleared, its slot free again), as the anomaly stage retires its baselines; the number
  * of admitted services is not stored but counted from the keyed state when the operator opens, so
- * it is right after any restore or rescale.
+ * it is right after any restore or rescale. The keyed state is the truth; a heap copy per admitted
+ * service (at most the subtask's share) mirrors every write to it, so an admitted service's record
+ * reads no state (it is filled from the state at a service's first record after a restore, and
+ * emptied as services retire).
  *
  * <p><b>Containment.</b> The signals window (and the span path to the service graph) are chained
  * behind this operator, so handing a record on runs them in this call: when that throws (a user
@@ -63,6 +67,8 @@ public final class ServiceAdmission extends AbstractStreamOperator<Telemetry>
     private final DeadLetters deadLetters = new DeadLetters();
 
     private transient ValueState<Long> lastSeen;
+    /** Admitted service -> its {@code last-seen} value, as written to the keyed state. */
+    private transient HashMap<String, Long> seenCache;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient long live;
     private transient long share;
@@ -97,6 +103,7 @@ public final class ServiceAdmission extends AbstractStreamOperator<Telemetry>
     public void open() throws Exception {
         super.open();
         lastSeen = getPartitionedState(new ValueStateDescriptor<>(LAST_SEEN, Types.LONG));
+        seenCache = new HashMap<>();
         timers = getInternalTimerService("service-retire", VoidNamespaceSerializer.INSTANCE, this);
         var task = getRuntimeContext().getTaskInfo();
         KeyGroupRange range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
@@ -124,7 +131,8 @@ public final class ServiceAdmission extends AbstractStreamOperator<Telemetry>
     public void processElement(StreamRecord<Telemetry> record) throws Exception {
         Telemetry t = record.getValue();
         long ts = t.eventTimeMs();
-        Long seen = lastSeen.value();
+        String service = (String) getCurrentKey();
+        Long seen = seen(service);
         if (seen == null) {
             if (live >= share) {
                 refused.inc();
@@ -135,10 +143,10 @@ public final class ServiceAdmission extends AbstractStreamOperator<Telemetry>
                 return;
             }
             live++;
-            lastSeen.update(ts);
+            setSeen(service, ts);
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, ts + retireAfterMs);
         } else if (ts >= seen + seenGranularityMs) {
-            lastSeen.update(ts);
+            setSeen(service, ts);
         }
         if (!contain) {
             output.collect(record);
@@ -156,16 +164,34 @@ public final class ServiceAdmission extends AbstractStreamOperator<Telemetry>
         }
     }
 
+    /** The current service's {@code last-seen}: from the heap copy, else from the keyed state (then copied). */
+    private Long seen(String service) throws Exception {
+        Long seen = seenCache.get(service);
+        if (seen == null) {
+            seen = lastSeen.value();
+            if (seen != null) {
+                seenCache.put(service, seen);
+            }
+        }
+        return seen;
+    }
+
+    private void setSeen(String service, long ts) throws Exception {
+        lastSeen.update(ts);
+        seenCache.put(service, ts);
+    }
+
     /** Retires the service when it had no record for {@code retireAfterMs}; else waits for the rest. */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        Long seen = lastSeen.value();
+        Long seen = seen(timer.getKey());
         if (seen == null) {
             return;
         }
         long due = seen + retireAfterMs;
         if (due <= timer.getTimestamp()) {
             lastSeen.clear();
+            seenCache.remove(timer.getKey());
             live--;
         } else {
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, due);

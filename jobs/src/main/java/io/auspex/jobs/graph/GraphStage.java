@@ -5,6 +5,7 @@ import io.auspex.jobs.config.PipelineConfig;
 import io.auspex.jobs.decode.SpanOnly;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.schemas.Span;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
@@ -16,8 +17,11 @@ public final class GraphStage {
         DataStream<Span> spans = valid.flatMap(new SpanOnly()).uid("spans-only").name("spans");
         return spans
                 .keyBy(Span::getTraceId)
-                .process(new EdgeExtractor(cfg.get(AuspexOptions.TRACE_TTL).toMillis()))
-                .uid("graph-edges").name("caller-callee edges")
+                .transform("caller-callee edges", TypeInformation.of(ServiceCall.class),
+                        new EdgeExtractor(cfg.get(AuspexOptions.TRACE_TTL).toMillis(),
+                                cfg.get(AuspexOptions.GRAPH_MAX_PENDING_SPANS)))
+                // a new uid: the per-trace keyed state of "graph-edges" (releases before) does not map onto this operator
+                .uid("graph-span-pairs")
                 .keyBy(ServiceCall::edge)
                 .window(TumblingEventTimeWindows.of(cfg.get(AuspexOptions.WINDOW)))
                 .aggregate(new EdgeWindowAggregate(), new EdgeWindowAggregate.StampWindow())
