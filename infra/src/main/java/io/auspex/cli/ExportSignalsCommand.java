@@ -2,6 +2,7 @@ package io.auspex.cli;
 
 import io.auspex.infra.runtime.TopicReader;
 import io.auspex.models.training.SignalsFile;
+import io.auspex.schemas.FirstOfEachId;
 import io.auspex.schemas.ServiceSignals;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Option;
         description = {
             "Reads the signals topic (read_committed, from the beginning up to its current end) and writes",
             "the windows whose end lies in [--from, --to) as an Avro data file of ServiceSignals, sorted by",
-            "window end then service: the input of 'auspex train --signals' and 'auspex slo-backtest --signals'."})
+            "window end then service: the input of 'auspex train --signals' and 'auspex slo-backtest --signals'.",
+            "A window written twice (the topic is at-least-once) is kept once: the first record of each",
+            "service and window end."})
 public final class ExportSignalsCommand implements Callable<Integer> {
     @Mixin
     KafkaClientOptions kafka;
@@ -54,19 +57,21 @@ public final class ExportSignalsCommand implements Callable<Integer> {
         Map<String, Object> clientProperties = kafka.checkedClientProperties();
         List<ServiceSignals> kept = new ArrayList<>();
         long read;
+        // the topic is at-least-once: a window written again after a restore is kept once
+        FirstOfEachId<ServiceSignals> distinct = FirstOfEachId.signals(kept::add);
         try (TopicReader<ServiceSignals> reader = new TopicReader<>(kafka.bootstrapServers, clientProperties, topic,
                 ServiceSignals.class)) {
             read = reader.readToEnd(Duration.ofMillis(500), s -> {
                 if (s.getWindowEndMs() >= fromMs && s.getWindowEndMs() < toMs) {
-                    kept.add(s);
+                    distinct.accept(s);
                 }
             });
         }
         kept.sort(Comparator.comparingLong(ServiceSignals::getWindowEndMs)
                 .thenComparing(ServiceSignals::getServiceName));
         SignalsFile.write(out, kept);
-        System.err.printf("export-signals: read %,d records from %s, wrote %,d windows to %s%n", read, topic,
-                kept.size(), out);
+        System.err.printf("export-signals: read %,d records from %s, wrote %,d windows to %s (%,d duplicates left out)%n",
+                read, topic, kept.size(), out, distinct.duplicates());
         return AuspexCli.EXIT_OK;
     }
 }

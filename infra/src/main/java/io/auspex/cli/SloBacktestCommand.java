@@ -11,6 +11,7 @@ import io.auspex.jobs.slo.SloSet;
 import io.auspex.jobs.slo.ServiceSloEngine;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
+import io.auspex.schemas.FirstOfEachId;
 import io.auspex.schemas.ServiceSignals;
 import io.auspex.schemas.Severity;
 import io.auspex.schemas.SloStatus;
@@ -64,7 +65,8 @@ public final class SloBacktestCommand implements Callable<Integer> {
         Path csv;
 
         @Option(names = "--signals", paramLabel = "FILE.avro",
-                description = "Avro data file of ServiceSignals (a dump of the signals topic), in time order.")
+                description = "Avro data file of ServiceSignals (a dump of the signals topic), in time order; "
+                        + "a window (service and window end) there twice counts once.")
         Path avro;
     }
 
@@ -141,9 +143,11 @@ public final class SloBacktestCommand implements Callable<Integer> {
 
     private static List<ServiceSignals> readAvro(Path file) throws SignalsCsv.BadInput {
         List<ServiceSignals> out = new ArrayList<>();
+        // a dump of an at-least-once topic: a window that is there twice counts once
+        FirstOfEachId<ServiceSignals> distinct = FirstOfEachId.signals(out::add);
         try (DataFileReader<ServiceSignals> r = new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(ServiceSignals.class))) {
             for (ServiceSignals s : r) {
-                out.add(s);
+                distinct.accept(s);
             }
         } catch (IOException | AvroRuntimeException e) {
             throw new SignalsCsv.BadInput(file + ": not a readable Avro data file of ServiceSignals: " + e.getMessage());

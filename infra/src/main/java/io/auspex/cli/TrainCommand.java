@@ -9,6 +9,8 @@ import io.auspex.models.training.IsolationForestTrainer;
 import io.auspex.models.training.SignalsFile;
 import io.auspex.models.training.TrainerConfig;
 import io.auspex.models.training.TrainingSet;
+import io.auspex.schemas.FirstOfEachId;
+import io.auspex.schemas.ServiceSignals;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -35,7 +37,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", sortOptions = false,
         description = {
             "Train the multivariate anomaly model (Smile IsolationForest) from a signals file.",
-            "Input: an Avro data file of ServiceSignals (an export of telemetry.signals).",
+            "Input: an Avro data file of ServiceSignals (an export of telemetry.signals); a window",
+            "(service and window end) that is there more than once counts once, its first record.",
             "Output: one model artifact (zip with metadata.json and the model)."
         },
         exitCodeListHeading = "Exit codes:%n",
@@ -115,10 +118,12 @@ public final class TrainCommand implements Callable<Integer> {
             err.println("reading " + signals + " ...");
             err.flush();
             TrainingSet.Builder rows = TrainingSet.builder();
-            long read = SignalsFile.forEach(signals, rows::add);
+            // an export of an at-least-once topic: a window that is there twice is one row
+            FirstOfEachId<ServiceSignals> distinct = FirstOfEachId.signals(rows::add);
+            long read = SignalsFile.forEach(signals, distinct);
             TrainingSet data = rows.build();
-            err.printf("read %d records, %d usable; training %d trees ...%n",
-                    read, data.size(), config.trees());
+            err.printf("read %d records (%d duplicates left out), %d usable; training %d trees ...%n",
+                    read, distinct.duplicates(), data.size(), config.trees());
             err.flush();
 
             Instant now = clock.instant();

@@ -29,8 +29,9 @@ class ExportSignalsCommandTest {
                 .setLatencyMaxMs(4).setSaturation(0).build();
     }
 
+    /** The topic is at-least-once: payment@10 and checkout@30 written again (as after a restore) are exported once. */
     @Test
-    void exportsTheTopicSortedAndFiltered(@TempDir Path dir) throws Exception {
+    void exportsTheTopicSortedFilteredAndWithoutDuplicates(@TempDir Path dir) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics("telemetry.signals");
             AvroBinary<ServiceSignals> codec = new AvroBinary<>(ServiceSignals.class);
@@ -39,7 +40,8 @@ class ExportSignalsCommandTest {
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
                 for (ServiceSignals s : List.of(window("payment", T + 20_000), window("checkout", T + 30_000),
-                        window("checkout", T + 10_000), window("payment", T + 10_000), window("auth", T + 40_000))) {
+                        window("checkout", T + 10_000), window("payment", T + 10_000), window("auth", T + 40_000), window("payment", T + 10_000),
+                        window("checkout", T + 30_000))) {
                     p.send(new ProducerRecord<>("telemetry.signals",
                             s.getServiceName().getBytes(StandardCharsets.UTF_8), codec.encode(s)));
                 }

@@ -75,6 +75,28 @@ class SloBacktestCommandTest {
         assertEquals(EXPECTED, r.out());
     }
 
+    /** A dump of the at-least-once topic with every window twice (first all, then all again) backtests as the clean one. */
+    @Test
+    void duplicatedWindowsInTheDumpCountOnce(@TempDir Path dir) throws Exception {
+        List<ServiceSignals> signals = SignalsCsv.parse(Files.readAllLines(Path.of(CSV)), CSV, new java.util.TreeSet<>(List.of(300L)));
+        Path avro = dir.resolve("signals.avro");
+        try (DataFileWriter<ServiceSignals> w = new DataFileWriter<>(new SpecificDatumWriter<>(ServiceSignals.class))) {
+            w.create(ServiceSignals.getClassSchema(), avro.toFile());
+            for (int i = 0; i < signals.size(); i++) {
+                w.append(signals.get(i));
+                if (i % 3 == 2) {
+                    // a restore writes the windows since the last checkpoint again
+                    w.append(signals.get(i - 2));
+                    w.append(signals.get(i - 1));
+                    w.append(signals.get(i));
+                }
+            }
+        }
+        Run r = run("--slo", SLOS, "--signals", avro.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(EXPECTED, r.out());
+    }
+
     @Test
     void badInputExitsWithOneAndSaysWhy(@TempDir Path dir) throws Exception {
         Path noLatency = dir.resolve("a.csv");

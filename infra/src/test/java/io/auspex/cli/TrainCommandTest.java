@@ -16,6 +16,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import io.auspex.schemas.ServiceSignals;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -63,6 +65,35 @@ class TrainCommandTest {
         assertTrue(summary.contains("services:  5 (5 with their own normalization)"), summary);
         assertTrue(summary.contains("artifact:  " + model + " (" + Files.size(model) + " bytes)"),
                 summary);
+    }
+
+    /** A dump of the at-least-once topic with windows repeated (as after a restore) trains the model of the clean one. */
+    @Test
+    void duplicatedWindowsTrainTheSameModel() throws IOException {
+        List<ServiceSignals> clean = SignalsFixtures.normal(SERVICES, BEGINNING, 200, 41L);
+        List<ServiceSignals> repeated = new java.util.ArrayList<>();
+        for (int i = 0; i < clean.size(); i++) {
+            repeated.add(clean.get(i));
+            if (i % 50 == 49) {
+                repeated.addAll(clean.subList(i - 20, i + 1));
+            }
+        }
+        Path cleanFile = dir.resolve("clean.avro");
+        Path repeatedFile = dir.resolve("repeated.avro");
+        SignalsFile.write(cleanFile, clean);
+        SignalsFile.write(repeatedFile, repeated);
+        Path a = dir.resolve("clean.model");
+        Path b = dir.resolve("repeated.model");
+        assertEquals(0, train("--signals", cleanFile.toString(), "--out", a.toString(), "--version", "v1",
+                "--trees", "10"), err.toString());
+        assertEquals(0, train("--signals", repeatedFile.toString(), "--out", b.toString(), "--version", "v1",
+                "--trees", "10"), err.toString());
+        assertTrue(err.toString().contains("read " + repeated.size() + " records (" + (repeated.size() - clean.size())
+                + " duplicates left out), 1000 usable"), err.toString());
+        ModelArtifact fromClean = ModelArtifactIO.read(a);
+        ModelArtifact fromRepeated = ModelArtifactIO.read(b);
+        assertEquals(fromClean.metadata(), fromRepeated.metadata());
+        assertEquals(1_000L, fromRepeated.metadata().trainingData().rows());
     }
 
     @Test

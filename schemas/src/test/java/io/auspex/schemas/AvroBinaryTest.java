@@ -4,11 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 
 class AvroBinaryTest {
@@ -55,11 +62,19 @@ class AvroBinaryTest {
                 .setRequestCount(3).setTrafficRps(0.3).setErrorSpanCount(1).setHttp5xxCount(1).setErrorLogCount(2)
                 .setLogCount(5).setErrorRatio(1.0 / 3).setLatencyP50Ms(1).setLatencyP90Ms(2).setLatencyP99Ms(3)
                 .setLatencyMaxMs(4).setSaturation(0.5).setErrorLogTemplates(List.of("boom <NUM>")).build();
-        byte[] bytes = signals.encode(s);
-        // log_templates (empty array: one 0 byte), unlisted_log_count and unlisted_error_log_count (0, 0) and
-        // latency_ladder_ms (empty map: one 0 byte) come last
-        byte[] before = Arrays.copyOf(bytes, bytes.length - 4);
+        // written by a producer of the first shape (no log templates, no latency ladder): its own writer
         assertEquals(1, SchemaHistory.olderSchemas("ServiceSignals").size());
+        Schema first = SchemaHistory.olderSchemas("ServiceSignals").get(0);
+        GenericRecord r = new GenericData.Record(first);
+        for (Schema.Field f : first.getFields()) {
+            r.put(f.name(), s.get(f.name()));
+        }
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(buffer, null);
+        new GenericDatumWriter<GenericRecord>(first).write(r, encoder);
+        encoder.flush();
+        byte[] before = buffer.toByteArray();
+        assertEquals(signals.encode(s).length - 4, before.length, "no log_templates, unlisted counts, ladder");
         ServiceSignals old = signals.decode(before);
         assertEquals(s, old);
         assertEquals(List.of(), old.getLogTemplates());

@@ -142,7 +142,7 @@ class SecuredKafkaTest {
         DataStream<Span> in = env.fromSource(KafkaIo.source(cfg, TelemetryDecoder.Kind.SPAN),
                 EventTime.strategy(Duration.ofSeconds(5), Duration.ofSeconds(30)), "sasl-source")
                 .flatMap(new SpanOnly());
-        in.sinkTo(KafkaIo.sink(cfg, OUT_AT_LEAST_ONCE, Span.class, Span::getTraceId));
+        in.sinkTo(KafkaIo.sink(cfg, OUT_AT_LEAST_ONCE, Span.class, Span::getTraceId, null));
         in.sinkTo(KafkaIo.exactlyOnceSink(cfg, OUT_EXACTLY_ONCE, Span.class, Span::getTraceId));
         JobClient job = env.executeAsync("sasl-kafka-io");
         try {

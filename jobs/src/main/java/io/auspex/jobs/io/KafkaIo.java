@@ -14,6 +14,7 @@ import io.auspex.jobs.decode.otlp.OtlpSettings;
 import io.auspex.jobs.decode.TelemetryDeserializer;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.DeadLetter;
+import io.auspex.schemas.RecordIds;
 import io.auspex.schemas.ServiceSignals;
 import io.auspex.schemas.SloStatus;
 import org.apache.avro.specific.SpecificRecord;
@@ -62,9 +63,10 @@ public final class KafkaIo {
                 source(cfg, TelemetryDecoder.Kind.SPAN),
                 source(cfg, TelemetryDecoder.Kind.METRIC),
                 source(cfg, TelemetryDecoder.Kind.LOG),
-                sink(cfg, cfg.get(AuspexOptions.DLQ_TOPIC), DeadLetter.class, DeadLetter::getSourceTopic),
-                sink(cfg, cfg.get(AuspexOptions.SIGNALS_TOPIC), ServiceSignals.class, ServiceSignals::getServiceName),
-                sink(cfg, cfg.get(AuspexOptions.SLO_STATUS_TOPIC), SloStatus.class, SloStatus::getSlo),
+                sink(cfg, cfg.get(AuspexOptions.DLQ_TOPIC), DeadLetter.class, DeadLetter::getSourceTopic, RecordIds::of),
+                sink(cfg, cfg.get(AuspexOptions.SIGNALS_TOPIC), ServiceSignals.class, ServiceSignals::getServiceName,
+                        RecordIds::of),
+                sink(cfg, cfg.get(AuspexOptions.SLO_STATUS_TOPIC), SloStatus.class, SloStatus::getSlo, RecordIds::of),
                 exactlyOnceSink(cfg, cfg.get(AuspexOptions.ALERTS_TOPIC), Alert.class, Alert::getFingerprint));
     }
 
@@ -91,12 +93,15 @@ public final class KafkaIo {
                 cfg.get(AuspexOptions.MAX_UTILIZATION), java.util.Set.copyOf(cfg.get(AuspexOptions.SATURATION_METRICS)));
     }
 
-    /** An at-least-once sink (signals, status, dead letters: consumers key on their ids). */
+    /**
+     * An at-least-once sink (signals, status, dead letters): a restore may write records again, each
+     * with its stable id ({@link RecordIds}) as a header, for consumers to deduplicate on.
+     */
     public static <T extends SpecificRecord> KafkaSink<T> sink(PipelineConfig cfg, String topic, Class<T> type,
-            AvroKeyedSerializer.KeyOf<T> key) {
+            AvroKeyedSerializer.KeyOf<T> key, AvroKeyedSerializer.KeyOf<T> id) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(cfg.get(AuspexOptions.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(new AvroKeyedSerializer<>(topic, type, key))
+                .setRecordSerializer(new AvroKeyedSerializer<>(topic, type, key, id))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setProperty("linger.ms", "20")
                 .setKafkaProducerConfig(KafkaClientProperties.of(cfg))

@@ -20,6 +20,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -30,9 +31,18 @@ import org.apache.flink.util.Collector;
  * <p>An alert is held until the watermark reaches its event time, so the evidence and edges of
  * every window up to the alert have arrived; alerts leave in event-time order.
  *
- * <p>State, all under one key: edges, evidence per service, pending alerts. <b>Cleared</b>:
- * pending alerts when emitted; an edge unseen for {@code edgeTtlMs} and evidence older than the
- * lookback are dropped on every timer, and a cleanup timer runs every lookback period.
+ * <p>What the ranking reads does not depend on the order the three inputs arrive in (they come
+ * interleaved from three upstream operators, and differently after a restore): evidence and edges
+ * are held too, each until the watermark reaches its window end, and then applied in (window end,
+ * edge before evidence, edge or service name) order, before the alerts of that time are enriched.
+ * An alert at time t thus sees exactly the evidence and edges of the windows ending at or before t,
+ * applied in one order, whatever arrived first.
+ *
+ * <p>State, all under one key: edges, evidence per service, held evidence and edges, pending
+ * alerts, the times of the cleanup timers. <b>Cleared</b>: held inputs when applied, pending alerts
+ * when emitted, a cleanup time when its timer fires; an edge unseen for
+ * {@code edgeTtlMs} and evidence older than the lookback are dropped on every alert's or cleanup
+ * timer, and a cleanup timer runs every lookback period.
  */
 public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInput, Alert> {
     private static final long serialVersionUID = 1L;
@@ -55,6 +65,13 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
     private transient MapState<String, EdgeState> edges;
     private transient MapState<String, EvidenceHistory> evidence;
     private transient ListState<Alert> pending;
+    private transient ListState<RcaInput> held;
+    private transient MapState<Long, Boolean> cleanupTimers;
+
+    /** The order held evidence and edges are applied in: window end, edges first, then by edge or service. */
+    static final Comparator<RcaInput> APPLY_ORDER = Comparator.comparingLong(RootCauseEnricher::timeOf)
+            .thenComparingInt(in -> in.edge != null ? 0 : 1)
+            .thenComparing(in -> in.edge != null ? in.edge.caller + "->" + in.edge.callee : in.evidence.service);
 
     /** Windows of an edge's wait beyond the callee before its baseline is trusted (5 min of 10 s windows). */
     public static final int GAP_WARMUP_WINDOWS = 30;
@@ -129,16 +146,26 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
                 new MapStateDescriptor<>("evidence", Types.STRING, Types.POJO(EvidenceHistory.class)));
         pending = getRuntimeContext().getListState(
                 new ListStateDescriptor<>("pending-alerts", TypeInformation.of(Alert.class)));
+        held = getRuntimeContext().getListState(
+                new ListStateDescriptor<>("held-inputs", TypeInformation.of(RcaInput.class)));
+        cleanupTimers = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("cleanup-timers", Types.LONG, Types.BOOLEAN));
+    }
+
+    private static long timeOf(RcaInput in) {
+        return in.edge != null ? in.edge.windowEndMs : in.evidence.windowEndMs;
     }
 
     @Override
     public void processElement(RcaInput in, Context ctx, Collector<Alert> out) throws Exception {
         if (in.edge != null) {
-            addEdge(in.edge);
+            held.add(in);
             long t = in.edge.windowEndMs;
-            ctx.timerService().registerEventTimeTimer((t / lookbackMs + 1) * lookbackMs);
+            ctx.timerService().registerEventTimeTimer(t);
+            registerCleanup(ctx.timerService(), (t / lookbackMs + 1) * lookbackMs);
         } else if (in.evidence != null) {
-            addEvidence(in.evidence);
+            held.add(in);
+            ctx.timerService().registerEventTimeTimer(in.evidence.windowEndMs);
         } else if (in.alert != null) {
             pending.add(in.alert);
             ctx.timerService().registerEventTimeTimer(in.alert.getEventTimeMs());
@@ -250,15 +277,61 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         return out;
     }
 
+    /** Applies the held evidence and edges of windows ending at or before {@code timestamp}, in {@link #APPLY_ORDER}. */
+    private void applyHeld(long timestamp) throws Exception {
+        List<RcaInput> now = new ArrayList<>();
+        List<RcaInput> later = new ArrayList<>();
+        for (RcaInput in : held.get()) {
+            (timeOf(in) <= timestamp ? now : later).add(in);
+        }
+        if (now.isEmpty()) {
+            return;
+        }
+        now.sort(APPLY_ORDER);
+        for (RcaInput in : now) {
+            if (in.edge != null) {
+                addEdge(in.edge);
+            } else {
+                addEvidence(in.evidence);
+            }
+        }
+        if (later.isEmpty()) {
+            held.clear();
+        } else {
+            held.update(later);
+        }
+    }
+
+    /** A cleanup timer at {@code timestamp} (a multiple of the lookback), remembered so its firing is told apart from a window's. */
+    private void registerCleanup(TimerService timers, long timestamp) throws Exception {
+        cleanupTimers.put(timestamp, Boolean.TRUE);
+        timers.registerEventTimeTimer(timestamp);
+    }
+
+    /**
+     * Every timer first applies the held inputs up to its time. An alert's timer then enriches the
+     * alerts due, and an alert's or a cleanup timer drops stale state and keeps the cleanup timers
+     * going; a timer that is only a window end's does nothing more.
+     */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        applyHeld(timestamp);
+        boolean cleanupTimer = cleanupTimers.contains(timestamp);
+        if (cleanupTimer) {
+            cleanupTimers.remove(timestamp);
+        }
         List<Alert> due = new ArrayList<>();
         List<Alert> later = new ArrayList<>();
         for (Alert a : pending.get()) {
             (a.getEventTimeMs() <= timestamp ? due : later).add(a);
         }
+        if (due.isEmpty() && !cleanupTimer) {
+            return;
+        }
         if (!due.isEmpty()) {
-            due.sort(Comparator.comparingLong(Alert::getEventTimeMs));
+            // alerts of the same time leave in one order, whichever arrived first
+            due.sort(Comparator.comparingLong(Alert::getEventTimeMs).thenComparing(Alert::getFingerprint)
+                    .thenComparing(Alert::getStatus));
             for (Alert a : due) {
                 out.collect(a.getStatus() == AlertStatus.FIRING ? enrich(a) : a);
             }
@@ -270,7 +343,7 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         }
         cleanup(timestamp);
         if (!edges.isEmpty() || !evidence.isEmpty()) {
-            ctx.timerService().registerEventTimeTimer((timestamp / lookbackMs + 1) * lookbackMs);
+            registerCleanup(ctx.timerService(), (timestamp / lookbackMs + 1) * lookbackMs);
         }
     }
 
