@@ -288,8 +288,8 @@ class OperatorSnapshotsTest {
         }
         before.add(Step.watermark(T0));
         after.add(Step.watermark(T0 + 120_000));
-        return new Case("graph-edges", () -> new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new EdgeExtractor(60_000)), Span::getTraceId, Types.STRING),
+        return new Case("graph-span-pairs", () -> new KeyedOneInputStreamOperatorTestHarness<>(
+                new EdgeExtractor(60_000, 200_000), Span::getTraceId, Types.STRING),
                 before, after, List.of());
     }
 
