@@ -29,4 +29,21 @@ class FaultSuiteCommandTest {
         assertTrue(scan[0] / 1_000_000L >= t0 && scan[1] / 1_000_000L <= t0 + length + 60_000,
                 scan[0] + " .. " + scan[1]);
     }
+
+    @Test
+    void rateMakesEveryServiceQuietAndABadRateIsRefused(@TempDir Path dir) throws Exception {
+        Path busy = dir.resolve("busy");
+        Path quiet = dir.resolve("quiet");
+        assertEquals(0, AuspexCli.commandLine().execute("fault-suite", "--out", busy.toString(), "--faults", "1"));
+        assertEquals(0, AuspexCli.commandLine().execute("fault-suite", "--out", quiet.toString(), "--faults", "1",
+                "--rate", "0.5"));
+        long busyBatches = Replayer.scan(List.of(busy.resolve("recording.jsonl.gz")))[2];
+        long quietBatches = Replayer.scan(List.of(quiet.resolve("recording.jsonl.gz")))[2];
+        // spans and logs fall 40-fold; the per-minute metric batches are the same in both
+        assertTrue(quietBatches * 3 < busyBatches, quietBatches + " quiet vs " + busyBatches + " busy batches");
+        assertEquals(IncidentCase.read(busy.resolve("cases.json")), IncidentCase.read(quiet.resolve("cases.json")),
+                "the same faults at the same times");
+        assertEquals(AuspexCli.EXIT_BAD_INPUT, AuspexCli.commandLine().execute("fault-suite", "--out",
+                dir.resolve("bad").toString(), "--faults", "1", "--rate", "0"));
+    }
 }
