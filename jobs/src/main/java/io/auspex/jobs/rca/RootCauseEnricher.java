@@ -81,8 +81,17 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
     public static final double GAP_SIGMAS = 4;
     /** ...and by at least this much, in ms. */
     public static final double GAP_MIN_MS = 50;
+    /** Failed calls of a window that can make an edge abnormal, at least. */
+    public static final int CALL_ERRORS_MIN = 2;
+    /** Surprise ({@code -log10} of the binomial tail) of a window's failed calls that makes an edge abnormal. */
+    public static final double CALL_ERRORS_SURPRISE = 5;
+    /** Prior error share of an edge's calls, over {@link #CALL_ERRORS_PRIOR_CALLS} calls. */
+    static final double CALL_ERRORS_PRIOR_RATE = 0.01;
+    static final double CALL_ERRORS_PRIOR_CALLS = 50;
+    /** Weight of a window in the edge's baseline error share (decay per window). */
+    static final double CALL_ERRORS_ALPHA = 0.01;
     /** A wait this many times the abnormal bar above the baseline is an episode in its first window. */
-    public static final double GAP_STRONG = 2;
+    public static final double GAP_STRONG = 1.5;
     /** A slowed edge is evidence on its callee while its wait was abnormal this recently (it is a current symptom). */
     public static final long GAP_CURRENT_MS = 60_000L;
 
@@ -107,6 +116,13 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         public long gapLastAnomalousMs = Long.MIN_VALUE / 2;
         /** Largest wait beyond the baseline in the current episode, in ms. */
         public double gapPeakMs;
+        /** Decayed calls and failed calls of normal windows: the edge's baseline error share. */
+        public double errBaseCalls;
+        public double errBaseErrors;
+        public int errWindows;
+        /** Last window whose failed calls were abnormal, and the start of that episode. */
+        public long errLastAnomalousMs = Long.MIN_VALUE / 2;
+        public long errOnsetMs;
 
         public EdgeState() {}
     }
@@ -188,7 +204,36 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         if (s.gapCount > 0) {
             addGap(e, s.sumGapUs / (double) s.gapCount / 1000.0, s.windowEndMs);
         }
+        if (s.calls > 0) {
+            addCallErrors(e, s.calls, s.errors, s.windowEndMs);
+        }
         edges.put(key, e);
+    }
+
+    /**
+     * One window's failed calls of an edge, judged by the binomial tail against the edge's own
+     * baseline error share (decayed, learning only from normal windows): at least
+     * {@link #CALL_ERRORS_MIN} failures with a surprise ({@code -log10 p}) of
+     * {@link #CALL_ERRORS_SURPRISE} make the window abnormal, evidence on the callee (its callers see
+     * it fail even when it logs nothing and its spans carry no status).
+     */
+    static void addCallErrors(EdgeState e, long calls, long errors, long windowEndMs) {
+        boolean warm = e.errWindows >= GAP_WARMUP_WINDOWS;
+        double p0 = (e.errBaseErrors + CALL_ERRORS_PRIOR_RATE * CALL_ERRORS_PRIOR_CALLS)
+                / (e.errBaseCalls + CALL_ERRORS_PRIOR_CALLS);
+        double surprise = io.auspex.models.evidence.CountTests.surprise(
+                io.auspex.models.evidence.CountTests.binomialUpper(errors, calls, p0));
+        boolean abnormal = warm && errors >= CALL_ERRORS_MIN && surprise >= CALL_ERRORS_SURPRISE;
+        if (!abnormal) {
+            e.errBaseCalls = e.errBaseCalls * (1 - CALL_ERRORS_ALPHA) + calls;
+            e.errBaseErrors = e.errBaseErrors * (1 - CALL_ERRORS_ALPHA) + errors;
+        } else {
+            if (e.errLastAnomalousMs < windowEndMs - EPISODE_GAP_MS) {
+                e.errOnsetMs = windowEndMs;
+            }
+            e.errLastAnomalousMs = windowEndMs;
+        }
+        e.errWindows++;
     }
 
     /**
@@ -422,13 +467,30 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
                 slowedInto.merge(e.callee, e, (a1, b1) -> a1.gapPeakMs >= b1.gapPeakMs ? a1 : b1);
             }
         }
+        // so is an edge whose calls fail beyond its baseline (the callee may log nothing and carry no status)
+        Map<String, EdgeState> failingInto = new HashMap<>();
+        for (EdgeState e : edges.values()) {
+            if (e.errLastAnomalousMs >= now - GAP_CURRENT_MS && e.lastSeenMs + edgeTtlMs >= now) {
+                RootCauseRanker.Evidence own = ev.get(e.callee);
+                if (own == null || own.strength() < 1.0) {
+                    ev.put(e.callee, new RootCauseRanker.Evidence(1.0,
+                            own == null ? e.errOnsetMs : Math.min(own.onsetMs(), e.errOnsetMs)));
+                }
+                failingInto.merge(e.callee, e, (a1, b1) -> a1.errOnsetMs <= b1.errOnsetMs ? a1 : b1);
+            }
+        }
         List<RootCauseRanker.Candidate> ranked = RootCauseRanker.rank(a.getService(), callees, ev);
         List<RootCauseHint> hints = new ArrayList<>();
         for (RootCauseRanker.Candidate c : ranked.subList(0, Math.min(MAX_HINTS, ranked.size()))) {
             EvidenceHistory h = histories.get(c.service());
             boolean recent = h != null && ev.containsKey(c.service());
             EdgeState slowed = slowedInto.get(c.service());
-            String reason = c.evidence() > 0 && (h == null || h.lastAnomalousMs < now - lookbackMs) && slowed != null
+            EdgeState failing = failingInto.get(c.service());
+            boolean noOwn = h == null || h.lastAnomalousMs < now - lookbackMs;
+            String reason = c.evidence() > 0 && noOwn && slowed == null && failing != null
+                    ? String.format("calls from %s fail more than usual since %s, %d hop(s) below %s", failing.caller,
+                            java.time.Instant.ofEpochMilli(failing.errOnsetMs), c.depth(), a.getService())
+                    : c.evidence() > 0 && noOwn && slowed != null
                     ? String.format("calls from %s wait %.0f ms more than usual beyond its own spans (network or "
                             + "queueing in front of it) since %s, %d hop(s) below %s", slowed.caller,
                             slowed.gapPeakMs, java.time.Instant.ofEpochMilli(slowed.gapOnsetMs), c.depth(),
@@ -444,7 +506,8 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
                     .setService(c.service())
                     .setConfidence(c.confidence())
                     .setMovedSignals(recent ? Arrays.asList(h.movedSignals)
-                            : slowed != null ? List.of("edge_wait_from_" + slowed.caller) : List.of())
+                            : slowed != null ? List.of("edge_wait_from_" + slowed.caller)
+                            : failing != null ? List.of("edge_errors_from_" + failing.caller) : List.of())
                     .setExemplarTraceIds(recent ? Arrays.asList(h.exemplarTraceIds) : List.of())
                     .setErrorLogTemplates(recent ? Arrays.asList(h.errorLogTemplates) : List.of())
                     .setReason(reason)

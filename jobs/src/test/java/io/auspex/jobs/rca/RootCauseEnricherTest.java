@@ -40,6 +40,71 @@ class RootCauseEnricherTest {
                 .setSeverity(Severity.PAGE).setService(service).setStartsAtMs(t).setEventTimeMs(t).build();
     }
 
+    static RcaInput calls(String caller, String callee, long t, long calls, long errors) {
+        EdgeStats e = new EdgeStats(caller, callee);
+        e.windowEndMs = t;
+        e.calls = calls;
+        e.errors = errors;
+        return RcaInput.of(e);
+    }
+
+    @Test
+    void failingCallsToAServiceWithoutEvidenceOfItsOwnNameIt() throws Exception {
+        for (boolean failing : new boolean[] {false, true}) {
+            KeyedOneInputStreamOperatorTestHarness<String, RcaInput, Alert> h = ProcessFunctionTestHarnesses
+                    .forKeyedProcessFunction(new RootCauseEnricher(LOOKBACK, 3_600_000L, 0.8), RcaInput::key,
+                            Types.STRING);
+            long t = T0;
+            // 40 windows of 20 calls from checkout to payment, one failing now and then
+            for (int i = 0; i < 40; i++) {
+                t += 10_000;
+                h.processElement(calls("checkout", "payment", t, 20, i % 10 == 0 ? 1 : 0), t - 1);
+                h.processElement(calls("checkout", "inventory", t, 20, 0), t - 1);
+            }
+            // payment fails half its calls (it logs nothing, its spans carry no status); checkout's own errors rise
+            for (int i = 0; i < 3; i++) {
+                t += 10_000;
+                h.processElement(calls("checkout", "payment", t, 20, failing ? 10 : 0), t - 1);
+                h.processElement(calls("checkout", "inventory", t, 20, 0), t - 1);
+                h.processElement(evidence("checkout", t, 1.0, "error_ratio"), t - 1);
+            }
+            h.processElement(RcaInput.of(alert("checkout", t, AlertStatus.FIRING)), t);
+            h.processWatermark(t);
+            Alert a = h.extractOutputValues().get(0);
+            if (failing) {
+                assertEquals("payment", a.getRootCauses().get(0).getService(), a.toString());
+                assertEquals(List.of("edge_errors_from_checkout"), a.getRootCauses().get(0).getMovedSignals());
+                assertEquals("calls from checkout fail more than usual since " + java.time.Instant.ofEpochMilli(
+                        t - 20_000) + ", 1 hop(s) below checkout", a.getRootCauses().get(0).getReason());
+            } else {
+                assertEquals("checkout", a.getRootCauses().get(0).getService(), a.toString());
+            }
+            h.close();
+        }
+    }
+
+    @Test
+    void callErrorsAreJudgedAgainstTheEdgesOwnBaseline() {
+        RootCauseEnricher.EdgeState e = new RootCauseEnricher.EdgeState();
+        for (int i = 0; i < RootCauseEnricher.GAP_WARMUP_WINDOWS; i++) {
+            RootCauseEnricher.addCallErrors(e, 1000, 50, i * 10_000L);
+        }
+        // a busy edge failing 5 % of its calls: 70 of 1000 is within its usual, 1 of 3 in a quiet edge is one failure
+        RootCauseEnricher.addCallErrors(e, 1000, 70, 400_000L);
+        assertEquals(Long.MIN_VALUE / 2, e.errLastAnomalousMs);
+        RootCauseEnricher.addCallErrors(e, 1000, 200, 410_000L);
+        assertEquals(410_000L, e.errLastAnomalousMs);
+        assertEquals(410_000L, e.errOnsetMs);
+        RootCauseEnricher.EdgeState quiet = new RootCauseEnricher.EdgeState();
+        for (int i = 0; i < RootCauseEnricher.GAP_WARMUP_WINDOWS; i++) {
+            RootCauseEnricher.addCallErrors(quiet, 3, 0, i * 10_000L);
+        }
+        RootCauseEnricher.addCallErrors(quiet, 3, 1, 400_000L);
+        assertEquals(Long.MIN_VALUE / 2, quiet.errLastAnomalousMs, "one failure is below the minimum");
+        RootCauseEnricher.addCallErrors(quiet, 3, 3, 410_000L);
+        assertEquals(410_000L, quiet.errLastAnomalousMs, "3 of 3 against a baseline share near 0");
+    }
+
     @Test
     void alertsOfOneRootCauseEpisodeShareAnIncidentIdAndALaterEpisodeGetsAnother() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, RcaInput, Alert> h = ProcessFunctionTestHarnesses
