@@ -17,8 +17,8 @@ final class BenchCounters {
 
     private BenchCounters() {}
 
-    /** Adds up the window rows of the bare job. */
-    static final class OfSpanCounts extends RichMapFunction<BareWindowJob.SpanCount, Long> {
+    /** The three accumulators, and one window row added to them. */
+    abstract static class Counting<T> extends RichMapFunction<T, Long> {
         private static final long serialVersionUID = 1L;
         private transient LongCounter spans;
         private transient LongCounter requests;
@@ -31,36 +31,33 @@ final class BenchCounters {
             windows = getRuntimeContext().getLongCounter(WINDOWS);
         }
 
+        /** Counts one window row of {@code spanCount} spans, {@code requestCount} of them served. */
+        final Long count(long spanCount, long requestCount) {
+            spans.add(spanCount);
+            requests.add(requestCount);
+            windows.add(1L);
+            return spanCount;
+        }
+    }
+
+    /** Adds up the window rows of the bare job. */
+    static final class OfSpanCounts extends Counting<BareWindowJob.SpanCount> {
+        private static final long serialVersionUID = 1L;
+
         @Override
         public Long map(BareWindowJob.SpanCount c) {
-            spans.add(c.spans);
-            requests.add(c.requests);
-            windows.add(1L);
-            return c.spans;
+            return count(c.spans, c.requests);
         }
     }
 
     /** Adds up the result rows of the SQL query (columns as in {@link SqlWindowJob#QUERY}). */
-    static final class OfSqlRows extends RichMapFunction<Row, Long> {
+    static final class OfSqlRows extends Counting<Row> {
         private static final long serialVersionUID = 1L;
-        private transient LongCounter spans;
-        private transient LongCounter requests;
-        private transient LongCounter windows;
-
-        @Override
-        public void open(OpenContext ctx) {
-            spans = getRuntimeContext().getLongCounter(SPANS);
-            requests = getRuntimeContext().getLongCounter(REQUESTS);
-            windows = getRuntimeContext().getLongCounter(WINDOWS);
-        }
 
         @Override
         public Long map(Row r) {
-            long n = r.<Long>getFieldAs(SqlWindowJob.COLUMN_SPANS);
-            spans.add(n);
-            requests.add(r.<Long>getFieldAs(SqlWindowJob.COLUMN_REQUESTS));
-            windows.add(1L);
-            return n;
+            return count(r.<Long>getFieldAs(SqlWindowJob.COLUMN_SPANS),
+                    r.<Long>getFieldAs(SqlWindowJob.COLUMN_REQUESTS));
         }
     }
 }

@@ -4,8 +4,11 @@ import io.auspex.jobs.signals.LatencyLadder;
 import io.auspex.models.detector.StreamingDetector;
 import io.auspex.models.evidence.CountEvidence;
 import io.auspex.models.evidence.CountEvidenceState;
+import io.auspex.schemas.LogTemplateCount;
 import io.auspex.schemas.ServiceSignals;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -131,12 +134,12 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
     }
 
     /** Error lines per log template id in the window (templates without error lines left out), or null. */
-    static java.util.Map<String, Long> templateErrors(ServiceSignals s) {
-        java.util.Map<String, Long> m = null;
-        for (io.auspex.schemas.LogTemplateCount t : s.getLogTemplates()) {
+    static Map<String, Long> templateErrors(ServiceSignals s) {
+        Map<String, Long> m = null;
+        for (LogTemplateCount t : s.getLogTemplates()) {
             if (t.getErrorCount() > 0) {
                 if (m == null) {
-                    m = new java.util.HashMap<>();
+                    m = new HashMap<>();
                 }
                 m.merge(t.getTemplateId().toString(), t.getErrorCount(), Long::sum);
             }

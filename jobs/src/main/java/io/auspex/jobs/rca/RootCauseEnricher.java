@@ -420,6 +420,15 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         }
     }
 
+    /** Edge evidence on {@code callee}: it replaces the service's own when stronger, keeping the earlier onset. */
+    private static void blame(Map<String, RootCauseRanker.Evidence> ev, String callee, double strength, long onsetMs) {
+        RootCauseRanker.Evidence own = ev.get(callee);
+        if (own == null || own.strength() < strength) {
+            ev.put(callee, new RootCauseRanker.Evidence(strength,
+                    own == null ? onsetMs : Math.min(own.onsetMs(), onsetMs)));
+        }
+    }
+
     /**
      * The id of the incident an alert belongs to: its first root cause and the onset of that
      * service's anomaly episode (the alert's own start when the cause has no evidence), hashed.
@@ -438,9 +447,11 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
     Alert enrich(Alert a) throws Exception {
         long now = a.getEventTimeMs();
         Map<String, Set<String>> callees = new HashMap<>();
+        List<EdgeState> live = new ArrayList<>();
         for (EdgeState e : edges.values()) {
             if (e.lastSeenMs + edgeTtlMs >= now) {
                 callees.computeIfAbsent(e.caller, k -> new HashSet<>()).add(e.callee);
+                live.add(e);
             }
         }
         Map<String, RootCauseRanker.Evidence> ev = new HashMap<>();
@@ -455,27 +466,17 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
                         h.onsetMs));
             }
         }
-        // a slowed edge is evidence on its callee (the callee's own spans do not see the wait)
+        // a slowed edge is evidence on its callee (the callee's own spans do not see the wait), and so is an
+        // edge whose calls fail beyond its baseline (the callee may log nothing and carry no status)
         Map<String, EdgeState> slowedInto = new HashMap<>();
-        for (EdgeState e : edges.values()) {
-            if (e.gapPeak > 0 && e.gapLastAnomalousMs >= now - GAP_CURRENT_MS && e.lastSeenMs + edgeTtlMs >= now) {
-                RootCauseRanker.Evidence own = ev.get(e.callee);
-                if (own == null || own.strength() < e.gapPeak) {
-                    ev.put(e.callee, new RootCauseRanker.Evidence(e.gapPeak,
-                            own == null ? e.gapOnsetMs : Math.min(own.onsetMs(), e.gapOnsetMs)));
-                }
+        Map<String, EdgeState> failingInto = new HashMap<>();
+        for (EdgeState e : live) {
+            if (e.gapPeak > 0 && e.gapLastAnomalousMs >= now - GAP_CURRENT_MS) {
+                blame(ev, e.callee, e.gapPeak, e.gapOnsetMs);
                 slowedInto.merge(e.callee, e, (a1, b1) -> a1.gapPeakMs >= b1.gapPeakMs ? a1 : b1);
             }
-        }
-        // so is an edge whose calls fail beyond its baseline (the callee may log nothing and carry no status)
-        Map<String, EdgeState> failingInto = new HashMap<>();
-        for (EdgeState e : edges.values()) {
-            if (e.errLastAnomalousMs >= now - GAP_CURRENT_MS && e.lastSeenMs + edgeTtlMs >= now) {
-                RootCauseRanker.Evidence own = ev.get(e.callee);
-                if (own == null || own.strength() < 1.0) {
-                    ev.put(e.callee, new RootCauseRanker.Evidence(1.0,
-                            own == null ? e.errOnsetMs : Math.min(own.onsetMs(), e.errOnsetMs)));
-                }
+            if (e.errLastAnomalousMs >= now - GAP_CURRENT_MS) {
+                blame(ev, e.callee, 1.0, e.errOnsetMs);
                 failingInto.merge(e.callee, e, (a1, b1) -> a1.errOnsetMs <= b1.errOnsetMs ? a1 : b1);
             }
         }

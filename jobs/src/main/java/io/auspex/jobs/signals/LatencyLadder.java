@@ -12,7 +12,19 @@ import java.util.Map;
  * (within the sketch's 1 % relative accuracy) is above it. No per-record work.
  */
 public final class LatencyLadder {
+    /** The steps' keys in {@code latency_ladder_ms}: each step in ms as a decimal string. */
+    private static final String[] KEYS = keys();
+
     private LatencyLadder() {}
+
+    private static String[] keys() {
+        long[] ladder = CountEvidence.DEFAULT_LADDER_MS;
+        String[] k = new String[ladder.length];
+        for (int i = 0; i < ladder.length; i++) {
+            k[i] = Long.toString(ladder[i]);
+        }
+        return k;
+    }
 
     /** Step in ms (decimal string) -> requests slower than it. */
     public static Map<String, Long> countsAbove(DDSketch sketch) {
@@ -27,7 +39,7 @@ public final class LatencyLadder {
         });
         Map<String, Long> m = new HashMap<>();
         for (int i = 0; i < ladder.length; i++) {
-            m.put(Long.toString(ladder[i]), Math.round(counts[i]));
+            m.put(KEYS[i], Math.round(counts[i]));
         }
         return m;
     }
@@ -37,10 +49,9 @@ public final class LatencyLadder {
         if (m == null || m.isEmpty()) {
             return null;
         }
-        long[] ladder = CountEvidence.DEFAULT_LADDER_MS;
-        long[] out = new long[ladder.length];
-        for (int i = 0; i < ladder.length; i++) {
-            Long c = m.get(Long.toString(ladder[i]));
+        long[] out = new long[KEYS.length];
+        for (int i = 0; i < KEYS.length; i++) {
+            Long c = m.get(KEYS[i]);
             if (c == null) {
                 return null;
             }
