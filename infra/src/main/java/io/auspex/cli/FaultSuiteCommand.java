@@ -12,6 +12,7 @@ import io.auspex.infra.sim.TelemetrySimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,14 +27,24 @@ import picocli.CommandLine.Option;
             "of one service (visible only to its callers), code faults that throw (errors and error",
             "logs), code faults that return wrong results (error logs only, spans say success) and a",
             "5x latency increase, over every service of the topology (45 faults cover every pair).",
+            "--suite mixed: the 60-fault suite on the 25-service booking system (per-minute gauges,",
+            "background errors, half the services without span status, quiet and busy services), adding",
+            "memory pressure, slow shared databases and double faults (docs/simulator.md).",
             "Writes OUT/recording.jsonl.gz (OTLP/JSON lines, as 'auspex record' does) and",
             "OUT/cases.json (docs/evaluation.md)."})
 public final class FaultSuiteCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Folder to write recording.jsonl.gz and cases.json into.")
     Path out;
 
-    @Option(names = "--faults", defaultValue = "20", description = "Number of faults (default: ${DEFAULT-VALUE}).")
-    int faults;
+    /** The suites this command writes. */
+    enum SuiteName { classic, mixed }
+
+    @Option(names = "--suite", defaultValue = "classic", description = "classic (9-service shop, five kinds) or mixed "
+            + "(25-service booking system, seven kinds and double faults; default: ${DEFAULT-VALUE}).")
+    SuiteName suite;
+
+    @Option(names = "--faults", description = "Number of faults (default: 20 for classic, 60 for mixed).")
+    Integer faults;
 
     @Option(names = "--seed", defaultValue = "11", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -41,8 +52,8 @@ public final class FaultSuiteCommand implements Callable<Integer> {
     @Option(names = "--no-span-status", description = "Spans carry no error status (only HTTP codes and logs), as much real telemetry.")
     boolean noSpanStatus;
 
-    @Option(names = "--rate", description = "Entry requests per second (default: the simulator's, 20, about 30-200 requests per 10 s window "
-            + "per service; 0.5 makes every service quiet, 1-5 per window).")
+    @Option(names = "--rate", description = "Entry requests per second (default: 20 for classic, about 30-200 requests per 10 s window, 12 for mixed; "
+            + "0.5 makes every classic service quiet, 1-5 per window).")
     Double rate;
 
     @Option(names = "--start", description = "Event time of the first record (ISO-8601; default the simulator's, 2026-01-05T00:00:00Z).")
@@ -51,7 +62,20 @@ public final class FaultSuiteCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long startMs = start != null ? start.toEpochMilli() : SimulatorConfig.DEFAULT_START_MS;
-        SimulatorConfig cfg = Scenarios.faultSuite(seed, startMs, faults, !noSpanStatus);
+        if (faults != null && faults < 1) {
+            System.err.println("error: --faults must be >= 1, was " + faults);
+            return AuspexCli.EXIT_BAD_INPUT;
+        }
+        List<Scenarios.SuiteFault> labelled;
+        SimulatorConfig cfg;
+        if (suite == SuiteName.mixed) {
+            Scenarios.Suite s = Scenarios.mixedSuite(seed, startMs, faults != null ? faults : 60, !noSpanStatus);
+            cfg = s.config();
+            labelled = s.faults();
+        } else {
+            cfg = Scenarios.faultSuite(seed, startMs, faults != null ? faults : 20, !noSpanStatus);
+            labelled = cfg.incidents().stream().map(i -> new Scenarios.SuiteFault(i, kindName(i), kindName(i))).toList();
+        }
         if (rate != null) {
             if (!(rate > 0)) {
                 System.err.println("error: --rate must be > 0, was " + rate);
@@ -70,23 +94,25 @@ public final class FaultSuiteCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         ArrayNode cases = json.createArrayNode();
         int i = 0;
-        for (Incident inc : cfg.incidents()) {
+        for (Scenarios.SuiteFault f : labelled) {
+            Incident inc = f.incident();
             ObjectNode c = cases.addObject();
             c.put("id", String.format(Locale.ROOT, "f%02d", ++i));
             c.put("service", inc.service());
-            c.put("kind", kindName(inc));
+            c.put("kind", f.kind());
+            c.put("fault", f.fault());
             c.put("start", Instant.ofEpochMilli(inc.startMs()).toString());
             c.put("end", Instant.ofEpochMilli(inc.endMs()).toString());
             c.put("magnitude", inc.magnitude());
         }
         json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("cases.json").toFile(), cases);
         System.out.printf("fault-suite: %d faults over %s of event time; %,d spans, %,d metric points, %,d logs in "
-                + "%,d batches -> %s, %s%n", faults, cfg.duration(), r.spans(), r.metrics(), r.logs(), batches,
+                + "%,d batches -> %s, %s%n", labelled.size(), cfg.duration(), r.spans(), r.metrics(), r.logs(), batches,
                 recording, out.resolve("cases.json"));
         return AuspexCli.EXIT_OK;
     }
 
-    /** The case kind of an incident: cpu, network-delay, error, silent, latency. */
+    /** The case kind of an incident: cpu, network-delay, error, silent, latency, memory. */
     static String kindName(Incident inc) {
         return switch (inc.kind()) {
             case SATURATION -> "cpu";
@@ -94,6 +120,7 @@ public final class FaultSuiteCommand implements Callable<Integer> {
             case ERROR_BURST -> "error";
             case SILENT_FAULT -> "silent";
             case LATENCY -> "latency";
+            case MEMORY_PRESSURE -> "memory";
         };
     }
 }

@@ -4,10 +4,14 @@ import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
 import io.auspex.schemas.RootCauseHint;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Scores a run's alerts against labelled cases, as root-cause papers do (AC@k, Avg@5), plus time
@@ -21,6 +25,10 @@ import java.util.Map;
  *   <li>The case's first alert is its detection; its time to detect is from the case's start.
  *       Alerts of the same event time (they arrive together) are taken pages first, then by
  *       service and fingerprint, so a score never depends on the order Kafka delivered them in.
+ *   <li>Cases that overlap in time (two faults at once) are each judged by the earliest page in
+ *       their window whose top 5 hints list the case's service, else by the case's first alert; a
+ *       page is the first alert of an incident (alerts sharing an incident id), the one the on-call
+ *       engineer is paged with.
  *   <li>AC@k: the share of cases whose first alert lists the injected service among its top k
  *       root-cause hints (an undetected case is a miss); Avg@5 the mean of AC@1..AC@5.
  *   <li>A false alert is a firing alert that belongs to no case; per hour of recording outside
@@ -84,9 +92,12 @@ public final class IncidentScore {
                         .thenComparing(a -> a.getService().toString())
                         .thenComparing(a -> a.getFingerprint().toString()))
                 .toList();
+        Set<Alert> pages = firstOfEachIncident(firing);
         List<CaseResult> results = new ArrayList<>();
         for (IncidentCase c : cases) {
-            results.add(new CaseResult(c, firing.stream().filter(a -> belongs(c, a, graceMs)).findFirst()
+            List<Alert> window = firing.stream().filter(a -> belongs(c, a, graceMs)).toList();
+            boolean concurrent = cases.stream().anyMatch(d -> d != c && d.startMs() < c.endMs() && c.startMs() < d.endMs());
+            results.add(new CaseResult(c, concurrent ? concurrentAlert(c, window, pages) : window.stream().findFirst()
                     .orElse(null)));
         }
         List<Alert> unmatched = firing.stream().filter(a -> cases.stream().noneMatch(c -> belongs(c, a, graceMs)))
@@ -103,6 +114,37 @@ public final class IncidentScore {
         }
         double hours = Math.max(0, recordingEndMs - recordingStartMs - inside) / 3_600_000.0;
         return new IncidentScore(results, unmatched, hours);
+    }
+
+    /** The first alert of each incident (alerts sharing an incident id; an alert without one is its own). */
+    static Set<Alert> firstOfEachIncident(List<Alert> firing) {
+        Set<String> seen = new HashSet<>();
+        Set<Alert> pages = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Alert a : firing) {
+            if (a.getIncidentId() == null || seen.add(a.getIncidentId().toString())) {
+                pages.add(a);
+            }
+        }
+        return pages;
+    }
+
+    /**
+     * The alert a case of a multiple fault is judged by: each incident's first alert is one page
+     * the on-call engineer sees, so the case takes the earliest page in its window that lists its
+     * service among the top 5 hints, else its first alert.
+     */
+    static Alert concurrentAlert(IncidentCase c, List<Alert> window, Set<Alert> pages) {
+        for (Alert a : window) {
+            if (pages.contains(a)) {
+                List<RootCauseHint> hints = a.getRootCauses();
+                for (int i = 0; i < Math.min(5, hints.size()); i++) {
+                    if (hints.get(i).getService().toString().equals(c.service())) {
+                        return a;
+                    }
+                }
+            }
+        }
+        return window.isEmpty() ? null : window.get(0);
     }
 
     static boolean belongs(IncidentCase c, Alert a, long graceMs) {

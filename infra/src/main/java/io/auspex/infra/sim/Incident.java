@@ -31,7 +31,7 @@ public record Incident(String service, IncidentKind kind, long startMs, long end
                     throw new IllegalArgumentException("NETWORK_DELAY magnitude is added milliseconds > 0, was " + magnitude);
                 }
             }
-            case ERROR_BURST, SATURATION, SILENT_FAULT -> {
+            case ERROR_BURST, SATURATION, SILENT_FAULT, MEMORY_PRESSURE -> {
                 if (!(magnitude > 0.0 && magnitude <= 1.0)) {
                     throw new IllegalArgumentException(kind + " magnitude must be in (0, 1], was " + magnitude);
                 }
@@ -43,6 +43,18 @@ public record Incident(String service, IncidentKind kind, long startMs, long end
     /** Whether the fault is in effect at this event time. */
     public boolean activeAt(long timeMs) {
         return timeMs >= startMs && timeMs < endMs;
+    }
+
+    /**
+     * Memory utilization of a MEMORY_PRESSURE fault at this time: from {@code usual} at the start
+     * to the magnitude half-way through, then flat; {@code usual} outside the fault.
+     */
+    public double memoryAt(long timeMs, double usual) {
+        if (kind != IncidentKind.MEMORY_PRESSURE || !activeAt(timeMs)) {
+            return usual;
+        }
+        double ramp = Math.min(1.0, (timeMs - startMs) / (0.5 * durationMs()));
+        return usual + (Math.max(usual, magnitude) - usual) * ramp;
     }
 
     /** Length of the fault in milliseconds. */

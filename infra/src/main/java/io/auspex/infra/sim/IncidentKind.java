@@ -31,5 +31,13 @@ public enum IncidentKind {
      * service's requests succeed as far as spans say (no error status, HTTP 200) but log an ERROR
      * line about the inconsistency; logs are the only symptom.
      */
-    SILENT_FAULT
+    SILENT_FAULT,
+    /**
+     * The service leaks memory: its memory utilization climbs from its usual level to the magnitude
+     * (a ratio in (0, 1], e.g. 0.97) over the first half of the fault and stays there. Garbage
+     * collection pauses some requests (probability {@code 2 * (memory - 0.85)}, pauses of about
+     * 150 ms), CPU rises with the collector's work, and above 0.95 a fraction
+     * {@code 4 * (memory - 0.95)} of requests fail with 503 and an OutOfMemoryError log line.
+     */
+    MEMORY_PRESSURE
 }

@@ -75,6 +75,12 @@ final class LogTemplates {
                 + " after " + calleeMs + " ms";
     }
 
+    /** An ERROR line for a request that failed because the heap ran out. */
+    static String outOfMemory(Topology.Operation op, SplittableRandom r) {
+        return "java.lang.OutOfMemoryError: Java heap space while handling " + op.name() + " (heap used "
+                + (1900 + r.nextInt(148)) + " of 2048 MB)";
+    }
+
     /** A WARN line before a retry. */
     static String retry(Topology.Operation callee, int status) {
         String code = status > 0 ? String.valueOf(status) : "ERROR";

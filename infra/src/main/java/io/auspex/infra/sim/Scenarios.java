@@ -1,7 +1,12 @@
 package io.auspex.infra.sim;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Ready-made simulator configs. Each returns a built {@link SimulatorConfig}; adjust it with
@@ -48,7 +53,7 @@ public final class Scenarios {
             throw new IllegalArgumentException("faults must be >= 1, was " + faults);
         }
         List<String> services = Topology.standard().serviceNames();
-        List<Incident> incidents = new java.util.ArrayList<>();
+        List<Incident> incidents = new ArrayList<>();
         for (int i = 0; i < faults; i++) {
             Incident kind = FAULT_KINDS.get(i % FAULT_KINDS.size());
             long from = startMs + FAULT_WARMUP.toMillis() + i * FAULT_SPACING.toMillis();
@@ -58,6 +63,134 @@ public final class Scenarios {
         Duration length = FAULT_WARMUP.plus(FAULT_SPACING.multipliedBy(faults));
         return SimulatorConfig.builder().scenarioName("fault-suite").seed(seed).startMs(startMs).duration(length)
                 .incidents(incidents).spanStatus(spanStatus).build();
+    }
+
+    /** One fault of a {@link #mixedSuite}: the incident and its case kind, as evaluate-incidents reports it. */
+    public record SuiteFault(Incident incident, String kind, String fault) {}
+
+    /** The faults and the config of a {@link #mixedSuite}. */
+    public record Suite(SimulatorConfig config, List<SuiteFault> faults) {}
+
+    /** Entry requests per second of the {@link #mixedSuite}: 1-10 requests per window in its quiet services. */
+    public static final double MIXED_RATE = 12.0;
+
+    /**
+     * A fault suite that looks like real fault-injection data, on the 25-service
+     * {@link Topology#booking()} system: per-minute gauges, background errors (0.1 % of requests),
+     * mixed instrumentation (half the services set no span status; datastores send no logs), and
+     * faults of varied strength (each magnitude drawn from its kind's range with the seed):
+     *
+     * <ul>
+     *   <li>{@code cpu}: CPU contention, SATURATION 0.93-0.99, any service;
+     *   <li>{@code memory}: MEMORY_PRESSURE to 0.96-0.99 (GC pauses, then OutOfMemoryErrors), any
+     *       service that is not a datastore;
+     *   <li>{@code network-delay}: 100-500 ms in front of one service (only its callers see it);
+     *   <li>{@code error}: a code fault that throws, 10-50 % of requests (error status where the
+     *       service sets one, error logs);
+     *   <li>{@code silent}: a code fault that returns wrong results, 10-50 % (logs only);
+     *   <li>{@code slow-db}: a shared datastore (the three databases and the cache) 3-8x slower;
+     *   <li>{@code latency}: an HTTP service 3-8x slower;
+     *   <li>{@code double}: two faults of different kinds at once in two services neither of which
+     *       calls the other (every tenth slot).
+     * </ul>
+     *
+     * <p>Services are dealt to each kind in a seeded order, so leaf, middle and entry services,
+     * quiet and busy ones all take faults. After {@link #FAULT_WARMUP} of normal traffic, one slot
+     * every {@link #FAULT_SPACING} (faults of {@link #FAULT_LENGTH}, so at least 10 minutes of
+     * normal traffic between them).
+     *
+     * @param faults number of faults (a double slot holds two); the suite's own size is 60
+     * @param spanStatus false: no service sets span status (as much real telemetry)
+     */
+    public static Suite mixedSuite(long seed, long startMs, int faults, boolean spanStatus) {
+        if (faults < 1) {
+            throw new IllegalArgumentException("faults must be >= 1, was " + faults);
+        }
+        Topology topo = Topology.booking();
+        SplittableRandom r = new SplittableRandom(Rand.mix(seed, 0x5017EL));
+        List<String> all = topo.serviceNames();
+        List<String> apps = all.stream().filter(sv -> !topo.isDatastore(sv)).toList();
+        List<String> called = all.stream().filter(sv -> !sv.equals(topo.entryService())).toList();
+        List<String> stores = all.stream().filter(topo::isDatastore).toList();
+        String[] kinds = {"cpu", "memory", "network-delay", "error", "silent", "slow-db", "cpu", "memory",
+                "network-delay", "error", "silent", "latency"};
+        Map<String, Deck> decks = new HashMap<>();
+        decks.put("cpu", new Deck(all, r));
+        decks.put("memory", new Deck(apps, r));
+        decks.put("network-delay", new Deck(called, r));
+        decks.put("error", new Deck(apps, r));
+        decks.put("silent", new Deck(apps, r));
+        decks.put("slow-db", new Deck(stores, r));
+        decks.put("latency", new Deck(apps, r));
+        List<SuiteFault> out = new ArrayList<>();
+        int slot = 0;
+        int k = 0;
+        while (out.size() < faults) {
+            long from = startMs + FAULT_WARMUP.toMillis() + slot * FAULT_SPACING.toMillis();
+            long to = from + FAULT_LENGTH.toMillis();
+            if (slot % 10 == 9 && faults - out.size() >= 2) {
+                String ka = kinds[k++ % kinds.length];
+                String kb = kinds[k++ % kinds.length];
+                String a = decks.get(ka).next();
+                String b = decks.get(kb).next();
+                for (int tries = 0; tries < 50 && (a.equals(b) || topo.upstreamOf(a).contains(b)
+                        || topo.upstreamOf(b).contains(a)); tries++) {
+                    b = decks.get(kb).next();
+                }
+                out.add(new SuiteFault(incident(ka, a, from, to, r), "double", ka));
+                out.add(new SuiteFault(incident(kb, b, from, to, r), "double", kb));
+            } else {
+                String kind = kinds[k++ % kinds.length];
+                out.add(new SuiteFault(incident(kind, decks.get(kind).next(), from, to, r), kind, kind));
+            }
+            slot++;
+        }
+        Duration length = FAULT_WARMUP.plus(FAULT_SPACING.multipliedBy(slot));
+        SimulatorConfig cfg = SimulatorConfig.builder().scenarioName("mixed-fault-suite").seed(seed).startMs(startMs)
+                .duration(length).topology(topo).baseRequestRate(MIXED_RATE).metricIntervalMs(60_000)
+                .baselineErrorRate(0.001).incidents(out.stream().map(SuiteFault::incident).toList())
+                .spanStatus(spanStatus).build();
+        return new Suite(cfg, List.copyOf(out));
+    }
+
+    private static Incident incident(String kind, String service, long from, long to, SplittableRandom r) {
+        double u = r.nextDouble();
+        return switch (kind) {
+            case "cpu" -> new Incident(service, IncidentKind.SATURATION, from, to, 0.93 + 0.06 * u);
+            case "memory" -> new Incident(service, IncidentKind.MEMORY_PRESSURE, from, to, 0.96 + 0.03 * u);
+            case "network-delay" -> new Incident(service, IncidentKind.NETWORK_DELAY, from, to, Math.round(100 + 400 * u));
+            case "error" -> new Incident(service, IncidentKind.ERROR_BURST, from, to, 0.1 + 0.4 * u);
+            case "silent" -> new Incident(service, IncidentKind.SILENT_FAULT, from, to, 0.1 + 0.4 * u);
+            case "slow-db", "latency" -> new Incident(service, IncidentKind.LATENCY, from, to, 3 + 5 * u);
+            default -> throw new IllegalArgumentException("unknown fault kind " + kind);
+        };
+    }
+
+    /** Services dealt in a seeded order, reshuffled after each pass. */
+    private static final class Deck {
+        private final List<String> cards;
+        private final SplittableRandom r;
+        private int next;
+
+        Deck(List<String> services, SplittableRandom r) {
+            this.cards = new ArrayList<>(services);
+            this.r = r;
+            shuffle();
+        }
+
+        String next() {
+            if (next == cards.size()) {
+                shuffle();
+            }
+            return cards.get(next++);
+        }
+
+        private void shuffle() {
+            for (int i = cards.size() - 1; i > 0; i--) {
+                Collections.swap(cards, i, r.nextInt(i + 1));
+            }
+            next = 0;
+        }
     }
 
     /** {@link #demo(long, long)} with seed 42 starting at {@link SimulatorConfig#DEFAULT_START_MS}. */

@@ -43,6 +43,7 @@ public final class TelemetrySimulator {
     private static final int SEVERITY_ERROR = 17;
     private static final long METRIC_SALT = 0x6D6574726963L;
     private static final long SATURATION_LATENCY_KNEE = 20;
+    private static final double GC_PAUSE_MEDIAN_US = 150_000;
 
     private final SimulatorConfig config;
 
@@ -71,6 +72,16 @@ public final class TelemetrySimulator {
     /** Own-latency multiplier of a service under SATURATION of this level. */
     static double saturationLatencyFactor(double level) {
         return 1 + SATURATION_LATENCY_KNEE * Math.max(0, level - 0.8);
+    }
+
+    /** Probability that a request meets a garbage-collection pause at this memory utilization. */
+    static double gcPauseProbability(double memory) {
+        return Math.max(0, Math.min(1, 2 * (memory - 0.85)));
+    }
+
+    /** Probability that a request fails with an OutOfMemoryError at this memory utilization. */
+    static double outOfMemoryProbability(double memory) {
+        return Math.max(0, Math.min(1, 4 * (memory - 0.95)));
     }
 
     /** Fraction of a service's requests that time out under SATURATION of this level. */
@@ -244,6 +255,7 @@ public final class TelemetrySimulator {
             double errP = cfg.baselineErrorRate();
             double timeoutP = 0;
             double silentP = 0;
+            double memory = 0;
             for (int k = 0; k < st.incidents.size(); k++) {
                 Incident inc = st.incidents.get(k);
                 if (!inc.activeAt(startMs)) {
@@ -257,6 +269,7 @@ public final class TelemetrySimulator {
                         timeoutP = Math.max(timeoutP, saturationTimeoutProbability(inc.magnitude()));
                     }
                     case SILENT_FAULT -> silentP = 1 - (1 - silentP) * (1 - inc.magnitude());
+                    case MEMORY_PRESSURE -> memory = Math.max(memory, inc.memoryAt(startMs, st.spec.memoryMean()));
                     case NETWORK_DELAY -> {
                         // in front of the service: its callers' client spans carry it (see call)
                     }
@@ -267,8 +280,18 @@ public final class TelemetrySimulator {
             if (cfg.tailProbability() > 0 && r.nextDouble() < cfg.tailProbability()) {
                 ownUs *= Rand.pareto(r, 2.0, 1.5, 50.0);
             }
+            if (memory > 0 && r.nextDouble() < gcPauseProbability(memory)) {
+                ownUs += Rand.logNormal(r, GC_PAUSE_MEDIAN_US, 0.5);
+            }
             long own = Math.max(1, Math.round(ownUs * mult));
             boolean http = node.op.http();
+
+            if (memory > 0 && r.nextDouble() < outOfMemoryProbability(memory)) {
+                emitSpan(traceId, spanId, parentSpanId, node, SpanKind.SERVER, startUs, own, true, http ? 503 : 0,
+                        node.serverAttributes);
+                emitLog(startUs + own, SEVERITY_ERROR, LogTemplates.outOfMemory(node.op, r), st.spec.name(), traceId, spanId, r);
+                return new Outcome(startUs + own, own, true, http ? 503 : 0);
+            }
 
             if (timeoutP > 0 && r.nextDouble() < timeoutP) {
                 long dur = cfg.timeoutMs() * 1000 + r.nextInt(1000);
@@ -365,7 +388,7 @@ public final class TelemetrySimulator {
         private void emitSpan(String traceId, String spanId, String parent, OpNode node, SpanKind kind, long startUs,
                 long durUs, boolean error, int httpStatus, Map<String, String> attrs) {
             Span s = new Span(traceId, spanId, parent, node.state.spec.name(), node.op.name(), kind, startUs / 1000, durUs,
-                    error && cfg.spanStatus() ? StatusCode.ERROR : StatusCode.UNSET, httpStatus > 0 ? httpStatus : null,
+                    error && cfg.spanStatus() && node.state.spec.setsSpanStatus() ? StatusCode.ERROR : StatusCode.UNSET, httpStatus > 0 ? httpStatus : null,
                     attrs);
             pushSpan(s);
         }
@@ -373,7 +396,8 @@ public final class TelemetrySimulator {
         private void emitSpan(String traceId, String spanId, String parent, OpNode caller, OpNode target, long startUs,
                 long durUs, boolean error, int httpStatus, Map<String, String> attrs) {
             Span s = new Span(traceId, spanId, parent, caller.state.spec.name(), target.op.name(), SpanKind.CLIENT,
-                    startUs / 1000, durUs, error && cfg.spanStatus() ? StatusCode.ERROR : StatusCode.UNSET,
+                    startUs / 1000, durUs, error && cfg.spanStatus() && caller.state.spec.setsSpanStatus()
+                            ? StatusCode.ERROR : StatusCode.UNSET,
                     httpStatus > 0 ? httpStatus : null, attrs);
             pushSpan(s);
         }
@@ -384,6 +408,9 @@ public final class TelemetrySimulator {
 
         private void emitLog(long timeUs, int severity, String body, String service, String traceId, String spanId,
                 SplittableRandom r) {
+            if (!states.get(service).spec.sendsLogs()) {
+                return;
+            }
             long t = timeUs / 1000;
             String text = severity >= SEVERITY_ERROR ? "ERROR" : severity >= SEVERITY_WARN ? "WARN" : "INFO";
             LogRecord l = new LogRecord(service, t, severity, text, body, traceId, spanId, Map.of());
@@ -405,9 +432,13 @@ public final class TelemetrySimulator {
                 Topology.Service spec = st.spec;
                 double load = st.expectedPerInterval > 0 ? st.requests / st.expectedPerInterval : 0;
                 double saturation = 0;
+                double pressure = 0;
                 for (Incident inc : st.incidents) {
                     if (inc.kind() == IncidentKind.SATURATION && inc.startMs() < t && inc.endMs() > intervalStart) {
                         saturation = Math.max(saturation, inc.magnitude());
+                    }
+                    if (inc.kind() == IncidentKind.MEMORY_PRESSURE && inc.startMs() < t && inc.endMs() > intervalStart) {
+                        pressure = Math.max(pressure, inc.memoryAt(Math.min(t, inc.endMs()) - 1, spec.memoryMean()));
                     }
                 }
                 double cpu = spec.cpuIdle() + (spec.cpuAtMeanLoad() - spec.cpuIdle()) * load + 0.015 * m.nextGaussian();
@@ -416,8 +447,13 @@ public final class TelemetrySimulator {
                 }
                 st.memory += 0.1 * (spec.memoryMean() - st.memory) + 0.01 * m.nextGaussian();
                 st.memory = clamp(st.memory);
+                double memory = st.memory;
+                if (pressure > 0) {
+                    memory = clamp(Math.max(memory, pressure + 0.005 * m.nextGaussian()));
+                    cpu += 0.5 * Math.max(0, memory - 0.8);
+                }
                 emitMetric(st, CPU, t, clamp(cpu), r);
-                emitMetric(st, MEMORY, t, st.memory, r);
+                emitMetric(st, MEMORY, t, memory, r);
                 if (spec.hasConnectionPool()) {
                     double backendSlowdown = st.poolBackend.latencyMultiplierDuring(intervalStart, t);
                     double pool = 0.08 + 0.25 * load * backendSlowdown + 0.02 * m.nextGaussian();

@@ -93,10 +93,24 @@ public final class Topology {
      * @param poolBackend the service this one holds a connection pool to (emits
      *     {@code db.client.connection.pool.utilization}; its slowdowns fill the pool), or
      *     {@code null} for none
+     * @param setsSpanStatus whether its spans carry an error status (many instrumentations set none:
+     *     failures then show only as HTTP codes and logs)
+     * @param sendsLogs whether it sends logs at all (databases and caches usually do not)
      */
-    public record Service(String name, double cpuIdle, double cpuAtMeanLoad, double memoryMean, String poolBackend) {
+    public record Service(String name, double cpuIdle, double cpuAtMeanLoad, double memoryMean, String poolBackend,
+            boolean setsSpanStatus, boolean sendsLogs) {
         public Service {
             Objects.requireNonNull(name, "name");
+        }
+
+        /** A service whose instrumentation sets span status and which sends logs. */
+        public Service(String name, double cpuIdle, double cpuAtMeanLoad, double memoryMean, String poolBackend) {
+            this(name, cpuIdle, cpuAtMeanLoad, memoryMean, poolBackend, true, true);
+        }
+
+        /** The same service with other instrumentation: span status set or not, logs sent or not. */
+        public Service instrumented(boolean spanStatus, boolean logs) {
+            return new Service(name, cpuIdle, cpuAtMeanLoad, memoryMean, poolBackend, spanStatus, logs);
         }
 
         /** Whether the service holds a connection pool. */
@@ -110,6 +124,7 @@ public final class Topology {
     private final Map<String, Service> services;
     private final Map<String, Set<String>> callees;
     private final Map<String, Set<String>> callers;
+    private final Set<String> datastores;
 
     /**
      * Builds a topology from its entry operations (all served by the same service) and the
@@ -134,6 +149,8 @@ public final class Topology {
             down.put(s, new TreeSet<>());
             up.put(s, new TreeSet<>());
         }
+        Set<String> httpServices = new TreeSet<>();
+        Set<String> statementServices = new TreeSet<>();
         Deque<Operation> todo = new ArrayDeque<>();
         for (Entry e : entries) {
             if (!e.operation().service().equals(entryService)) {
@@ -145,6 +162,7 @@ public final class Topology {
         while (!todo.isEmpty()) {
             Operation op = todo.poll();
             requireService(byName, op.service());
+            (op.http() ? httpServices : statementServices).add(op.service());
             for (Call c : op.calls()) {
                 String callee = c.target().service();
                 requireService(byName, callee);
@@ -168,6 +186,8 @@ public final class Topology {
         up.forEach((k, v) -> upFrozen.put(k, Collections.unmodifiableSet(v)));
         this.callees = Collections.unmodifiableMap(downFrozen);
         this.callers = Collections.unmodifiableMap(upFrozen);
+        statementServices.removeAll(httpServices);
+        this.datastores = Collections.unmodifiableSet(statementServices);
     }
 
     /** Rejects call cycles between services (a request would never end). */
@@ -237,6 +257,107 @@ public final class Topology {
                         new Service("shipping", 0.03, 0.15, 0.35, null),
                         new Service("cache", 0.03, 0.25, 0.70, null),
                         new Service("database", 0.08, 0.40, 0.75, null)));
+    }
+
+    /**
+     * A 25-service travel-booking system, deeper and wider than {@link #standard()}: an entry
+     * gateway, a busy search path (40-60 requests per 10 s window at 12 entry requests per second)
+     * and quiet back-office services (1-10 per window), three databases shared by several services
+     * and one cache. Instrumentation is mixed as in real fleets: about half the services set no span
+     * status (10 of the 21 application services), and the databases and the cache send no logs. See
+     * docs/simulator.md.
+     */
+    public static Topology booking() {
+        Operation session = new Operation("cache", "GET session", 0.4, 0.3, false, List.of());
+        Operation stationKey = new Operation("cache", "GET station", 0.4, 0.3, false, List.of());
+        Operation priceKey = new Operation("cache", "GET price", 0.4, 0.3, false, List.of());
+        Operation selectUsers = new Operation("db-users", "SELECT users", 3.0, 0.5, false, List.of());
+        Operation selectConfig = new Operation("db-users", "SELECT config", 2.0, 0.5, false, List.of());
+        Operation selectOrders = new Operation("db-orders", "SELECT orders", 5.0, 0.6, false, List.of());
+        Operation insertOrders = new Operation("db-orders", "INSERT orders", 6.0, 0.6, false, List.of());
+        Operation selectSeats = new Operation("db-orders", "SELECT seats", 3.0, 0.5, false, List.of());
+        Operation updateSeats = new Operation("db-orders", "UPDATE seats", 4.0, 0.6, false, List.of());
+        Operation insertPayments = new Operation("db-orders", "INSERT payments", 5.0, 0.6, false, List.of());
+        Operation selectRoutes = new Operation("db-catalog", "SELECT routes", 3.0, 0.5, false, List.of());
+        Operation selectTrips = new Operation("db-catalog", "SELECT trips", 4.0, 0.5, false, List.of());
+        Operation selectStations = new Operation("db-catalog", "SELECT stations", 2.0, 0.5, false, List.of());
+        Operation selectPrices = new Operation("db-catalog", "SELECT prices", 2.5, 0.5, false, List.of());
+        Operation selectMenu = new Operation("db-catalog", "SELECT menu", 2.0, 0.5, false, List.of());
+
+        Operation verify = http("auth", "POST /verify", 3.0, List.of(new Call(session, 1.0), new Call(selectUsers, 0.1)));
+        Operation login = http("auth", "POST /login", 8.0, List.of(new Call(selectUsers, 1.0), new Call(session, 1.0)));
+        Operation stations = http("station", "GET /stations", 3.0,
+                List.of(new Call(stationKey, 1.0), new Call(selectStations, 0.2)));
+        Operation routes = http("route", "GET /routes", 5.0, List.of(new Call(selectRoutes, 1.0)));
+        Operation trips = http("schedule", "GET /trips", 6.0, List.of(new Call(selectTrips, 1.0), new Call(stations, 0.5)));
+        Operation price = http("price", "GET /price", 4.0, List.of(new Call(priceKey, 1.0), new Call(selectPrices, 0.3)));
+        Operation seats = http("seat", "GET /seats", 5.0, List.of(new Call(selectSeats, 1.0)));
+        Operation hold = http("seat", "POST /seats/hold", 7.0, List.of(new Call(updateSeats, 1.0)));
+        Operation search = http("search", "GET /search", 10.0, List.of(new Call(routes, 1.0), new Call(trips, 1.0),
+                new Call(price, 1.0), new Call(seats, 0.3)));
+        Operation profile = http("user", "GET /profile", 5.0, List.of(new Call(selectUsers, 1.0)));
+        Operation history = http("order-history", "GET /orders", 6.0, List.of(new Call(selectOrders, 1.0)));
+        Operation order = http("order", "POST /orders", 8.0, List.of(new Call(insertOrders, 1.0)));
+        Operation authorize = http("bank", "POST /authorize", 60.0, List.of());
+        Operation pay = http("payment", "POST /pay", 20.0, List.of(new Call(authorize, 1.0), new Call(insertPayments, 1.0)));
+        Operation policies = http("insurance", "GET /policies", 6.0, List.of(new Call(selectOrders, 1.0)));
+        Operation menu = http("food", "GET /menu", 5.0, List.of(new Call(selectMenu, 1.0)));
+        Operation notify = http("notification", "POST /notify", 12.0, List.of());
+        Operation book = http("booking", "POST /book", 15.0, List.of(new Call(hold, 1.0), new Call(price, 1.0),
+                new Call(order, 1.0), new Call(pay, 1.0), new Call(policies, 0.3), new Call(menu, 0.2),
+                new Call(notify, 1.0)));
+        Operation consign = http("consign", "POST /consign", 8.0, List.of(new Call(history, 1.0), new Call(insertOrders, 1.0)));
+        Operation voucher = http("voucher", "GET /voucher", 6.0, List.of(new Call(history, 1.0)));
+        Operation config = http("config", "GET /config", 3.0, List.of(new Call(selectConfig, 1.0)));
+        Operation admin = http("admin", "GET /admin/orders", 12.0, List.of(new Call(config, 1.0), new Call(history, 1.0),
+                new Call(profile, 1.0)));
+
+        List<Entry> entries = List.of(
+                new Entry(http("gateway", "GET /search", 4.0, List.of(new Call(search, 1.0))), 0.45),
+                new Entry(http("gateway", "GET /orders", 4.0, List.of(new Call(verify, 1.0), new Call(history, 1.0))), 0.15),
+                new Entry(http("gateway", "POST /book", 5.0, List.of(new Call(verify, 1.0), new Call(book, 1.0))), 0.08),
+                new Entry(http("gateway", "GET /profile", 4.0, List.of(new Call(verify, 1.0), new Call(profile, 1.0))), 0.12),
+                new Entry(http("gateway", "POST /login", 4.0, List.of(new Call(login, 1.0))), 0.12),
+                new Entry(http("gateway", "POST /consign", 4.0, List.of(new Call(verify, 1.0), new Call(consign, 1.0))), 0.03),
+                new Entry(http("gateway", "GET /voucher", 4.0, List.of(new Call(verify, 1.0), new Call(voucher, 1.0))), 0.035),
+                new Entry(http("gateway", "GET /admin", 4.0, List.of(new Call(verify, 1.0), new Call(admin, 1.0))), 0.015));
+        List<Service> services = List.of(
+                new Service("gateway", 0.06, 0.35, 0.55, null),
+                new Service("auth", 0.04, 0.25, 0.45, null),
+                new Service("search", 0.05, 0.30, 0.60, null).instrumented(false, true),
+                new Service("route", 0.04, 0.20, 0.50, "db-catalog").instrumented(false, true),
+                new Service("schedule", 0.04, 0.25, 0.55, "db-catalog"),
+                new Service("station", 0.03, 0.15, 0.40, null).instrumented(false, true),
+                new Service("price", 0.04, 0.20, 0.50, null).instrumented(false, true),
+                new Service("seat", 0.04, 0.20, 0.45, "db-orders"),
+                new Service("user", 0.03, 0.15, 0.40, "db-users").instrumented(false, true),
+                new Service("order-history", 0.04, 0.20, 0.50, "db-orders"),
+                new Service("order", 0.03, 0.15, 0.45, "db-orders").instrumented(false, true),
+                new Service("bank", 0.03, 0.12, 0.35, null),
+                new Service("payment", 0.03, 0.15, 0.45, "db-orders").instrumented(false, true),
+                new Service("insurance", 0.02, 0.08, 0.35, null),
+                new Service("food", 0.02, 0.08, 0.35, null).instrumented(false, true),
+                new Service("notification", 0.03, 0.12, 0.40, null),
+                new Service("booking", 0.03, 0.15, 0.50, null),
+                new Service("consign", 0.02, 0.06, 0.30, null).instrumented(false, true),
+                new Service("voucher", 0.02, 0.06, 0.30, null),
+                new Service("config", 0.02, 0.05, 0.30, null).instrumented(false, true),
+                new Service("admin", 0.02, 0.06, 0.35, null),
+                new Service("cache", 0.03, 0.25, 0.70, null).instrumented(true, false),
+                new Service("db-users", 0.06, 0.30, 0.70, null).instrumented(true, false),
+                new Service("db-orders", 0.08, 0.40, 0.75, null).instrumented(true, false),
+                new Service("db-catalog", 0.07, 0.35, 0.72, null).instrumented(true, false));
+        return new Topology(entries, services);
+    }
+
+    private static Operation http(String service, String name, double medianMs, List<Call> calls) {
+        return new Operation(service, name, medianMs, 0.5, true, calls);
+    }
+
+    /** Whether every operation of the service is a statement (a database or a cache), none an HTTP route. */
+    public boolean isDatastore(String service) {
+        service(service);
+        return datastores.contains(service);
     }
 
     private static Operation leafCache(String name) {

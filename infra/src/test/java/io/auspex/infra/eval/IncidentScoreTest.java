@@ -80,6 +80,34 @@ class IncidentScoreTest {
     }
 
     @Test
+    void concurrentCasesAreEachJudgedByTheFirstIncidentThatNamesTheirService() {
+        List<IncidentCase> cases = List.of(
+                new IncidentCase("a", "db", "double", T0, T0 + 3 * MIN),
+                new IncidentCase("b", "auth", "double", T0 + MIN, T0 + 4 * MIN),
+                new IncidentCase("c", "cache", "cpu", T0 + 30 * MIN, T0 + 33 * MIN));
+        Alert dbIncident = Alert.newBuilder(alert("web", T0 + 20_000, AlertStatus.FIRING, Map.of(), "db", "web"))
+                .setIncidentId("i-db").build();
+        // the same incident again (a caller's alert): not a new page
+        Alert dbAgain = Alert.newBuilder(alert("api", T0 + 70_000, AlertStatus.FIRING, Map.of(), "auth", "db"))
+                .setIncidentId("i-db").build();
+        Alert authIncident = Alert.newBuilder(alert("web", T0 + 90_000, AlertStatus.FIRING, Map.of(), "web", "x", "y",
+                "z", "auth")).setIncidentId("i-auth").build();
+        // not concurrent: c takes its first alert even though a later one ranks cache first
+        Alert cacheFirst = alert("web", T0 + 31 * MIN, AlertStatus.FIRING, Map.of(), "web", "cache");
+        Alert cacheLater = alert("web", T0 + 32 * MIN, AlertStatus.FIRING, Map.of(), "cache");
+        IncidentScore s = IncidentScore.of(cases, List.of(authIncident, dbAgain, cacheLater, dbIncident, cacheFirst),
+                T0, T0 + 60 * MIN, 5 * MIN);
+        assertEquals(List.of(1, 5, 2), s.results().stream().map(IncidentScore.CaseResult::rank).toList());
+        assertEquals(20_000, s.results().get(0).timeToDetectMs());
+        assertEquals(90_000 - MIN, s.results().get(1).timeToDetectMs());
+        // no page in b's window names auth: b takes its first alert, as a single case does
+        IncidentScore without = IncidentScore.of(cases, List.of(dbIncident, dbAgain, Alert.newBuilder(authIncident)
+                .setRootCauses(List.of()).build()), T0, T0 + 60 * MIN, 5 * MIN);
+        assertEquals(1, without.results().get(1).rank());
+        assertEquals(10_000, without.results().get(1).timeToDetectMs());
+    }
+
+    @Test
     void theCasesFileTakesInstantsOrEpochMillisAndNamesWhatIsWrong(@TempDir Path dir) throws IOException {
         Path ok = Files.writeString(dir.resolve("ok.json"), """
                 {"cases": [
