@@ -46,4 +46,23 @@ class FaultSuiteCommandTest {
         assertEquals(AuspexCli.EXIT_BAD_INPUT, AuspexCli.commandLine().execute("fault-suite", "--out",
                 dir.resolve("bad").toString(), "--faults", "1", "--rate", "0"));
     }
+
+    @Test
+    void theMixedSuiteWritesTheBookingSystemsFaultsWithTheirKinds(@TempDir Path dir) throws Exception {
+        assertEquals(0, AuspexCli.commandLine().execute("fault-suite", "--suite", "mixed", "--out", dir.toString(),
+                "--faults", "3", "--start", "2026-11-24T00:00:00Z"));
+        List<IncidentCase> cases = IncidentCase.read(dir.resolve("cases.json"));
+        long t0 = 1_795_478_400_000L;
+        List<Scenarios.SuiteFault> expected = Scenarios.mixedSuite(11, t0, 3, true).faults();
+        assertEquals(3, cases.size());
+        for (int i = 0; i < 3; i++) {
+            var f = expected.get(i);
+            assertEquals(new IncidentCase(String.format("f%02d", i + 1), f.incident().service(), f.kind(),
+                    f.incident().startMs(), f.incident().endMs()), cases.get(i));
+        }
+        assertEquals(List.of("cpu", "memory", "network-delay"), cases.stream().map(IncidentCase::kind).toList());
+        assertEquals(t0 + 30 * MIN, cases.get(0).startMs());
+        assertEquals(AuspexCli.EXIT_BAD_INPUT, AuspexCli.commandLine().execute("fault-suite", "--suite", "mixed",
+                "--out", dir.resolve("bad").toString(), "--faults", "0"));
+    }
 }

@@ -46,7 +46,7 @@ import org.apache.flink.util.Collector;
  */
 public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInput, Alert> {
     private static final long serialVersionUID = 1L;
-    public static final int MAX_HINTS = 3;
+    public static final int MAX_HINTS = 5;
     public static final long EDGE_HALF_LIFE_MS = 10 * 60_000L;
     /** Weight of the newest window in a service's anomaly level (an EWMA of evidence strength). */
     public static final double LEVEL_ALPHA = 0.3;
