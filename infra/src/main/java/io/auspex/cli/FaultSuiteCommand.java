@@ -11,6 +11,7 @@ import io.auspex.infra.sim.SimulatorConfig;
 import io.auspex.infra.sim.TelemetrySimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +47,10 @@ public final class FaultSuiteCommand implements Callable<Integer> {
     @Option(names = "--faults", description = "Number of faults (default: 20 for classic, 60 for mixed).")
     Integer faults;
 
+    @Option(names = "--normal", description = "Normal traffic only, of this length (ISO-8601, e.g. PT48H), and an empty "
+            + "cases file: evaluate-incidents then counts false alerts.")
+    Duration normal;
+
     @Option(names = "--seed", defaultValue = "11", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -68,7 +73,16 @@ public final class FaultSuiteCommand implements Callable<Integer> {
         }
         List<Scenarios.SuiteFault> labelled;
         SimulatorConfig cfg;
-        if (suite == SuiteName.mixed) {
+        if (normal != null) {
+            if (normal.isNegative() || normal.isZero() || normal.toMillis() % 1000 != 0 || faults != null) {
+                System.err.println("error: --normal takes a positive whole number of seconds and no --faults, was "
+                        + normal);
+                return AuspexCli.EXIT_BAD_INPUT;
+            }
+            cfg = suite == SuiteName.mixed ? Scenarios.mixedNormal(seed, startMs, normal, !noSpanStatus)
+                    : Scenarios.normal(seed, startMs, normal).toBuilder().spanStatus(!noSpanStatus).build();
+            labelled = List.of();
+        } else if (suite == SuiteName.mixed) {
             Scenarios.Suite s = Scenarios.mixedSuite(seed, startMs, faults != null ? faults : 60, !noSpanStatus);
             cfg = s.config();
             labelled = s.faults();

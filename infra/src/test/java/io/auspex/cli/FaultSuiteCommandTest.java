@@ -65,4 +65,16 @@ class FaultSuiteCommandTest {
         assertEquals(AuspexCli.EXIT_BAD_INPUT, AuspexCli.commandLine().execute("fault-suite", "--suite", "mixed",
                 "--out", dir.resolve("bad").toString(), "--faults", "0"));
     }
+
+    @Test
+    void normalWritesTrafficWithoutFaultsAndAnEmptyCasesFile(@TempDir Path dir) throws Exception {
+        assertEquals(0, AuspexCli.commandLine().execute("fault-suite", "--suite", "mixed", "--normal", "PT20M",
+                "--out", dir.toString(), "--start", "2026-11-24T00:00:00Z"));
+        assertEquals(List.of(), IncidentCase.read(dir.resolve("cases.json")));
+        long[] scan = Replayer.scan(List.of(dir.resolve("recording.jsonl.gz")));
+        long t0 = 1_795_478_400_000L;
+        assertTrue(scan[0] / 1_000_000L >= t0 && scan[1] / 1_000_000L <= t0 + 21 * MIN, scan[0] + " .. " + scan[1]);
+        assertEquals(AuspexCli.EXIT_BAD_INPUT, AuspexCli.commandLine().execute("fault-suite", "--normal", "PT20M",
+                "--faults", "3", "--out", dir.resolve("bad").toString()));
+    }
 }

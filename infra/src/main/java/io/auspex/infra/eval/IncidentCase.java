@@ -17,7 +17,8 @@ import java.util.Set;
  * <p>Cases file (docs/evaluation.md): a JSON array (or an object with a {@code cases} array) of
  * {@code {"id": "c1", "service": "ts-order-service", "kind": "cpu", "start": "2026-12-01T08:00:00Z",
  * "end": "2026-12-01T08:03:00Z"}}; {@code start}/{@code end} are ISO-8601 instants or epoch
- * milliseconds; {@code id} defaults to the position, {@code kind} to {@code unknown}.
+ * milliseconds; {@code id} defaults to the position, {@code kind} to {@code unknown}. An empty
+ * array is a recording without faults: every firing alert is then a false alert.
  */
 public record IncidentCase(String id, String service, String kind, long startMs, long endMs) {
 
@@ -56,9 +57,6 @@ public record IncidentCase(String id, String service, String kind, long startMs,
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": " + e.getMessage(), e);
             }
-        }
-        if (out.isEmpty()) {
-            throw new IOException(file + ": no cases");
         }
         return out;
     }

@@ -146,11 +146,23 @@ public final class Scenarios {
             slot++;
         }
         Duration length = FAULT_WARMUP.plus(FAULT_SPACING.multipliedBy(slot));
-        SimulatorConfig cfg = SimulatorConfig.builder().scenarioName("mixed-fault-suite").seed(seed).startMs(startMs)
-                .duration(length).topology(topo).baseRequestRate(MIXED_RATE).metricIntervalMs(60_000)
-                .baselineErrorRate(0.001).incidents(out.stream().map(SuiteFault::incident).toList())
-                .spanStatus(spanStatus).build();
+        SimulatorConfig cfg = mixedTraffic(seed, startMs, length, spanStatus).scenarioName("mixed-fault-suite")
+                .incidents(out.stream().map(SuiteFault::incident).toList()).build();
         return new Suite(cfg, List.copyOf(out));
+    }
+
+    /**
+     * The {@link #mixedSuite}'s traffic without faults: the booking system, per-minute gauges,
+     * background errors and mixed instrumentation, for {@code duration} (e.g. 48 hours: what a
+     * quiet stretch of production looks like, to count false pages).
+     */
+    public static SimulatorConfig mixedNormal(long seed, long startMs, Duration duration, boolean spanStatus) {
+        return mixedTraffic(seed, startMs, duration, spanStatus).scenarioName("mixed-normal").build();
+    }
+
+    private static SimulatorConfig.Builder mixedTraffic(long seed, long startMs, Duration duration, boolean spanStatus) {
+        return SimulatorConfig.builder().seed(seed).startMs(startMs).duration(duration).topology(Topology.booking())
+                .baseRequestRate(MIXED_RATE).metricIntervalMs(60_000).baselineErrorRate(0.001).spanStatus(spanStatus);
     }
 
     private static Incident incident(String kind, String service, long from, long to, SplittableRandom r) {

@@ -26,6 +26,7 @@ public final class EdgeWindowAggregate implements AggregateFunction<ServiceCall,
         if (c.gapUs >= 0) {
             acc.sumGapUs += c.gapUs;
             acc.gapCount++;
+            acc.countGap(c.gapUs);
         }
         return acc;
     }
@@ -42,6 +43,14 @@ public final class EdgeWindowAggregate implements AggregateFunction<ServiceCall,
         a.sumDurationUs += b.sumDurationUs;
         a.sumGapUs += b.sumGapUs;
         a.gapCount += b.gapCount;
+        if (b.gapOver != null) {
+            if (a.gapOver == null) {
+                a.gapOver = new long[EdgeStats.GAP_STEPS_MS.length];
+            }
+            for (int k = 0; k < Math.min(a.gapOver.length, b.gapOver.length); k++) {
+                a.gapOver[k] += b.gapOver[k];
+            }
+        }
         if (a.caller == null) {
             a.caller = b.caller;
             a.callee = b.callee;

@@ -90,6 +90,8 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
     static final double CALL_ERRORS_PRIOR_CALLS = 50;
     /** Weight of a window in the edge's baseline error share (decay per window). */
     static final double CALL_ERRORS_ALPHA = 0.01;
+    /** Surprise of the calls over a wait-ladder step that makes an edge's wait strong (an episode at once). */
+    public static final double GAP_COUNT_SURPRISE = 6;
     /** A wait this many times the abnormal bar above the baseline is an episode in its first window. */
     public static final double GAP_STRONG = 1.5;
     /** A slowed edge is evidence on its callee while its wait was abnormal this recently (it is a current symptom). */
@@ -123,6 +125,13 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         /** Last window whose failed calls were abnormal, and the start of that episode. */
         public long errLastAnomalousMs = Long.MIN_VALUE / 2;
         public long errOnsetMs;
+        /** Decayed calls and calls over each wait-ladder step of normal windows: the edge's baseline wait shares. */
+        public double gapBaseCalls;
+        public double[] gapBaseOver;
+        /** Calls and ladder counts of the two previous windows with calls (ring), for the three-window test. */
+        public long[] gapRingCalls;
+        public long[] gapRingOver;
+        public int gapRingPos;
 
         public EdgeState() {}
     }
@@ -202,7 +211,7 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         e.errors = e.errors * decay + s.errors;
         e.lastSeenMs = Math.max(e.lastSeenMs, s.windowEndMs);
         if (s.gapCount > 0) {
-            addGap(e, s.sumGapUs / (double) s.gapCount / 1000.0, s.windowEndMs);
+            addGap(e, s.sumGapUs / (double) s.gapCount / 1000.0, s.windowEndMs, s.gapCount, s.gapOver);
         }
         if (s.calls > 0) {
             addCallErrors(e, s.calls, s.errors, s.windowEndMs);
@@ -242,8 +251,25 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
      * from normal windows, so a lasting delay stays abnormal.
      */
     static void addGap(EdgeState e, double ms, long windowEndMs) {
+        addGap(e, ms, windowEndMs, 0, null);
+    }
+
+    /**
+     * One window's waits of an edge: its mean ({@link #addGap(EdgeState, double, long)}) and, when
+     * the window counted them, the calls over each wait-ladder step, judged by the binomial tail
+     * against the edge's own baseline share of such calls, in this window and over the last three
+     * windows with calls ({@link #gapCountSurprise}). Surprise at {@link #GAP_COUNT_SURPRISE} is a
+     * strong wait: an episode at once, as for a service's count evidence, so a delay in front of a
+     * quiet service shows within a window or two and is not averaged away.
+     */
+    static void addGap(EdgeState e, double ms, long windowEndMs, long calls, long[] over) {
         boolean warm = e.gapWindows >= GAP_WARMUP_WINDOWS;
-        boolean abnormal = warm && ms > e.gapMeanMs + Math.max(GAP_SIGMAS * Math.sqrt(e.gapVar), GAP_MIN_MS);
+        boolean countAbnormal = over != null && calls > 0 && warm && gapCountSurprise(e, calls, over) >= GAP_COUNT_SURPRISE;
+        if (over != null && calls > 0) {
+            learnGapCounts(e, calls, over, !countAbnormal);
+        }
+        boolean abnormal = countAbnormal
+                || warm && ms > e.gapMeanMs + Math.max(GAP_SIGMAS * Math.sqrt(e.gapVar), GAP_MIN_MS);
         if (!abnormal) {
             if (e.gapWindows == 0) {
                 e.gapMeanMs = ms;
@@ -255,7 +281,8 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
             e.gapWindows++;
         }
         e.gapLevel = (1 - LEVEL_ALPHA) * e.gapLevel + LEVEL_ALPHA * (abnormal ? 1 : 0);
-        if (abnormal && ms - e.gapMeanMs >= GAP_STRONG * Math.max(GAP_SIGMAS * Math.sqrt(e.gapVar), GAP_MIN_MS)) {
+        if (countAbnormal
+                || abnormal && ms - e.gapMeanMs >= GAP_STRONG * Math.max(GAP_SIGMAS * Math.sqrt(e.gapVar), GAP_MIN_MS)) {
             // a wait far beyond the bar is an episode at once, as strong count evidence is for a service
             e.gapLevel = Math.max(e.gapLevel, 1.0);
         }
@@ -265,11 +292,71 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
                 e.gapPeak = 0;
                 e.gapPeakMs = 0;
             }
-            e.gapPeakMs = Math.max(e.gapPeakMs, ms - e.gapMeanMs);
+            e.gapPeakMs = Math.max(e.gapPeakMs, Math.max(0, ms - e.gapMeanMs));
             e.gapPeak = Math.max(e.gapPeak, e.gapLevel);
             e.gapNowMs = ms - e.gapMeanMs;
             e.gapLastAnomalousMs = windowEndMs;
         }
+    }
+
+    /**
+     * The largest surprise ({@code -log10} of the binomial tail, Bonferroni-corrected over the ladder
+     * steps and the two scales) of the calls over a wait-ladder step, in this window alone and in it
+     * with the two previous windows with calls, against the edge's baseline share of such calls
+     * (with a prior of {@link #CALL_ERRORS_PRIOR_RATE} over {@link #CALL_ERRORS_PRIOR_CALLS} calls);
+     * a step needs at least {@link #CALL_ERRORS_MIN} calls over it.
+     */
+    static double gapCountSurprise(EdgeState e, long calls, long[] over) {
+        int steps = Math.min(over.length, EdgeStats.GAP_STEPS_MS.length);
+        long ringCalls = 0;
+        if (e.gapRingCalls != null) {
+            for (long c : e.gapRingCalls) {
+                ringCalls += c;
+            }
+        }
+        double best = 0;
+        for (int k = 0; k < steps; k++) {
+            double base = e.gapBaseOver == null ? 0 : e.gapBaseOver[k];
+            double p0 = (base + CALL_ERRORS_PRIOR_RATE * CALL_ERRORS_PRIOR_CALLS) / (e.gapBaseCalls + CALL_ERRORS_PRIOR_CALLS);
+            long ringOver = 0;
+            if (e.gapRingOver != null) {
+                for (int r = 0; r < e.gapRingCalls.length; r++) {
+                    ringOver += e.gapRingOver[r * steps + k];
+                }
+            }
+            if (over[k] >= CALL_ERRORS_MIN) {
+                best = Math.max(best, io.auspex.models.evidence.CountTests.surprise(
+                        io.auspex.models.evidence.CountTests.binomialUpper(over[k], calls, p0)));
+            }
+            if (over[k] + ringOver >= CALL_ERRORS_MIN) {
+                best = Math.max(best, io.auspex.models.evidence.CountTests.surprise(
+                        io.auspex.models.evidence.CountTests.binomialUpper(over[k] + ringOver, calls + ringCalls, p0)));
+            }
+        }
+        return best - Math.log10(2.0 * steps);
+    }
+
+    /** Puts a window's wait counts into the ring and, for a normal window, into the decayed baseline. */
+    static void learnGapCounts(EdgeState e, long calls, long[] over, boolean normal) {
+        int steps = EdgeStats.GAP_STEPS_MS.length;
+        if (e.gapBaseOver == null || e.gapBaseOver.length != steps) {
+            e.gapBaseOver = new double[steps];
+            e.gapRingCalls = new long[2];
+            e.gapRingOver = new long[2 * steps];
+            e.gapRingPos = 0;
+        }
+        if (normal) {
+            e.gapBaseCalls = e.gapBaseCalls * (1 - CALL_ERRORS_ALPHA) + calls;
+            for (int k = 0; k < steps; k++) {
+                e.gapBaseOver[k] = e.gapBaseOver[k] * (1 - CALL_ERRORS_ALPHA) + (k < over.length ? over[k] : 0);
+            }
+        }
+        int r = e.gapRingPos;
+        e.gapRingCalls[r] = calls;
+        for (int k = 0; k < steps; k++) {
+            e.gapRingOver[r * steps + k] = k < over.length ? over[k] : 0;
+        }
+        e.gapRingPos = (r + 1) % e.gapRingCalls.length;
     }
 
     private void addEvidence(ServiceEvidence ev) throws Exception {

@@ -14,16 +14,24 @@ import java.util.Set;
  * Ranks root-cause candidates of an alert on one service: the service itself and every service
  * it calls, directly or not. A personalized PageRank-style walk (as in MicroRCA) starts at the
  * alerting service; at each step it restarts with probability {@link #RESTART}, otherwise it
- * stays at the current service with weight {@code SELF * e(u)} or moves to a callee {@code v}
- * with weight {@code e(v)}, where {@code e} is a service's anomaly evidence in the lookback
- * (plus {@link #EPSILON}) discounted by how much later than the earliest candidate its anomaly
- * began. The walk settles on the deepest anomalous service whose own callees look healthy;
+ * stays at the current service with weight {@code SELF * e(u)}, moves to a callee {@code v}
+ * with weight {@code e(v)} or back to a caller {@code w} with weight {@code BACKWARD * e(w)},
+ * where {@code e} is a service's anomaly evidence in the lookback (plus {@link #EPSILON})
+ * discounted by how much later than the earliest strong candidate its anomaly began. The walk settles on the deepest anomalous service whose own callees look healthy;
  * confidence is the stationary probability.
  */
 public final class RootCauseRanker {
     public static final double RESTART = 0.15;
     public static final double SELF = 1.0;
     public static final double EPSILON = 0.01;
+    /**
+     * Weight of the step back up to a caller, relative to the caller's evidence: a healthy service
+     * (often a shared database below many callers) hands the walk back to the anomalous services
+     * above it instead of holding it, while an anomalous one keeps it.
+     */
+    public static final double BACKWARD = 0.1;
+    /** Candidates at least this share of the strongest one's evidence date the onset reference. */
+    public static final double STRONG_SHARE = 0.5;
     /** Evidence of a service whose anomaly began this much later than the earliest is discounted by 1/e. */
     public static final long ONSET_SCALE_MS = 5 * 60_000L;
     private static final int ITERATIONS = 100;
@@ -65,10 +73,19 @@ public final class RootCauseRanker {
         for (int i = 0; i < n; i++) {
             index.put(nodes.get(i), i);
         }
+        // the onset reference is the earliest of the strong candidates: a faded episode of an earlier
+        // fault must not discount the current ones
+        double strongest = 0;
+        for (String s : nodes) {
+            Evidence ev = evidence.get(s);
+            if (ev != null) {
+                strongest = Math.max(strongest, ev.strength());
+            }
+        }
         long earliest = Long.MAX_VALUE;
         for (String s : nodes) {
             Evidence ev = evidence.get(s);
-            if (ev != null && ev.strength() > 0) {
+            if (ev != null && ev.strength() > 0 && ev.strength() >= STRONG_SHARE * strongest) {
                 earliest = Math.min(earliest, ev.onsetMs());
             }
         }
@@ -76,12 +93,25 @@ public final class RootCauseRanker {
         for (int i = 0; i < n; i++) {
             Evidence ev = evidence.get(nodes.get(i));
             double strength = ev == null ? 0 : ev.strength();
-            if (strength > 0 && earliest != Long.MAX_VALUE) {
+            if (strength > 0 && earliest != Long.MAX_VALUE && ev.onsetMs() > earliest) {
                 strength *= Math.exp(-(double) (ev.onsetMs() - earliest) / ONSET_SCALE_MS);
             }
             e[i] = strength + EPSILON;
         }
-        // transition rows
+        // callers of each candidate within the candidates
+        List<List<Integer>> up = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            up.add(new ArrayList<>());
+        }
+        for (int i = 0; i < n; i++) {
+            for (String v : callees.getOrDefault(nodes.get(i), Set.of())) {
+                Integer j = index.get(v);
+                if (j != null && j != i) {
+                    up.get(j).add(i);
+                }
+            }
+        }
+        // transition rows: stay, down to a callee, back up to a caller
         double[][] p = new double[n][];
         int[][] to = new int[n][];
         for (int i = 0; i < n; i++) {
@@ -91,8 +121,9 @@ public final class RootCauseRanker {
                     out.add(v);
                 }
             }
-            to[i] = new int[out.size() + 1];
-            p[i] = new double[out.size() + 1];
+            List<Integer> back = up.get(i);
+            to[i] = new int[out.size() + back.size() + 1];
+            p[i] = new double[to[i].length];
             to[i][0] = i;
             p[i][0] = SELF * e[i];
             double sum = p[i][0];
@@ -102,6 +133,12 @@ public final class RootCauseRanker {
                 to[i][k] = j;
                 p[i][k] = e[j];
                 sum += e[j];
+                k++;
+            }
+            for (int j : back) {
+                to[i][k] = j;
+                p[i][k] = BACKWARD * e[j];
+                sum += p[i][k];
                 k++;
             }
             for (k = 0; k < p[i].length; k++) {

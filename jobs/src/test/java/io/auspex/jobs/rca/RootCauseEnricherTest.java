@@ -2,6 +2,7 @@ package io.auspex.jobs.rca;
 
 import static io.auspex.jobs.Fixtures.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auspex.jobs.anomaly.ServiceEvidence;
 import io.auspex.jobs.graph.EdgeStats;
@@ -246,5 +247,51 @@ class RootCauseEnricherTest {
         RootCauseEnricher.addGap(e, 50, T0 + 410_000);
         assertEquals((1 - RootCauseEnricher.LEVEL_ALPHA) * RootCauseEnricher.LEVEL_ALPHA, e.gapLevel, 1e-12);
         assertEquals(mean + RootCauseEnricher.GAP_ALPHA * (50 - mean), e.gapMeanMs, 1e-12);
+    }
+
+    @Test
+    void aFewCallsOverAWaitStepOfAQuietEdgeAreAStrongWaitAtOnce() {
+        WaitLadder f = new WaitLadder();
+        RootCauseEnricher.EdgeState e = new RootCauseEnricher.EdgeState();
+        int warm = 200;
+        for (int w = 0; w < warm; w++) {
+            // two calls per window, each waiting under a millisecond: nothing over any step
+            RootCauseEnricher.addGap(e, 0.5, T0 + w * 10_000L, 2, new long[EdgeStats.GAP_STEPS_MS.length]);
+        }
+        assertEquals(0.0, e.gapLevel, 1e-12);
+        double baseCalls = 2 * (1 - Math.pow(1 - 0.01, warm)) / 0.01;
+        assertEquals(baseCalls, e.gapBaseCalls, 1e-9);
+        // three calls wait 250 ms each: over the 50, 100 and 200 ms steps. The mean (250 ms) alone would be
+        // abnormal but not strong; the counts make it an episode at once
+        long[] over = f.over(3, 250);
+        assertEquals(List.of(3L, 3L, 3L, 0L, 0L, 0L, 0L), java.util.Arrays.stream(over).boxed().toList());
+        double p0 = (0 + 0.01 * 50) / (baseCalls + 50);
+        // the window alone: P(K >= 3 | 3, p0) = p0^3; with the two previous windows (4 calls, none over) it is
+        // less surprising; Bonferroni over 7 steps x 2 scales
+        double expected = -3 * Math.log10(p0) - Math.log10(14);
+        assertEquals(expected, RootCauseEnricher.gapCountSurprise(e, 3, over), 1e-6);
+        assertTrue(expected >= RootCauseEnricher.GAP_COUNT_SURPRISE);
+        RootCauseEnricher.addGap(e, 250, T0 + warm * 10_000L, 3, over);
+        assertEquals(1.0, e.gapLevel, 1e-12, "an episode in its first window");
+        assertEquals(T0 + warm * 10_000L, e.gapOnsetMs);
+        assertEquals(baseCalls, e.gapBaseCalls, 1e-9, "an abnormal window teaches nothing");
+        // one call over a step is never enough, whatever its surprise
+        RootCauseEnricher.EdgeState quiet = new RootCauseEnricher.EdgeState();
+        for (int w = 0; w < warm; w++) {
+            RootCauseEnricher.addGap(quiet, 0.5, T0 + w * 10_000L, 1, new long[EdgeStats.GAP_STEPS_MS.length]);
+        }
+        RootCauseEnricher.addGap(quiet, 30, T0 + warm * 10_000L, 1, f.over(1, 30));
+        assertEquals(0.0, quiet.gapLevel, 1e-12);
+    }
+
+    /** Builds wait-ladder counts as the edge window counts them. */
+    static final class WaitLadder {
+        long[] over(int calls, long waitMs) {
+            EdgeStats s = new EdgeStats();
+            for (int i = 0; i < calls; i++) {
+                s.countGap(waitMs * 1000);
+            }
+            return s.gapOver;
+        }
     }
 }

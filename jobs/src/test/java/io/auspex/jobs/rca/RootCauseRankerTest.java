@@ -53,4 +53,28 @@ class RootCauseRankerTest {
         assertEquals(1, ranked.size());
         assertEquals(1.0, ranked.get(0).confidence(), 1e-12);
     }
+
+    @Test
+    void aHealthySharedDatabaseHandsTheWalkBackToTheAnomalousServicesAboveIt() {
+        // six healthy services and one weakly anomalous one under the gateway, all on one database
+        Map<String, Set<String>> graph = new java.util.HashMap<>();
+        graph.put("gateway", Set.of("a", "b", "c", "d", "e", "f", "slow"));
+        for (String s : List.of("a", "b", "c", "d", "e", "f", "slow")) {
+            graph.put(s, Set.of("db"));
+        }
+        var ranked = RootCauseRanker.rank("gateway", graph, Map.of("gateway", ev(0.1), "slow", ev(0.1)));
+        assertEquals("slow", ranked.get(0).service(), () -> "ranking: " + ranked);
+        assertEquals("gateway", ranked.get(1).service(), () -> "ranking: " + ranked);
+    }
+
+    @Test
+    void aFadedEpisodeOfAnEarlierFaultDoesNotDiscountTheCurrentOnes() {
+        var ranked = RootCauseRanker.rank("checkout", GRAPH, Map.of(
+                "checkout", new RootCauseRanker.Evidence(1, 900_000),
+                "payment", new RootCauseRanker.Evidence(1, 900_000),
+                "inventory", new RootCauseRanker.Evidence(0.05, 0)));
+        var payment = ranked.stream().filter(c -> c.service().equals("payment")).findFirst().orElseThrow();
+        assertEquals(1.0, payment.evidence(), 1e-12, "payment's evidence is not discounted");
+        assertEquals("payment", ranked.get(0).service());
+    }
 }
