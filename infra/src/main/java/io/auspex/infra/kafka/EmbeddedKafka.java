@@ -30,6 +30,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.security.plain.PlainLoginModule;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -259,6 +260,15 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public Map<String, String> clientProperties() {
         return clientProperties;
+    }
+
+    /**
+     * The port the broker bound for {@code listener}, a listener name of its {@code listeners}
+     * setting (for an extra listener given in the broker overrides, e.g. one advertised through a
+     * proxy by the fault tests). Fails when the broker has no such listener.
+     */
+    public int boundPort(String listener) {
+        return cluster.brokers().values().iterator().next().boundPort(ListenerName.normalised(listener));
     }
 
     /** The directory holding the broker's logs and metadata; deleted by {@link #close()}. */

@@ -57,6 +57,62 @@ final class LocalCluster implements AutoCloseable {
         assertEquals(0, rc, () -> args[0] + " failed: " + read(log));
     }
 
+    /**
+     * Watches the TaskManager process and starts a new one whenever it has exited, as a process
+     * supervisor would (a Kubernetes Deployment, systemd); closing the handle stops watching. The
+     * standalone cluster of local-cluster.sh has no supervisor of its own: a TaskManager that exits
+     * on a fatal error stays gone and the job runs out of slots.
+     */
+    Supervisor superviseTaskManager() {
+        Supervisor s = new Supervisor();
+        s.thread.start();
+        return s;
+    }
+
+    final class Supervisor implements AutoCloseable {
+        private final Thread thread = new Thread(this::watch, "taskmanager-supervisor");
+        private final List<Long> restartsAtMs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile boolean stop;
+
+        private void watch() {
+            while (!stop) {
+                try {
+                    long pid = Long.parseLong(Files.readString(dir.resolve("taskmanager.pid")).trim());
+                    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                        Thread.sleep(250);
+                        continue;
+                    }
+                    if (stop) {
+                        return;
+                    }
+                    restartsAtMs.add(System.currentTimeMillis());
+                    System.out.println("supervisor: the TaskManager process " + pid + " has exited; starting a new one");
+                    script("start-taskmanager");
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    try {
+                        Thread.sleep(250);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        /** When the supervisor found the TaskManager gone and started a new one (epoch ms). */
+        List<Long> restartsAtMs() {
+            return List.copyOf(restartsAtMs);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.interrupt();
+            thread.join(10_000);
+        }
+    }
+
     /** Submits the pipeline detached and returns its job id. */
     String submit(String... args) throws Exception {
         List<String> before = jobIds();
