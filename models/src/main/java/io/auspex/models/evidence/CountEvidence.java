@@ -333,24 +333,20 @@ public final class CountEvidence implements Serializable {
 
         // learn: dispersion from windows that are not clearly abnormal, then the baselines
         double worst = Math.max(surprise, scan);
-        if (worst < config.dispersionBar()) {
-            double a = config.dispersionAlpha();
-            if (w.requests() > 0 && st.requestsSeen > 0) {
-                st.errorDispersion = ewma(st.errorDispersion, residual2(w.errors(), n * p0, n * p0 * (1 - p0)), a);
-                if (hasOver) {
-                    for (int i = 0; i < steps; i++) {
-                        st.overDispersion[i] = ewma(st.overDispersion[i],
-                                residual2(w.over()[i], n * q0[i], n * q0[i] * (1 - q0[i])), a);
-                    }
-                }
-            }
-            if (st.windows > 0) {
-                st.logDispersion = ewma(st.logDispersion, residual2(w.errorLogs(), lambda0, lambda0), a);
-            }
-        }
         double evidenceNow = Math.max(st.cusum, scan);
         st.recentFlags[slot] = (worst >= config.learnBar() || evidenceNow >= config.bar() ? FLAG_SURPRISING : 0)
-                | (hasOver ? FLAG_LADDER : 0);
+                | (hasOver ? FLAG_LADDER : 0)
+                | (worst < config.dispersionBar() && st.windows > 0 ? FLAG_DISPERSION : 0);
+        if (evidenceNow >= config.bar()) {
+            // the windows since the evidence began are part of what it found: none teaches the baselines or
+            // the dispersion when it leaves the ring
+            long onsetNow = scan > st.cusum ? scanOnset : st.onsetMs;
+            for (int k = 0; k < depth; k++) {
+                if (st.recentEndMs[k] >= onsetNow && onsetNow > 0) {
+                    st.recentFlags[k] = (st.recentFlags[k] | FLAG_SURPRISING) & ~FLAG_DISPERSION;
+                }
+            }
+        }
         st.requestsSeen += w.requests();
         st.windows++;
         boolean scanLeads = scan > st.cusum;
@@ -460,6 +456,8 @@ public final class CountEvidence implements Serializable {
 
     private static final int FLAG_SURPRISING = 1;
     private static final int FLAG_LADDER = 2;
+    /** The window was unsurprising when it came: it teaches the dispersion factors when it leaves the ring. */
+    private static final int FLAG_DISPERSION = 4;
 
     /**
      * Folds the window in ring slot {@code slot} into the decayed baselines, at the slow rate when it
@@ -474,6 +472,9 @@ public final class CountEvidence implements Serializable {
         double keep = 1 - r;
         double weight = r / alpha;
         long n = st.recent[slot * width];
+        if ((st.recentFlags[slot] & FLAG_DISPERSION) != 0 && !surprising) {
+            learnDispersion(st, slot, n, hadLadder);
+        }
         st.logWindows = st.logWindows * keep + weight;
         st.errorLogs = st.errorLogs * keep + weight * st.recent[slot * width + 2];
         if (st.templateIds != null) {
@@ -495,10 +496,39 @@ public final class CountEvidence implements Serializable {
         }
     }
 
+    /**
+     * The dispersion factors learn a window when it leaves the ring, against the baselines of that
+     * time, as the baselines do: the first windows of a fault, each still unsurprising, cannot
+     * inflate the dispersion while the scan is testing them.
+     */
+    private void learnDispersion(CountEvidenceState st, int slot, long n, boolean hadLadder) {
+        int width = ringWidth();
+        double a = config.dispersionAlpha();
+        if (n > 0 && st.requestsSeen > 0) {
+            double p0 = (st.errors + config.priorErrorRate() * config.priorTrials()) / (st.requests + config.priorTrials());
+            st.errorDispersion = ewma(st.errorDispersion,
+                    residual2(st.recent[slot * width + 1], n * p0, n * p0 * (1 - p0)), a);
+            if (hadLadder) {
+                for (int i = 0; i < ladderMs.length; i++) {
+                    double q0 = (st.over[i] + config.priorSlowShare() * config.priorTrials())
+                            / (st.requests + config.priorTrials());
+                    st.overDispersion[i] = ewma(st.overDispersion[i],
+                            residual2(st.recent[slot * width + 3 + i], n * q0, n * q0 * (1 - q0)), a);
+                }
+            }
+        }
+        double lambda0 = (st.errorLogs + config.priorLogRate() * config.priorWindows())
+                / (st.logWindows + config.priorWindows());
+        st.logDispersion = ewma(st.logDispersion, residual2(st.recent[slot * width + 2], lambda0, lambda0), a);
+    }
+
     /** Longs per window in the ring of recent windows: requests, errors, error logs, one per ladder step. */
     private int ringWidth() {
         return 3 + ladderMs.length;
     }
+
+    /** Cap of a window's squared standardized residual in the dispersion factors (5 standard deviations). */
+    static final double RESIDUAL_CAP = 25.0;
 
     /** Squared standardized residual, capped so one wild window cannot set the dispersion alone. */
     private static double residual2(double observed, double expected, double variance) {
@@ -506,7 +536,7 @@ public final class CountEvidence implements Serializable {
             return 1.0;
         }
         double z = (observed - expected) / Math.sqrt(variance);
-        return Math.min(z * z, 25.0);
+        return Math.min(z * z, RESIDUAL_CAP);
     }
 
     private static double ewma(double current, double x, double a) {

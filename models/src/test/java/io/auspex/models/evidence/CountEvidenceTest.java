@@ -102,6 +102,31 @@ class CountEvidenceTest {
     }
 
     @Test
+    void theDispersionLearnsAWindowOnlyWhenItLeavesTheRingSoAFaultsFirstWindowsCannotHideIt() {
+        CountEvidence ce = new CountEvidence(C, new long[] {20});
+        CountEvidenceState st = new CountEvidenceState();
+        Random rnd = new Random(5);
+        long t = 0;
+        // two quiet requests per window, one in thirty over 20 ms
+        for (int i = 0; i < 600; i++) {
+            t += 10_000;
+            ce.observe(st, new CountEvidence.Window(t, 2, 0, 0, new long[] {rnd.nextInt(30) == 0 ? 1 : 0}));
+        }
+        double before = st.overDispersion[0];
+        // a latency fault: one of the two requests over 20 ms in every window, each window mildly surprising
+        double max = 0;
+        for (int i = 0; i < 17; i++) {
+            t += 10_000;
+            CountEvidence.Result r = ce.observe(st, new CountEvidence.Window(t, 2, 0, 0, new long[] {1}));
+            assertTrue(r.surprise() < C.dispersionBar(), "window " + i + " surprise " + r.surprise());
+            max = Math.max(max, r.evidence());
+            // no window of the fault has left the ring yet: the dispersion moved only by the quiet windows leaving
+            assertTrue(Math.abs(st.overDispersion[0] - before) < 0.1, "dispersion " + st.overDispersion[0]);
+        }
+        assertTrue(max >= C.bar(), "the fault's counts add up to the bar within 17 windows: " + max);
+    }
+
+    @Test
     void noiseInQuietAndBusyServicesStaysBelowTheBar() {
         // a day and a half of 10 s windows each: quiet with sporadic slow requests and error logs in bursts,
         // busy with a drifting error share (over-dispersed)
