@@ -6,6 +6,7 @@ import io.auspex.models.evidence.CountEvidence;
 import io.auspex.models.evidence.CountEvidenceState;
 import io.auspex.schemas.LogTemplateCount;
 import io.auspex.schemas.ServiceSignals;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +190,7 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
             e.strength = Math.max(e.strength, r.strength());
         }
         if (metrics.config().alerts() && !r.moved().isEmpty()) {
-            String[] moved = java.util.Arrays.copyOf(e.movedSignals, e.movedSignals.length + r.moved().size());
+            String[] moved = Arrays.copyOf(e.movedSignals, e.movedSignals.length + r.moved().size());
             for (int i = 0; i < r.moved().size(); i++) {
                 moved[e.movedSignals.length + i] = r.moved().get(i);
             }

@@ -4,6 +4,7 @@ import io.auspex.schemas.ServiceSignals;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -241,6 +242,12 @@ public final class MetricEvidence implements Serializable {
         st.lastSampleMs[i] = windowEndMs;
     }
 
+    /** A metric of the window not followed yet; several are taken in name order, a gauge before a counter of the same name. */
+    private record NewMetric(String name, boolean counter, double value) {
+        static final Comparator<NewMetric> ORDER = Comparator.comparing(NewMetric::name)
+                .thenComparing(NewMetric::counter);
+    }
+
     private static String key(boolean counter, String name) {
         return (counter ? "c:" : "g:") + name;
     }
@@ -261,8 +268,7 @@ public final class MetricEvidence implements Serializable {
         Set<String> carried = s.getCarriedGauges().isEmpty() ? Set.of() : new HashSet<>(s.getCarriedGauges());
         Map<String, Double> scores = new LinkedHashMap<>();
         boolean[] present = new boolean[st.size()];
-        // new metrics of the window: key -> value, in (name, gauges first) order once sorted
-        List<Object[]> fresh = new ArrayList<>();
+        List<NewMetric> fresh = new ArrayList<>();
         for (int kind = 0; kind < 2; kind++) {
             boolean counter = kind == 1;
             Map<String, Double> values = counter ? s.getCounters() : s.getGauges();
@@ -274,7 +280,7 @@ public final class MetricEvidence implements Serializable {
                 }
                 Integer i = index.get(key(counter, name));
                 if (i == null) {
-                    fresh.add(new Object[] {name, counter, x});
+                    fresh.add(new NewMetric(name, counter, x));
                     continue;
                 }
                 present[i] = true;
@@ -294,19 +300,18 @@ public final class MetricEvidence implements Serializable {
             }
         }
         int unfollowed = 0;
-        if (!fresh.isEmpty()) {
-            fresh.sort((a, b) -> {
-                int c = ((String) a[0]).compareTo((String) b[0]);
-                return c != 0 ? c : Boolean.compare((Boolean) a[1], (Boolean) b[1]);
-            });
-            for (Object[] f : fresh) {
+        if (st.size() >= config.maxMetrics()) {
+            unfollowed = fresh.size();
+        } else if (!fresh.isEmpty()) {
+            fresh.sort(NewMetric.ORDER);
+            for (NewMetric f : fresh) {
                 if (st.size() >= config.maxMetrics()) {
                     unfollowed++;
                     continue;
                 }
-                int i = append(st, (String) f[0], (Boolean) f[1]);
-                learn(st, i, (Double) f[2], 0.0, now);
-                scores.merge((String) f[0], 0.0, Math::max);
+                int i = append(st, f.name(), f.counter());
+                learn(st, i, f.value(), 0.0, now);
+                scores.merge(f.name(), 0.0, Math::max);
             }
         }
         double strength = 0;
