@@ -56,13 +56,13 @@ class AvroBinaryTest {
     }
 
     @Test
-    void readsServiceSignalsWrittenBeforeTheLogTemplatesAndTheLatencyLadder() throws IOException {
+    void readsServiceSignalsWrittenBeforeTheLogTemplatesTheLatencyLadderAndCarriedGauges() throws IOException {
         AvroBinary<ServiceSignals> signals = new AvroBinary<>(ServiceSignals.class);
         ServiceSignals s = ServiceSignals.newBuilder().setServiceName("svc").setWindowStartMs(0).setWindowEndMs(10_000)
                 .setRequestCount(3).setTrafficRps(0.3).setErrorSpanCount(1).setHttp5xxCount(1).setErrorLogCount(2)
                 .setLogCount(5).setErrorRatio(1.0 / 3).setLatencyP50Ms(1).setLatencyP90Ms(2).setLatencyP99Ms(3)
                 .setLatencyMaxMs(4).setSaturation(0.5).setErrorLogTemplates(List.of("boom <NUM>")).build();
-        // written by a producer of the first shape (no log templates, no latency ladder): its own writer
+        // written by a producer of the first shape (no log templates, latency ladder, carried gauges): its own writer
         assertEquals(1, SchemaHistory.olderSchemas("ServiceSignals").size());
         Schema first = SchemaHistory.olderSchemas("ServiceSignals").get(0);
         GenericRecord r = new GenericData.Record(first);
@@ -74,12 +74,14 @@ class AvroBinaryTest {
         new GenericDatumWriter<GenericRecord>(first).write(r, encoder);
         encoder.flush();
         byte[] before = buffer.toByteArray();
-        assertEquals(signals.encode(s).length - 4, before.length, "no log_templates, unlisted counts, ladder");
+        assertEquals(signals.encode(s).length - 5, before.length,
+                "no log_templates, unlisted counts, ladder, carried_gauges");
         ServiceSignals old = signals.decode(before);
         assertEquals(s, old);
         assertEquals(List.of(), old.getLogTemplates());
         assertEquals(0L, old.getUnlistedErrorLogCount());
         assertEquals(Map.of(), old.getLatencyLadderMs());
+        assertEquals(List.of(), old.getCarriedGauges(), "every gauge of an old record reads as sampled");
     }
 
     static MetricPoint gauge() {

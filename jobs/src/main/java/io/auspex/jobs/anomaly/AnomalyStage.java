@@ -25,12 +25,23 @@ public final class AnomalyStage {
                 cfg.get(AuspexOptions.COUNT_EVIDENCE_DRIFT)), CountEvidence.DEFAULT_LADDER_MS);
     }
 
+    /** The metric evidence the options ask for, or null when it is off. */
+    static MetricEvidence metricEvidence(PipelineConfig cfg) {
+        if (!cfg.get(AuspexOptions.METRIC_EVIDENCE)) {
+            return null;
+        }
+        return new MetricEvidence(new MetricEvidence.Config(cfg.get(AuspexOptions.METRIC_EVIDENCE_INCLUDE),
+                cfg.get(AuspexOptions.METRIC_EVIDENCE_EXCLUDE), cfg.get(AuspexOptions.METRIC_EVIDENCE_MAX_METRICS),
+                cfg.get(AuspexOptions.GAUGE_STALENESS).toMillis(), cfg.get(AuspexOptions.RETIRE_AFTER).toMillis(),
+                cfg.get(AuspexOptions.METRIC_EVIDENCE_ALERTS)));
+    }
+
     public static Outputs wire(DataStream<ServiceSignals> signals, PipelineConfig cfg, WindowScorer model) {
         SingleOutputStreamOperator<ServiceEvidence> evidence = signals
                 .keyBy(ServiceSignals::getServiceName)
                 .process(new EvidenceFunction(cfg.get(AuspexOptions.EVIDENCE_THRESHOLD),
                         cfg.get(AuspexOptions.DETECTOR_THRESHOLD), cfg.get(AuspexOptions.RETIRE_AFTER).toMillis(),
-                        model, countEvidence(cfg)))
+                        model, countEvidence(cfg), metricEvidence(cfg)))
                 .uid("anomaly-evidence").name("anomaly evidence");
         int windows = cfg.get(AuspexOptions.ANOMALY_ALERT_WINDOWS);
         if (windows == 0) {

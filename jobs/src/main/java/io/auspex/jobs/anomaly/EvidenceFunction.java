@@ -6,6 +6,7 @@ import io.auspex.models.evidence.CountEvidence;
 import io.auspex.models.evidence.CountEvidenceState;
 import io.auspex.schemas.LogTemplateCount;
 import io.auspex.schemas.ServiceSignals;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -27,8 +29,15 @@ import org.apache.flink.util.Collector;
  * service's own baselines, accumulated over windows, so a strong change in a quiet service is
  * evidence within one or two windows.
  *
+ * <p>And, unless it is off, the metric evidence ({@link MetricEvidence}): a baseline per gauge and
+ * counter the service sends (include/exclude globs, a bounded number per service). It feeds
+ * {@link ServiceEvidence#metricStrength} and {@link ServiceEvidence#metricSignals}, which root-cause
+ * ranking reads; only with {@link MetricEvidence.Config#alerts()} does it join {@code strength} and
+ * {@code movedSignals}, which the anomaly alert rule reads.
+ *
  * <p>State: one {@link SignalBaselines.BaselineState}, the service's onset detectors
- * ({@link OnsetDetectors#descriptor()}, objects scored in place) and one {@link CountEvidenceState}
+ * ({@link OnsetDetectors#descriptor()}, objects scored in place), one {@link CountEvidenceState} and
+ * one {@link MetricEvidenceState} (not written while the service sends no followed metric)
  * per service. <b>Cleared</b> by an
  * event-time timer when a service sends no window for {@code retireMs} (a retired service); the
  * timers are rounded up to the hour, so at most one per hour is pending per service.
@@ -36,13 +45,18 @@ import org.apache.flink.util.Collector;
 public final class EvidenceFunction extends KeyedProcessFunction<String, ServiceSignals, ServiceEvidence> {
     private static final long serialVersionUID = 1L;
     static final long TIMER_GRAIN_MS = 3_600_000L;
+    /** Name of the keyed state of the metric evidence. */
+    public static final String METRIC_STATE = "metric-evidence";
 
     private final double signalThreshold;
     private final double detectorThreshold;
     private final long retireMs;
     private final WindowScorer model;
     private final CountEvidence counts;
+    private final MetricEvidence metrics;
     private transient ValueState<SignalBaselines.BaselineState> baselines;
+    private transient ValueState<MetricEvidenceState> metricState;
+    private transient Counter unfollowed;
     private transient ValueState<CountEvidenceState> countState;
     private transient ValueState<StreamingDetector[]> detectors;
 
@@ -58,7 +72,17 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
     /** @param counts the count-aware evidence; null turns it off */
     public EvidenceFunction(double signalThreshold, double detectorThreshold, long retireMs, WindowScorer model,
             CountEvidence counts) {
+        this(signalThreshold, detectorThreshold, retireMs, model, counts, null);
+    }
+
+    /**
+     * @param counts the count-aware evidence; null turns it off
+     * @param metrics the metric evidence; null turns it off
+     */
+    public EvidenceFunction(double signalThreshold, double detectorThreshold, long retireMs, WindowScorer model,
+            CountEvidence counts, MetricEvidence metrics) {
         this.counts = counts;
+        this.metrics = metrics;
         this.signalThreshold = signalThreshold;
         this.detectorThreshold = detectorThreshold;
         this.retireMs = retireMs;
@@ -72,6 +96,10 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
         detectors = getRuntimeContext().getState(OnsetDetectors.descriptor());
         countState = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("count-evidence", Types.POJO(CountEvidenceState.class)));
+        metricState = getRuntimeContext().getState(
+                new ValueStateDescriptor<>(METRIC_STATE, Types.POJO(MetricEvidenceState.class)));
+        unfollowed = getRuntimeContext().getMetricGroup().addGroup("auspex").addGroup("anomaly")
+                .counter("metricsUnfollowed");
         if (model != null) {
             model.open();
         }
@@ -128,9 +156,46 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
             e.countSignal = r.evidence() > 0 ? r.strongest() : "";
             e.countOnsetMs = r.onsetMs();
         }
+        if (metrics != null) {
+            observeMetrics(s, e);
+        }
         e.exemplarTraceIds = s.getExemplarTraceIds().toArray(new String[0]);
         e.errorLogTemplates = s.getErrorLogTemplates().toArray(new String[0]);
         out.collect(e);
+    }
+
+    /** The metric evidence of window {@code s} into {@code e}; state written only while a metric is followed. */
+    private void observeMetrics(ServiceSignals s, ServiceEvidence e) throws Exception {
+        MetricEvidenceState ms = metricState.value();
+        boolean had = ms != null;
+        if (ms == null) {
+            if (s.getGauges().isEmpty() && s.getCounters().isEmpty()) {
+                return;
+            }
+            ms = new MetricEvidenceState();
+        }
+        MetricEvidence.Result r = metrics.observe(ms, s, signalThreshold);
+        if (ms.size() > 0) {
+            metricState.update(ms);
+        } else if (had) {
+            metricState.clear();
+        }
+        e.metricStrength = r.strength();
+        e.metricSignals = r.moved().toArray(new String[0]);
+        e.metricsUnfollowed = r.unfollowed();
+        if (r.unfollowed() > 0) {
+            unfollowed.inc(r.unfollowed());
+        }
+        if (metrics.config().alerts()) {
+            e.strength = Math.max(e.strength, r.strength());
+        }
+        if (metrics.config().alerts() && !r.moved().isEmpty()) {
+            String[] moved = Arrays.copyOf(e.movedSignals, e.movedSignals.length + r.moved().size());
+            for (int i = 0; i < r.moved().size(); i++) {
+                moved[e.movedSignals.length + i] = r.moved().get(i);
+            }
+            e.movedSignals = moved;
+        }
     }
 
     /** Error lines per log template id in the window (templates without error lines left out), or null. */
@@ -154,6 +219,7 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
             baselines.clear();
             detectors.clear();
             countState.clear();
+            metricState.clear();
         }
     }
 }

@@ -25,6 +25,16 @@ public class ServiceEvidence {
     public String countSignal = "";
     /** End of the first window of the current count-evidence accumulation (0 when there is none). */
     public long countOnsetMs;
+    /** Largest score of the service's followed metrics ({@link MetricEvidence}), in [0, 1]; 0 when off. */
+    public double metricStrength;
+    /**
+     * The metrics that moved (score at or above the signal threshold), strongest first, each
+     * {@code metric:<name>}. Root-cause ranking only, unless {@code auspex.anomaly.metric-evidence.alerts}
+     * puts them among {@link #movedSignals} too.
+     */
+    public String[] metricSignals = new String[0];
+    /** Metrics of the window the include list admits but the per-service bound leaves unfollowed. */
+    public int metricsUnfollowed;
     public String[] exemplarTraceIds = new String[0];
     public String[] errorLogTemplates = new String[0];
 
@@ -34,6 +44,7 @@ public class ServiceEvidence {
     public String toString() {
         return service + "@" + windowEndMs + " strength=" + strength + " model=" + modelScore + " moved="
                 + Arrays.toString(movedSignals) + " onset=" + Arrays.toString(onsetSignals)
-                + " count=" + countEvidence + (countSignal.isEmpty() ? "" : "(" + countSignal + ")");
+                + " count=" + countEvidence + (countSignal.isEmpty() ? "" : "(" + countSignal + ")")
+                + (metricStrength > 0 ? " metric=" + metricStrength + Arrays.toString(metricSignals) : "");
     }
 }

@@ -1,5 +1,6 @@
 package io.auspex.jobs.config;
 
+import io.auspex.jobs.anomaly.MetricEvidence;
 import io.auspex.jobs.signals.LogTemplateSettings;
 import io.auspex.jobs.signals.MetricSignals;
 import io.auspex.models.logs.MinerConfig;
@@ -174,6 +175,21 @@ public final class AuspexOptions {
     public static final ConfigOption<Double> COUNT_EVIDENCE_DRIFT = ConfigOptions.key("auspex.anomaly.count-evidence-drift")
             .doubleType().defaultValue(1.5)
             .withDescription("Surprise (-log10 p, Bonferroni-corrected) a window must exceed to add to the count evidence; below it evidence drains.");
+    public static final ConfigOption<Boolean> METRIC_EVIDENCE = ConfigOptions.key("auspex.anomaly.metric-evidence.enabled")
+            .booleanType().defaultValue(true)
+            .withDescription("Metric evidence: a baseline per gauge and counter a service sends (any name; the include and exclude globs, a bounded number per service), a window scored by how far each is from it; by default it feeds root-cause ranking only (docs/architecture.md).");
+    public static final ConfigOption<List<String>> METRIC_EVIDENCE_INCLUDE = ConfigOptions.key("auspex.anomaly.metric-evidence.include")
+            .stringType().asList().defaultValues("*")
+            .withDescription("Globs of the metric names (gauges and counters) the metric evidence follows (* any characters, ? one); semicolon-separated.");
+    public static final ConfigOption<List<String>> METRIC_EVIDENCE_EXCLUDE = ConfigOptions.key("auspex.anomaly.metric-evidence.exclude")
+            .stringType().asList().defaultValues()
+            .withDescription("Globs of metric names the metric evidence does not follow, though the include globs admit them; semicolon-separated.");
+    public static final ConfigOption<Integer> METRIC_EVIDENCE_MAX_METRICS = ConfigOptions.key("auspex.anomaly.metric-evidence.max-metrics")
+            .intType().defaultValue(MetricEvidence.DEFAULT_MAX_METRICS)
+            .withDescription("Metrics the metric evidence follows per service, the first seen first; further ones are not followed (auspex.anomaly.metricsUnfollowed) until a followed one has had no sample for auspex.anomaly.retire-after.");
+    public static final ConfigOption<Boolean> METRIC_EVIDENCE_ALERTS = ConfigOptions.key("auspex.anomaly.metric-evidence.alerts")
+            .booleanType().defaultValue(false)
+            .withDescription("Metrics that moved count as moved signals of the anomaly alert rule too (off: they feed root-cause ranking only, as many metrics per service would raise false alerts).");
     public static final ConfigOption<Duration> RCA_LOOKBACK = ConfigOptions.key("auspex.rca.lookback")
             .durationType().defaultValue(Duration.ofMinutes(15))
             .withDescription("How far back root-cause ranking looks for anomaly evidence.");

@@ -1,5 +1,6 @@
 package io.auspex.jobs.config;
 
+import io.auspex.jobs.anomaly.MetricEvidence;
 import io.auspex.jobs.decode.InputFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +107,20 @@ public final class PipelineConfig implements java.io.Serializable {
         double dt = conf.get(AuspexOptions.DETECTOR_THRESHOLD);
         if (!(dt > 0 && dt < 1)) {
             problems.add(AuspexOptions.DETECTOR_THRESHOLD.key() + ": must be in (0, 1), was " + dt);
+        }
+        for (ConfigOption<List<String>> o : List.of(AuspexOptions.METRIC_EVIDENCE_INCLUDE,
+                AuspexOptions.METRIC_EVIDENCE_EXCLUDE)) {
+            for (String glob : conf.get(o)) {
+                String p = MetricEvidence.globProblem(glob);
+                if (p != null) {
+                    problems.add(o.key() + ": " + p);
+                }
+            }
+        }
+        int maxMetrics = conf.get(AuspexOptions.METRIC_EVIDENCE_MAX_METRICS);
+        if (maxMetrics < 1 || maxMetrics > MetricEvidence.MAX_METRICS_LIMIT) {
+            problems.add(AuspexOptions.METRIC_EVIDENCE_MAX_METRICS.key() + ": must be in 1.."
+                    + MetricEvidence.MAX_METRICS_LIMIT + ", was " + maxMetrics);
         }
         if (conf.get(AuspexOptions.ANOMALY_ALERT_WINDOWS) < 0) {
             problems.add(AuspexOptions.ANOMALY_ALERT_WINDOWS.key() + ": must be >= 0");

@@ -367,8 +367,9 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         }
         h.lastModelScore = ev.modelScore;
         h.lastSeenMs = Math.max(h.lastSeenMs, ev.windowEndMs);
-        // sustained anomalies only: one noisy window lifts the level to LEVEL_ALPHA, below the bar
-        double strength = Math.max(ev.strength, ev.countLevel);
+        // sustained anomalies only: one noisy window lifts the level to LEVEL_ALPHA, below the bar;
+        // the service's metric evidence (any gauge or counter it sends) counts here, for ranking
+        double strength = Math.max(Math.max(ev.strength, ev.countLevel), ev.metricStrength);
         h.level = (1 - LEVEL_ALPHA) * h.level + LEVEL_ALPHA * strength;
         // count evidence at its bar is an episode at once (it already accumulated over windows)
         boolean countEpisode = ev.countLevel >= 1.0;
@@ -379,6 +380,11 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
             h.movedSignals = countEpisode && !ev.countSignal.isEmpty()
                     && !Arrays.asList(ev.movedSignals).contains(ev.countSignal)
                     ? append(ev.movedSignals, ev.countSignal) : ev.movedSignals;
+            for (String m : ev.metricSignals) {
+                if (!Arrays.asList(h.movedSignals).contains(m)) {
+                    h.movedSignals = append(h.movedSignals, m);
+                }
+            }
             if (ev.exemplarTraceIds.length > 0) {
                 h.exemplarTraceIds = ev.exemplarTraceIds;
             }

@@ -32,7 +32,8 @@ import org.apache.flink.util.Collector;
  *       subtracted from the one of the series' previous window (a reset, seen as a later start
  *       time or a value that went down, counts from zero; a series' first point is its baseline);
  *   <li>a gauge with no sample in the window (pods report per minute, windows are 10 s) carries its
- *       last value until it is older than the staleness, instead of reading as absent or 0;
+ *       last value until it is older than the staleness, instead of reading as absent or 0, and is
+ *       named in {@code carried_gauges} (the metric evidence learns only from new samples);
  *   <li>the service's log templates: one {@link TemplateMiner} per service ({@link #MINER}) takes
  *       the window's masked lines and gives their per-template counts ({@link WindowTemplates}),
  *       read and written once per window that has log lines, never per record.
@@ -118,10 +119,12 @@ public final class SignalsWindowFunction
                 lastGauges.put(g.getKey(), new GaugeSample(g.getValue(), end));
             }
             List<String> stale = new ArrayList<>();
+            List<String> carried = new ArrayList<>();
             for (Map.Entry<String, GaugeSample> g : lastGauges.entries()) {
                 if (!acc.gauges.containsKey(g.getKey())) {
                     if (end - g.getValue().windowEndMs <= metrics.gaugeStalenessMs()) {
                         gauges.put(g.getKey(), g.getValue().value);
+                        carried.add(g.getKey());
                     } else {
                         stale.add(g.getKey());
                     }
@@ -139,7 +142,8 @@ public final class SignalsWindowFunction
                 templates = WindowTemplates.mine(miner, acc.logLines);
                 state.update(miner);
             }
-            out.collect(toSignals(service, ctx.window().getStart(), end, acc, gauges, counters, thresholdsMs,
+            java.util.Collections.sort(carried);
+            out.collect(toSignals(service, ctx.window().getStart(), end, acc, gauges, carried, counters, thresholdsMs,
                     metrics.saturationGauges(), templates));
         }
     }
@@ -147,12 +151,16 @@ public final class SignalsWindowFunction
     /** Pure conversion, shared with offline tools that compute signals without Flink. */
     public static ServiceSignals toSignals(String service, long start, long end, SignalsAccumulator a,
             long[] thresholdsMs, Set<String> saturationGauges) {
-        return toSignals(service, start, end, a, a.gauges, a.counters, thresholdsMs, saturationGauges, List.of());
+        return toSignals(service, start, end, a, a.gauges, List.of(), a.counters, thresholdsMs, saturationGauges,
+                List.of());
     }
 
-    /** @param templates the window's log templates ({@link WindowTemplates}); the lines not in them are unlisted */
+    /**
+     * @param carried the names in {@code gauges} whose value is carried from an earlier window (sorted)
+     * @param templates the window's log templates ({@link WindowTemplates}); the lines not in them are unlisted
+     */
     static ServiceSignals toSignals(String service, long start, long end, SignalsAccumulator a,
-            Map<String, Double> gauges, Map<String, Double> counters, long[] thresholdsMs,
+            Map<String, Double> gauges, List<String> carried, Map<String, Double> counters, long[] thresholdsMs,
             Set<String> saturationGauges, List<LogTemplateCount> templates) {
         long listed = 0;
         long listedErrors = 0;
@@ -198,6 +206,7 @@ public final class SignalsWindowFunction
                 .setLatencyMaxMs(any ? latency.getMaxValue() : 0.0)
                 .setSaturation(saturation)
                 .setGauges(new HashMap<>(gauges))
+                .setCarriedGauges(new ArrayList<>(carried))
                 .setCounters(new HashMap<>(counters))
                 .setLatencyOverMs(overMap(thresholdsMs, over))
                 .setLatencyLadderMs(any ? LatencyLadder.countsAbove(latency) : new HashMap<>())

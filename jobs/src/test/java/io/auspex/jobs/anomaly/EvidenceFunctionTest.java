@@ -10,6 +10,7 @@ import io.auspex.schemas.ServiceSignals;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -64,6 +65,102 @@ class EvidenceFunctionTest {
         assertEquals(0, h.numKeyedStateEntries());
         assertEquals(0, h.numEventTimeTimers());
         h.close();
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ServiceSignals, ServiceEvidence> metricHarness(boolean alerts)
+            throws Exception {
+        MetricEvidence metrics = new MetricEvidence(new MetricEvidence.Config(List.of("*"), List.of("ignored_*"), 2,
+                300_000L, RETIRE, alerts));
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new EvidenceFunction(0.8, 0.3, RETIRE, null, null, metrics), ServiceSignals::getServiceName, Types.STRING);
+    }
+
+    /** A window of orders with a CPU gauge, a queue depth and a counter, and a metric the exclude glob leaves out. */
+    static ServiceSignals metricWindow(long t, double cpu) {
+        return Fixtures.signals("orders", t).setGauges(Map.of("container_cpu_ratio", cpu, "queue_depth", 4.0,
+                "ignored_gauge", 1.0)).setCounters(Map.of("retries_total", 2.0)).build();
+    }
+
+    @Test
+    void metricEvidenceFeedsRankingNotTheAlertRuleUnlessAsked() throws Exception {
+        for (boolean alerts : new boolean[] {false, true}) {
+            var h = metricHarness(alerts);
+            long t = T0;
+            for (int i = 0; i < 40; i++) {
+                t += 10_000;
+                h.processElement(metricWindow(t, 0.2), t);
+            }
+            t += 10_000;
+            h.processElement(metricWindow(t, 0.95), t);
+            List<ServiceEvidence> out = h.extractOutputValues();
+            assertTrue(out.subList(0, 40).stream().allMatch(e -> e.metricStrength == 0.0));
+            // the bound is 2: container_cpu_ratio and queue_depth (name order); retries_total is counted, ignored_gauge excluded
+            assertTrue(out.stream().allMatch(e -> e.metricsUnfollowed == 1), out.get(0).toString());
+            ServiceEvidence e = out.get(40);
+            assertEquals(1.0, e.metricStrength);
+            assertArrayEquals(new String[] {"metric:container_cpu_ratio"}, e.metricSignals);
+            if (alerts) {
+                assertEquals(1.0, e.strength);
+                assertArrayEquals(new String[] {"metric:container_cpu_ratio"}, e.movedSignals);
+            } else {
+                assertEquals(0.0, e.strength, "no golden signal moved");
+                assertArrayEquals(new String[0], e.movedSignals);
+            }
+            h.close();
+        }
+    }
+
+    @Test
+    void metricEvidenceStateIsClearedWhenTheServiceRetires() throws Exception {
+        var h = metricHarness(false);
+        for (int i = 0; i < 360; i++) {
+            h.processElement(metricWindow(T0 + i * 10_000L, 0.2), T0 + i * 10_000L);
+        }
+        // a service without metrics keeps no metric state
+        h.processElement(Fixtures.signals("payment", T0).build(), T0);
+        assertEquals(5, h.numKeyedStateEntries(), "orders: baselines, onset detectors, metric evidence; payment: two");
+        long last = T0 + 359 * 10_000L;
+        h.processWatermark(last + RETIRE - 1);
+        assertEquals(5, h.numKeyedStateEntries());
+        h.processWatermark(last + RETIRE + EvidenceFunction.TIMER_GRAIN_MS);
+        assertEquals(0, h.numKeyedStateEntries());
+        assertEquals(0, h.numEventTimeTimers());
+        h.close();
+    }
+
+    /** The metric baselines are keyed state: restored from a snapshot they are warm and score as before it. */
+    @Test
+    void metricBaselinesSurviveASnapshotAndRestore() throws Exception {
+        MetricEvidence metrics = new MetricEvidence(MetricEvidence.Config.defaults());
+        java.util.function.Supplier<KeyedOneInputStreamOperatorTestHarness<String, ServiceSignals, ServiceEvidence>>
+                fresh = () -> {
+                    try {
+                        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                                new EvidenceFunction(0.8, 0.3, RETIRE, null, null, metrics)),
+                                ServiceSignals::getServiceName, Types.STRING);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
+        var whole = fresh.get();
+        whole.open();
+        for (int i = 1; i <= 40; i++) {
+            whole.processElement(metricWindow(T0 + i * 10_000L, 0.2), T0 + i * 10_000L);
+        }
+        OperatorSubtaskState snapshot = whole.snapshot(1L, T0 + 40 * 10_000L);
+        whole.processElement(metricWindow(T0 + 41 * 10_000L, 0.95), T0 + 41 * 10_000L);
+        ServiceEvidence uninterrupted = whole.extractOutputValues().get(40);
+        whole.close();
+        var resumed = fresh.get();
+        resumed.initializeState(snapshot);
+        resumed.open();
+        resumed.processElement(metricWindow(T0 + 41 * 10_000L, 0.95), T0 + 41 * 10_000L);
+        ServiceEvidence after = resumed.extractOutputValues().get(0);
+        assertEquals(1.0, after.metricStrength);
+        assertEquals(uninterrupted.metricStrength, after.metricStrength);
+        assertArrayEquals(uninterrupted.metricSignals, after.metricSignals);
+        assertEquals(3, resumed.numKeyedStateEntries());
+        resumed.close();
     }
 
     /** A harness on the default (heap) state backend, restored from {@code restore} when it is not null. */

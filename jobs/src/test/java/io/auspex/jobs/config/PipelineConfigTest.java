@@ -51,6 +51,32 @@ class PipelineConfigTest {
     }
 
     @Test
+    void metricEvidenceOptionsAreChecked(@TempDir Path dir) throws Exception {
+        Path slo = Files.writeString(dir.resolve("s.yaml"), "slos: []\n");
+        Map<String, String> m = new HashMap<>(Map.of("auspex.kafka.bootstrap-servers", "k:9092",
+                "auspex.slo.file", slo.toString()));
+        PipelineConfig defaults = PipelineConfig.from(Configuration.fromMap(m));
+        assertEquals(java.util.List.of("*"), defaults.get(AuspexOptions.METRIC_EVIDENCE_INCLUDE));
+        assertEquals(java.util.List.of(), defaults.get(AuspexOptions.METRIC_EVIDENCE_EXCLUDE));
+        assertEquals(32, defaults.get(AuspexOptions.METRIC_EVIDENCE_MAX_METRICS));
+        m.put("auspex.anomaly.metric-evidence.include", "jvm_*;container cpu");
+        m.put("auspex.anomaly.metric-evidence.exclude", "*_total;'jvm threads'");
+        m.put("auspex.anomaly.metric-evidence.max-metrics", "0");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PipelineConfig.from(Configuration.fromMap(m)));
+        assertEquals("""
+                invalid pipeline configuration:
+                  auspex.anomaly.metric-evidence.include: pattern 'container cpu' has white space or a control character
+                  auspex.anomaly.metric-evidence.exclude: pattern 'jvm threads' has white space or a control character
+                  auspex.anomaly.metric-evidence.max-metrics: must be in 1..1024, was 0""", e.getMessage());
+        m.put("auspex.anomaly.metric-evidence.include", "jvm_*;container_*");
+        m.put("auspex.anomaly.metric-evidence.exclude", "*_total");
+        m.put("auspex.anomaly.metric-evidence.max-metrics", "8");
+        PipelineConfig cfg = PipelineConfig.from(Configuration.fromMap(m));
+        assertEquals(java.util.List.of("jvm_*", "container_*"), cfg.get(AuspexOptions.METRIC_EVIDENCE_INCLUDE));
+    }
+
+    @Test
     void limitsAndRestartSettingsAreValidated(@TempDir Path dir) throws Exception {
         Path slo = Files.writeString(dir.resolve("s.yaml"), "slos: []\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipelineConfig.from(

@@ -72,6 +72,10 @@ class MetricSignalsHarnessTest {
         assertEquals(List.of(0.7, 0.7, 0.7, 0.7, 0.0), saturation);
         assertEquals(0.7, h.extractOutputValues().get(3).getGauges().get("k8s.pod.cpu_limit_utilization"));
         assertNull(h.extractOutputValues().get(4).getGauges().get("k8s.pod.cpu_limit_utilization"));
+        // the sample's own window names no carried gauge; the three after it name the carried one
+        List<List<String>> carried = h.extractOutputValues().stream().map(ServiceSignals::getCarriedGauges).toList();
+        List<String> cpu = List.of("k8s.pod.cpu_limit_utilization");
+        assertEquals(List.of(List.of(), cpu, cpu, cpu, List.of()), carried);
         assertEquals(0, h.numKeyedStateEntries(), "the stale gauge is dropped from state");
         h.close();
     }
