@@ -193,6 +193,9 @@ public final class AuspexOptions {
     public static final ConfigOption<Duration> RCA_LOOKBACK = ConfigOptions.key("auspex.rca.lookback")
             .durationType().defaultValue(Duration.ofMinutes(15))
             .withDescription("How far back root-cause ranking looks for anomaly evidence.");
+    public static final ConfigOption<Double> RCA_EDGE_ALERT_SURPRISE = ConfigOptions.key("auspex.rca.edge-alert-surprise")
+            .doubleType().defaultValue(10.0)
+            .withDescription("Wait-ladder surprise (-log10 of the binomial tail, Bonferroni-corrected) of a caller->callee edge at which the callee gets an EdgeWait alert of its own: a delay in front of a quiet service that only its callers see. 0 turns edge alerts off.");
     public static final ConfigOption<Duration> RETIRE_AFTER = ConfigOptions.key("auspex.anomaly.retire-after")
             .durationType().defaultValue(Duration.ofHours(6))
             .withDescription("A service that sends no window for this long (event time) is retired: its baselines and detector states are dropped.");

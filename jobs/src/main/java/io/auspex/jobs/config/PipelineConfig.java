@@ -66,6 +66,11 @@ public final class PipelineConfig implements java.io.Serializable {
         positive(conf, AuspexOptions.TRACE_TTL, problems);
         positive(conf, AuspexOptions.RETIRE_AFTER, problems);
         positive(conf, AuspexOptions.EDGE_TTL, problems);
+        double edgeAlert = conf.get(AuspexOptions.RCA_EDGE_ALERT_SURPRISE);
+        if (!(edgeAlert >= 0) || Double.isInfinite(edgeAlert)) {
+            problems.add(AuspexOptions.RCA_EDGE_ALERT_SURPRISE.key() + ": must be a number >= 0 (0 turns edge alerts off), was "
+                    + edgeAlert);
+        }
         if (conf.get(AuspexOptions.LOG_TEMPLATE_MAX_LINES) < 0) {
             problems.add(AuspexOptions.LOG_TEMPLATE_MAX_LINES.key() + ": must be >= 0");
         }

@@ -19,7 +19,8 @@ public final class RcaStage {
                         alerts.map(RcaInput::of).returns(RcaInput.class).uid("rca-in-alerts"));
         return in.keyBy(RcaInput::key)
                 .process(new RootCauseEnricher(cfg.get(AuspexOptions.RCA_LOOKBACK).toMillis(),
-                        cfg.get(AuspexOptions.EDGE_TTL).toMillis(), cfg.get(AuspexOptions.EVIDENCE_THRESHOLD)))
+                        cfg.get(AuspexOptions.EDGE_TTL).toMillis(), cfg.get(AuspexOptions.EVIDENCE_THRESHOLD),
+                        cfg.get(AuspexOptions.RCA_EDGE_ALERT_SURPRISE)))
                 .uid("rca-enricher").name("root-cause enricher");
     }
 }

@@ -1,10 +1,12 @@
 package io.auspex.jobs.rca;
 
+import io.auspex.jobs.alerts.Fingerprint;
 import io.auspex.jobs.anomaly.ServiceEvidence;
 import io.auspex.jobs.graph.EdgeStats;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
 import io.auspex.schemas.RootCauseHint;
+import io.auspex.schemas.Severity;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -62,7 +64,10 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
     private final long lookbackMs;
     private final long edgeTtlMs;
     private final double signalThreshold;
+    private final double edgeAlertSurprise;
     private transient MapState<String, EdgeState> edges;
+    /** Callee -> start of its firing {@value #EDGE_ALERT_NAME} alert. */
+    private transient MapState<String, Long> edgeAlerts;
     private transient MapState<String, EvidenceHistory> evidence;
     private transient ListState<Alert> pending;
     private transient ListState<RcaInput> held;
@@ -132,6 +137,8 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         public long[] gapRingCalls;
         public long[] gapRingOver;
         public int gapRingPos;
+        /** Wait-ladder surprise of the edge's last window with calls (0 when it had no ladder). */
+        public double gapCountSurprise;
 
         public EdgeState() {}
     }
@@ -158,10 +165,22 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
     }
 
     public RootCauseEnricher(long lookbackMs, long edgeTtlMs, double signalThreshold) {
+        this(lookbackMs, edgeTtlMs, signalThreshold, 0);
+    }
+
+    /**
+     * @param edgeAlertSurprise wait-ladder surprise of an edge at which the callee gets an
+     *     {@value #EDGE_ALERT_NAME} alert of its own (0: never)
+     */
+    public RootCauseEnricher(long lookbackMs, long edgeTtlMs, double signalThreshold, double edgeAlertSurprise) {
         this.lookbackMs = lookbackMs;
         this.edgeTtlMs = edgeTtlMs;
         this.signalThreshold = signalThreshold;
+        this.edgeAlertSurprise = edgeAlertSurprise;
     }
+
+    /** The alert name of an edge-wait alert: calls into a service wait far more than usual. */
+    public static final String EDGE_ALERT_NAME = "EdgeWait";
 
     @Override
     public void open(OpenContext ctx) {
@@ -175,6 +194,8 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
                 new ListStateDescriptor<>("held-inputs", TypeInformation.of(RcaInput.class)));
         cleanupTimers = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("cleanup-timers", Types.LONG, Types.BOOLEAN));
+        edgeAlerts = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("edge-alerts", Types.STRING, Types.LONG));
     }
 
     private static long timeOf(RcaInput in) {
@@ -197,7 +218,7 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         }
     }
 
-    private void addEdge(EdgeStats s) throws Exception {
+    private EdgeState addEdge(EdgeStats s) throws Exception {
         String key = s.caller + "->" + s.callee;
         EdgeState e = edges.get(key);
         if (e == null) {
@@ -217,6 +238,7 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
             addCallErrors(e, s.calls, s.errors, s.windowEndMs);
         }
         edges.put(key, e);
+        return e;
     }
 
     /**
@@ -264,7 +286,8 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
      */
     static void addGap(EdgeState e, double ms, long windowEndMs, long calls, long[] over) {
         boolean warm = e.gapWindows >= GAP_WARMUP_WINDOWS;
-        boolean countAbnormal = over != null && calls > 0 && warm && gapCountSurprise(e, calls, over) >= GAP_COUNT_SURPRISE;
+        e.gapCountSurprise = over != null && calls > 0 && warm ? gapCountSurprise(e, calls, over) : 0;
+        boolean countAbnormal = e.gapCountSurprise >= GAP_COUNT_SURPRISE;
         if (over != null && calls > 0) {
             learnGapCounts(e, calls, over, !countAbnormal);
         }
@@ -416,19 +439,23 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
     }
 
     /** Applies the held evidence and edges of windows ending at or before {@code timestamp}, in {@link #APPLY_ORDER}. */
-    private void applyHeld(long timestamp) throws Exception {
+    private List<EdgeState> applyHeld(long timestamp) throws Exception {
         List<RcaInput> now = new ArrayList<>();
         List<RcaInput> later = new ArrayList<>();
         for (RcaInput in : held.get()) {
             (timeOf(in) <= timestamp ? now : later).add(in);
         }
         if (now.isEmpty()) {
-            return;
+            return List.of();
         }
         now.sort(APPLY_ORDER);
+        List<EdgeState> waiting = new ArrayList<>();
         for (RcaInput in : now) {
             if (in.edge != null) {
-                addEdge(in.edge);
+                EdgeState e = addEdge(in.edge);
+                if (edgeAlertSurprise > 0 && e.gapCountSurprise >= edgeAlertSurprise) {
+                    waiting.add(e);
+                }
             } else {
                 addEvidence(in.evidence);
             }
@@ -438,6 +465,7 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         } else {
             held.update(later);
         }
+        return waiting;
     }
 
     /** A cleanup timer at {@code timestamp} (a multiple of the lookback), remembered so its firing is told apart from a window's. */
@@ -453,7 +481,9 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
      */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        applyHeld(timestamp);
+        List<EdgeState> waiting = applyHeld(timestamp);
+        List<Alert> edgeOut = edgeAlertSurprise > 0 && (!waiting.isEmpty() || !edgeAlerts.isEmpty())
+                ? edgeAlerts(timestamp, waiting) : List.of();
         boolean cleanupTimer = cleanupTimers.contains(timestamp);
         if (cleanupTimer) {
             cleanupTimers.remove(timestamp);
@@ -464,6 +494,7 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
             (a.getEventTimeMs() <= timestamp ? due : later).add(a);
         }
         if (due.isEmpty() && !cleanupTimer) {
+            edgeOut.forEach(out::collect);
             return;
         }
         if (!due.isEmpty()) {
@@ -479,10 +510,69 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
                 pending.update(later);
             }
         }
+        // after the alerts due, which may be older: alerts leave in event-time order
+        edgeOut.forEach(out::collect);
         cleanup(timestamp);
         if (!edges.isEmpty() || !evidence.isEmpty()) {
             registerCleanup(ctx.timerService(), (timestamp / lookbackMs + 1) * lookbackMs);
         }
+    }
+
+    /**
+     * Edge-wait alerts: a callee whose incoming calls wait beyond its own spans with a wait-ladder
+     * surprise of at least {@code edgeAlertSurprise} gets a FIRING {@value #EDGE_ALERT_NAME} alert,
+     * enriched like any other (a delay in front of a quiet service that its busy callers' latency
+     * dilutes, and its own spans never show); it resolves once no edge into it has been abnormal for
+     * {@link #GAP_CURRENT_MS}. One alert per callee, whichever callers see the wait.
+     */
+    private List<Alert> edgeAlerts(long now, List<EdgeState> waiting) throws Exception {
+        List<Alert> out = new ArrayList<>();
+        waiting.sort(Comparator.comparing((EdgeState e) -> e.callee).thenComparing(e -> e.caller));
+        for (EdgeState e : waiting) {
+            if (edgeAlerts.contains(e.callee)) {
+                continue;
+            }
+            edgeAlerts.put(e.callee, e.gapOnsetMs);
+            out.add(enrich(edgeAlert(e.callee, AlertStatus.FIRING, e.gapOnsetMs, null, now, String.format(
+                    "Calls from %s into %s wait %.0f ms more than usual beyond its own spans (network or queueing in "
+                            + "front of it)", e.caller, e.callee, e.gapPeakMs), "edge_wait_from_" + e.caller)));
+        }
+        if (edgeAlerts.isEmpty()) {
+            return out;
+        }
+        Set<String> stillWaiting = new HashSet<>();
+        for (EdgeState e : edges.values()) {
+            if (e.gapLastAnomalousMs >= now - GAP_CURRENT_MS) {
+                stillWaiting.add(e.callee);
+            }
+        }
+        List<Map.Entry<String, Long>> done = new ArrayList<>();
+        for (Map.Entry<String, Long> a : edgeAlerts.entries()) {
+            if (!stillWaiting.contains(a.getKey())) {
+                done.add(Map.entry(a.getKey(), a.getValue()));
+            }
+        }
+        done.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<String, Long> a : done) {
+            edgeAlerts.remove(a.getKey());
+            out.add(edgeAlert(a.getKey(), AlertStatus.RESOLVED, a.getValue(), now, now,
+                    "Calls into " + a.getKey() + " wait as usual again", null));
+        }
+        return out;
+    }
+
+    static Alert edgeAlert(String callee, AlertStatus status, long startsAt, Long endsAt, long now, String summary,
+            String moved) {
+        Map<String, String> labels = new HashMap<>();
+        labels.put("alertname", EDGE_ALERT_NAME);
+        labels.put("service", callee);
+        labels.put("severity", "ticket");
+        Map<String, String> annotations = new HashMap<>();
+        annotations.put("summary", summary);
+        return Alert.newBuilder().setFingerprint(Fingerprint.of(labels)).setStatus(status).setRule("anomaly")
+                .setSeverity(Severity.TICKET).setService(callee).setStartsAtMs(startsAt).setEndsAtMs(endsAt)
+                .setEventTimeMs(now).setLabels(labels).setAnnotations(annotations)
+                .setMovedSignals(moved == null ? List.of() : List.of(moved)).build();
     }
 
     private void cleanup(long now) throws Exception {

@@ -284,6 +284,69 @@ class RootCauseEnricherTest {
         assertEquals(0.0, quiet.gapLevel, 1e-12);
     }
 
+    static RcaInput waits(String caller, String callee, long t, int calls, long waitMs) {
+        EdgeStats e = new EdgeStats(caller, callee);
+        e.windowEndMs = t;
+        e.calls = calls;
+        e.gapCount = calls;
+        e.sumGapUs = calls * waitMs * 1000;
+        e.gapOver = new WaitLadder().over(calls, waitMs);
+        return RcaInput.of(e);
+    }
+
+    @Test
+    void aStrongWaitInFrontOfAQuietServiceRaisesAnEdgeAlertOnItThatResolves() throws Exception {
+        for (double bar : new double[] {0, 10}) {
+            KeyedOneInputStreamOperatorTestHarness<String, RcaInput, Alert> h = ProcessFunctionTestHarnesses
+                    .forKeyedProcessFunction(new RootCauseEnricher(LOOKBACK, 3_600_000L, 0.8, bar), RcaInput::key,
+                            Types.STRING);
+            long t = T0;
+            for (int w = 0; w < 200; w++) {
+                t += 10_000;
+                h.processElement(waits("frontend", "admin", t, 2, 0), t);
+                h.processWatermark(t);
+            }
+            assertEquals(0, h.extractOutputValues().size());
+            // three calls a window, each 300 ms late: the first window alone is below the bar of 10 (about 6.8),
+            // with the previous windows the second is far above it
+            long onset = t + 10_000;
+            for (int w = 0; w < 3; w++) {
+                t += 10_000;
+                h.processElement(waits("frontend", "admin", t, 3, 300), t);
+                h.processWatermark(t);
+            }
+            for (int w = 0; w < 12; w++) {
+                t += 10_000;
+                h.processElement(waits("frontend", "admin", t, 2, 0), t);
+                h.processWatermark(t);
+            }
+            List<Alert> out = h.extractOutputValues();
+            if (bar == 0) {
+                assertEquals(0, out.size(), "edge alerts off");
+                h.close();
+                continue;
+            }
+            assertEquals(2, out.size(), () -> "alerts: " + out);
+            Alert firing = out.get(0);
+            assertEquals(AlertStatus.FIRING, firing.getStatus());
+            assertEquals("admin", firing.getService());
+            assertEquals(RootCauseEnricher.EDGE_ALERT_NAME, firing.getLabels().get("alertname"));
+            assertEquals(onset, firing.getStartsAtMs());
+            assertEquals(onset + 10_000, firing.getEventTimeMs());
+            assertEquals(List.of("edge_wait_from_frontend"), firing.getMovedSignals());
+            assertEquals("admin", firing.getRootCauses().get(0).getService());
+            assertTrue(firing.getRootCauses().get(0).getReason().startsWith("calls from frontend wait"),
+                    firing.getRootCauses().get(0).getReason());
+            Alert resolved = out.get(1);
+            assertEquals(AlertStatus.RESOLVED, resolved.getStatus());
+            assertEquals(firing.getFingerprint(), resolved.getFingerprint());
+            // the late calls end at onset + 20 s; the three-window test still sees them at + 30 s, the episode level
+            // stays above its line one window more (+ 40 s), and then a minute without an abnormal window
+            assertEquals(onset + 40_000 + 70_000, resolved.getEventTimeMs());
+            h.close();
+        }
+    }
+
     /** Builds wait-ladder counts as the edge window counts them. */
     static final class WaitLadder {
         long[] over(int calls, long waitMs) {
