@@ -680,8 +680,10 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
                             slowed.gapPeakMs, java.time.Instant.ofEpochMilli(slowed.gapOnsetMs), c.depth(),
                             a.getService())
                     : c.evidence() > 0
-                    ? String.format("anomalous since %s (strength %.2f), %d hop(s) below %s%s",
-                            java.time.Instant.ofEpochMilli(h.onsetMs), c.evidence(), c.depth(), a.getService(),
+                    ? String.format("anomalous since %s (strength %.2f), %s%s",
+                            java.time.Instant.ofEpochMilli(h.onsetMs), c.evidence(), c.depth() < 0
+                                    ? "beside " + a.getService() + " (it calls a dependency of " + a.getService() + ")"
+                                    : c.depth() + " hop(s) below " + a.getService(),
                             h.lastOnsetMs == h.onsetMs && h.onsetSignals.length > 0
                                     ? "; first moved: " + String.join(", ", h.onsetSignals) : "")
                     : (c.depth() == 0 ? "the alerting service; no anomaly evidence below it"

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Ranks root-cause candidates of an alert on one service: the service itself and every service
- * it calls, directly or not. A personalized PageRank-style walk (as in MicroRCA) starts at the
+ * Ranks root-cause candidates of an alert on one service: the service itself, every service it
+ * calls, directly or not, and the callers of those that have strong evidence of their own (a
+ * noisy neighbour on a shared database). A personalized PageRank-style walk (as in MicroRCA) starts at the
  * alerting service; at each step it restarts with probability {@link #RESTART}, otherwise it
  * stays at the current service with weight {@code SELF * e(u)}, moves to a callee {@code v}
  * with weight {@code e(v)} or back to a caller {@code w} with weight {@code BACKWARD * e(w)},
@@ -30,6 +31,8 @@ public final class RootCauseRanker {
      * above it instead of holding it, while an anomalous one keeps it.
      */
     public static final double BACKWARD = 0.1;
+    /** Evidence a caller of a candidate needs, at least, to join the candidates beside the alerting service. */
+    public static final double SIBLING_MIN = 0.5;
     /** Candidates at least this share of the strongest one's evidence date the onset reference. */
     public static final double STRONG_SHARE = 0.5;
     /** Evidence of a service whose anomaly began this much later than the earliest is discounted by 1/e. */
@@ -41,7 +44,10 @@ public final class RootCauseRanker {
     /** Evidence of one service in the lookback. */
     public record Evidence(double strength, long onsetMs) {}
 
-    /** One ranked candidate. */
+    /**
+     * One ranked candidate; {@code depth} is its distance below the alerting service, or -1 for a
+     * service beside it (a caller of one of its dependencies, with strong evidence of its own).
+     */
     public record Candidate(String service, double confidence, double evidence, int depth) {}
 
     /**
@@ -68,6 +74,36 @@ public final class RootCauseRanker {
                 }
             }
         }
+        // siblings where the evidence points there: a caller of a candidate (a noisy neighbour on a shared
+        // database) joins when its evidence is among the strongest, one level beside (depth -1)
+        double strongestBelow = 0;
+        for (String s : nodes) {
+            Evidence ev = evidence.get(s);
+            if (ev != null) {
+                strongestBelow = Math.max(strongestBelow, ev.strength());
+            }
+        }
+        Map<String, Set<String>> callers = new HashMap<>();
+        for (Map.Entry<String, Set<String>> c : callees.entrySet()) {
+            for (String v : c.getValue()) {
+                callers.computeIfAbsent(v, k -> new java.util.TreeSet<>()).add(c.getKey());
+            }
+        }
+        List<String> beside = new ArrayList<>();
+        for (String s : nodes) {
+            if (s.equals(alerting)) {
+                continue;
+            }
+            for (String w : callers.getOrDefault(s, Set.of())) {
+                Evidence ev = evidence.get(w);
+                if (!depth.containsKey(w) && ev != null && ev.strength() > 0
+                        && ev.strength() >= Math.max(STRONG_SHARE * strongestBelow, SIBLING_MIN)) {
+                    depth.put(w, -1);
+                    beside.add(w);
+                }
+            }
+        }
+        nodes.addAll(beside);
         int n = nodes.size();
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < n; i++) {
@@ -137,7 +173,8 @@ public final class RootCauseRanker {
             }
             for (int j : back) {
                 to[i][k] = j;
-                p[i][k] = BACKWARD * e[j];
+                // a sibling joined for its strong evidence: the walk steps to it as to a callee
+                p[i][k] = (depth.get(nodes.get(j)) < 0 ? 1.0 : BACKWARD) * e[j];
                 sum += p[i][k];
                 k++;
             }

@@ -77,4 +77,25 @@ class RootCauseRankerTest {
         assertEquals(1.0, payment.evidence(), 1e-12, "payment's evidence is not discounted");
         assertEquals("payment", ranked.get(0).service());
     }
+
+    @Test
+    void aNoisyNeighbourOnASharedDatabaseJoinsTheCandidatesAndRanksFirst() {
+        // orders and reports share the database; reports floods it first, then the database and orders slow down
+        Map<String, Set<String>> graph = Map.of("orders", Set.of("database"), "reports", Set.of("database"),
+                "web", Set.of("orders"));
+        var ranked = RootCauseRanker.rank("orders", graph, Map.of(
+                "orders", new RootCauseRanker.Evidence(0.8, 120_000),
+                "database", new RootCauseRanker.Evidence(0.4, 60_000),
+                "reports", new RootCauseRanker.Evidence(1.0, 0)));
+        assertEquals("reports", ranked.get(0).service(), () -> "ranking: " + ranked);
+        assertEquals(-1, ranked.get(0).depth());
+        // a caller with weak evidence stays out, and the alerting service's own callers never join
+        var weak = RootCauseRanker.rank("orders", graph, Map.of(
+                "orders", new RootCauseRanker.Evidence(0.8, 0),
+                "database", new RootCauseRanker.Evidence(0.8, 0),
+                "reports", new RootCauseRanker.Evidence(0.3, 0),
+                "web", new RootCauseRanker.Evidence(1.0, 0)));
+        assertEquals(Set.of("orders", "database"), Set.copyOf(weak.stream().map(RootCauseRanker.Candidate::service)
+                .toList()));
+    }
 }
