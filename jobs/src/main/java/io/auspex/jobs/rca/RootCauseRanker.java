@@ -94,10 +94,13 @@ public final class RootCauseRanker {
             if (s.equals(alerting)) {
                 continue;
             }
+            Evidence shared = evidence.get(s);
             for (String w : callers.getOrDefault(s, Set.of())) {
                 Evidence ev = evidence.get(w);
+                // the cause moves first: a caller whose anomaly began with or after the dependency's is its effect
                 if (!depth.containsKey(w) && ev != null && ev.strength() > 0
-                        && ev.strength() >= Math.max(STRONG_SHARE * strongestBelow, SIBLING_MIN)) {
+                        && ev.strength() >= Math.max(STRONG_SHARE * strongestBelow, SIBLING_MIN)
+                        && (shared == null || shared.strength() <= 0 || ev.onsetMs() < shared.onsetMs())) {
                     depth.put(w, -1);
                     beside.add(w);
                 }

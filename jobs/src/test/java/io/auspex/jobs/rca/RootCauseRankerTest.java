@@ -97,5 +97,12 @@ class RootCauseRankerTest {
                 "web", new RootCauseRanker.Evidence(1.0, 0)));
         assertEquals(Set.of("orders", "database"), Set.copyOf(weak.stream().map(RootCauseRanker.Candidate::service)
                 .toList()));
+        // a caller whose anomaly began with the database's is the database's effect, not a neighbour's cause
+        var effect = RootCauseRanker.rank("orders", graph, Map.of(
+                "orders", new RootCauseRanker.Evidence(0.8, 0),
+                "database", new RootCauseRanker.Evidence(0.8, 0),
+                "reports", new RootCauseRanker.Evidence(1.0, 0)));
+        assertEquals(Set.of("orders", "database"), Set.copyOf(effect.stream().map(RootCauseRanker.Candidate::service)
+                .toList()));
     }
 }
