@@ -94,8 +94,13 @@ public final class AnomalyAlertFunction extends KeyedProcessFunction<String, Ser
     }
 
     static Map<String, String> labels(String service) {
+        return ticketLabels(ALERT_NAME, service);
+    }
+
+    /** The identifying labels of a TICKET anomaly-rule alert (its fingerprint's input). */
+    public static Map<String, String> ticketLabels(String alertName, String service) {
         Map<String, String> labels = new HashMap<>();
-        labels.put("alertname", ALERT_NAME);
+        labels.put("alertname", alertName);
         labels.put("service", service);
         labels.put("severity", "ticket");
         return labels;

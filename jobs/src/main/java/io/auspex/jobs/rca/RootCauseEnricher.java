@@ -1,8 +1,10 @@
 package io.auspex.jobs.rca;
 
 import io.auspex.jobs.alerts.Fingerprint;
+import io.auspex.jobs.anomaly.AnomalyAlertFunction;
 import io.auspex.jobs.anomaly.ServiceEvidence;
 import io.auspex.jobs.graph.EdgeStats;
+import io.auspex.models.evidence.CountTests;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
 import io.auspex.schemas.RootCauseHint;
@@ -41,8 +43,9 @@ import org.apache.flink.util.Collector;
  * applied in one order, whatever arrived first.
  *
  * <p>State, all under one key: edges, evidence per service, held evidence and edges, pending
- * alerts, the times of the cleanup timers. <b>Cleared</b>: held inputs when applied, pending alerts
- * when emitted, a cleanup time when its timer fires; an edge unseen for
+ * alerts, the times of the cleanup timers, the firing {@value #EDGE_ALERT_NAME} alerts.
+ * <b>Cleared</b>: held inputs when applied, pending alerts when emitted, a cleanup time when its
+ * timer fires, an edge alert when it resolves; an edge unseen for
  * {@code edgeTtlMs} and evidence older than the lookback are dropped on every alert's or cleanup
  * timer, and a cleanup timer runs every lookback period.
  */
@@ -252,8 +255,8 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
         boolean warm = e.errWindows >= GAP_WARMUP_WINDOWS;
         double p0 = (e.errBaseErrors + CALL_ERRORS_PRIOR_RATE * CALL_ERRORS_PRIOR_CALLS)
                 / (e.errBaseCalls + CALL_ERRORS_PRIOR_CALLS);
-        double surprise = io.auspex.models.evidence.CountTests.surprise(
-                io.auspex.models.evidence.CountTests.binomialUpper(errors, calls, p0));
+        double surprise = CountTests.surprise(
+                CountTests.binomialUpper(errors, calls, p0));
         boolean abnormal = warm && errors >= CALL_ERRORS_MIN && surprise >= CALL_ERRORS_SURPRISE;
         if (!abnormal) {
             e.errBaseCalls = e.errBaseCalls * (1 - CALL_ERRORS_ALPHA) + calls;
@@ -348,12 +351,12 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
                 }
             }
             if (over[k] >= CALL_ERRORS_MIN) {
-                best = Math.max(best, io.auspex.models.evidence.CountTests.surprise(
-                        io.auspex.models.evidence.CountTests.binomialUpper(over[k], calls, p0)));
+                best = Math.max(best, CountTests.surprise(
+                        CountTests.binomialUpper(over[k], calls, p0)));
             }
             if (over[k] + ringOver >= CALL_ERRORS_MIN) {
-                best = Math.max(best, io.auspex.models.evidence.CountTests.surprise(
-                        io.auspex.models.evidence.CountTests.binomialUpper(over[k] + ringOver, calls + ringCalls, p0)));
+                best = Math.max(best, CountTests.surprise(
+                        CountTests.binomialUpper(over[k] + ringOver, calls + ringCalls, p0)));
             }
         }
         return best - Math.log10(2.0 * steps);
@@ -563,10 +566,7 @@ public final class RootCauseEnricher extends KeyedProcessFunction<String, RcaInp
 
     static Alert edgeAlert(String callee, AlertStatus status, long startsAt, Long endsAt, long now, String summary,
             String moved) {
-        Map<String, String> labels = new HashMap<>();
-        labels.put("alertname", EDGE_ALERT_NAME);
-        labels.put("service", callee);
-        labels.put("severity", "ticket");
+        Map<String, String> labels = AnomalyAlertFunction.ticketLabels(EDGE_ALERT_NAME, callee);
         Map<String, String> annotations = new HashMap<>();
         annotations.put("summary", summary);
         return Alert.newBuilder().setFingerprint(Fingerprint.of(labels)).setStatus(status).setRule("anomaly")

@@ -41,6 +41,17 @@ public final class RootCauseRanker {
 
     private RootCauseRanker() {}
 
+    private static double strongest(List<String> nodes, Map<String, Evidence> evidence) {
+        double max = 0;
+        for (String s : nodes) {
+            Evidence ev = evidence.get(s);
+            if (ev != null) {
+                max = Math.max(max, ev.strength());
+            }
+        }
+        return max;
+    }
+
     /** Evidence of one service in the lookback. */
     public record Evidence(double strength, long onsetMs) {}
 
@@ -76,13 +87,7 @@ public final class RootCauseRanker {
         }
         // siblings where the evidence points there: a caller of a candidate (a noisy neighbour on a shared
         // database) joins when its evidence is among the strongest, one level beside (depth -1)
-        double strongestBelow = 0;
-        for (String s : nodes) {
-            Evidence ev = evidence.get(s);
-            if (ev != null) {
-                strongestBelow = Math.max(strongestBelow, ev.strength());
-            }
-        }
+        double strongestBelow = strongest(nodes, evidence);
         Map<String, Set<String>> callers = new HashMap<>();
         for (Map.Entry<String, Set<String>> c : callees.entrySet()) {
             for (String v : c.getValue()) {
@@ -114,13 +119,7 @@ public final class RootCauseRanker {
         }
         // the onset reference is the earliest of the strong candidates: a faded episode of an earlier
         // fault must not discount the current ones
-        double strongest = 0;
-        for (String s : nodes) {
-            Evidence ev = evidence.get(s);
-            if (ev != null) {
-                strongest = Math.max(strongest, ev.strength());
-            }
-        }
+        double strongest = strongest(nodes, evidence);
         long earliest = Long.MAX_VALUE;
         for (String s : nodes) {
             Evidence ev = evidence.get(s);

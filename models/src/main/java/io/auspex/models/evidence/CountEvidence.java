@@ -257,12 +257,11 @@ public final class CountEvidence implements Serializable {
         boolean warm = st.windows >= config.warmupWindows();
         boolean requestTests = warm && st.requestsSeen >= config.minRequests();
         double n = w.requests();
-        double p0 = (st.errors + config.priorErrorRate() * config.priorTrials()) / (st.requests + config.priorTrials());
-        double lambda0 = (st.errorLogs + config.priorLogRate() * config.priorWindows())
-                / (st.logWindows + config.priorWindows());
+        double p0 = errorShare(st);
+        double lambda0 = errorLogRate(st);
         double[] q0 = new double[steps];
         for (int i = 0; i < steps; i++) {
-            q0[i] = (st.over[i] + config.priorSlowShare() * config.priorTrials()) / (st.requests + config.priorTrials());
+            q0[i] = slowShare(st, i);
         }
 
         // the window alone, into the CUSUM
@@ -505,26 +504,39 @@ public final class CountEvidence implements Serializable {
         int width = ringWidth();
         double a = config.dispersionAlpha();
         if (n > 0 && st.requestsSeen > 0) {
-            double p0 = (st.errors + config.priorErrorRate() * config.priorTrials()) / (st.requests + config.priorTrials());
+            double p0 = errorShare(st);
             st.errorDispersion = ewma(st.errorDispersion,
                     residual2(st.recent[slot * width + 1], n * p0, n * p0 * (1 - p0)), a);
             if (hadLadder) {
                 for (int i = 0; i < ladderMs.length; i++) {
-                    double q0 = (st.over[i] + config.priorSlowShare() * config.priorTrials())
-                            / (st.requests + config.priorTrials());
+                    double q0 = slowShare(st, i);
                     st.overDispersion[i] = ewma(st.overDispersion[i],
                             residual2(st.recent[slot * width + 3 + i], n * q0, n * q0 * (1 - q0)), a);
                 }
             }
         }
-        double lambda0 = (st.errorLogs + config.priorLogRate() * config.priorWindows())
-                / (st.logWindows + config.priorWindows());
+        double lambda0 = errorLogRate(st);
         st.logDispersion = ewma(st.logDispersion, residual2(st.recent[slot * width + 2], lambda0, lambda0), a);
     }
 
     /** Longs per window in the ring of recent windows: requests, errors, error logs, one per ladder step. */
     private int ringWidth() {
         return 3 + ladderMs.length;
+    }
+
+    /** The baseline error share of requests, with its prior. */
+    private double errorShare(CountEvidenceState st) {
+        return (st.errors + config.priorErrorRate() * config.priorTrials()) / (st.requests + config.priorTrials());
+    }
+
+    /** The baseline share of requests over ladder step {@code i}, with its prior. */
+    private double slowShare(CountEvidenceState st, int i) {
+        return (st.over[i] + config.priorSlowShare() * config.priorTrials()) / (st.requests + config.priorTrials());
+    }
+
+    /** The baseline error log lines per window, with its prior. */
+    private double errorLogRate(CountEvidenceState st) {
+        return (st.errorLogs + config.priorLogRate() * config.priorWindows()) / (st.logWindows + config.priorWindows());
     }
 
     /** Cap of a window's squared standardized residual in the dispersion factors (5 standard deviations). */
