@@ -16,7 +16,9 @@ import io.auspex.jobs.graph.EdgeStats;
 import io.auspex.jobs.graph.EdgeWindowAggregate;
 import io.auspex.jobs.graph.ServiceCall;
 import io.auspex.jobs.rca.RcaInput;
+import io.auspex.jobs.rca.RcaServiceState;
 import io.auspex.jobs.rca.RootCauseEnricher;
+import io.auspex.jobs.rca.ServiceView;
 import io.auspex.jobs.signals.SaturationGauges;
 import io.auspex.jobs.signals.ServiceKey;
 import io.auspex.jobs.signals.SignalsAccumulatorTypeInfo;
@@ -90,13 +92,18 @@ class OperatorSnapshotsTest {
     static final long W = 10_000L;
 
     /** One step of a scenario: an element with its timestamp, or a watermark. */
-    record Step(Object element, long time, boolean watermark) {
+    record Step(Object element, long time, boolean watermark, boolean broadcast) {
         static Step element(Object e, long time) {
-            return new Step(e, time, false);
+            return new Step(e, time, false, false);
+        }
+
+        /** An element of a broadcast operator's broadcast input. */
+        static Step broadcast(Object e, long time) {
+            return new Step(e, time, false, true);
         }
 
         static Step watermark(long time) {
-            return new Step(null, time, true);
+            return new Step(null, time, true, false);
         }
     }
 
@@ -114,7 +121,7 @@ class OperatorSnapshotsTest {
     }
 
     static List<Case> cases() {
-        return List.of(evidence(), anomalyAlerts(), slo(), signalsWindow(), enricher(), edgeExtractor(),
+        return List.of(evidence(), anomalyAlerts(), slo(), signalsWindow(), rcaServiceState(), rcaRanking(), edgeExtractor(),
                 edgeAggregate(), serviceAdmission());
     }
 
@@ -243,31 +250,85 @@ class OperatorSnapshotsTest {
     }
 
     /**
-     * Edges (with waits) and evidence of 40 windows, payment failing from window 25; at the
-     * snapshot an alert is pending and two windows' inputs are held ahead of the watermark.
+     * Edges (with waits) and evidence of 40 windows, payment failing from window 25 and the calls
+     * into it waiting 300 ms more in windows 28-33 (an edge alert fires and later resolves); at the
+     * snapshot two windows' inputs are held ahead of the watermark and the edge alert is firing.
      */
-    static Case enricher() {
+    static Case rcaServiceState() {
         List<Step> before = new ArrayList<>();
         List<Step> after = new ArrayList<>();
         for (int k = 0; k < 40; k++) {
             List<Step> to = k < 32 ? before : after;
             long t = T0 + (k + 1) * W;
-            to.add(Step.element(edge("checkout", "payment", t, 50 + k % 3, 0.5 + (k % 2) * 0.1), t - 1));
+            RcaInput pay = edge("checkout", "payment", t, 50 + k % 3, k >= 28 && k < 34 ? 300.5 : 0.5 + (k % 2) * 0.1);
+            EdgeStats e = pay.edge;
+            for (int i = 0; i < e.calls; i++) {
+                e.countGap(e.sumGapUs / e.gapCount);
+            }
+            to.add(Step.element(pay, t - 1));
             to.add(Step.element(edge("frontend", "checkout", t, 100 + k % 5, 0.4), t - 1));
             to.add(Step.element(rcaEvidence("payment", t, k >= 25 ? 1.0 : 0.05, "error_ratio"), t - 1));
             to.add(Step.element(rcaEvidence("checkout", t, k >= 27 ? 0.9 : 0.0, "latency_p99_ms"), t - 1));
-            if (k == 30 || k == 36) {
-                to.add(Step.element(RcaInput.of(Alert.newBuilder().setFingerprint("f").setRule("slo_burn_fast")
-                        .setStatus(k == 30 ? AlertStatus.FIRING : AlertStatus.RESOLVED).setSeverity(Severity.PAGE)
-                        .setService("frontend").setStartsAtMs(T0 + 31 * W).setEventTimeMs(t).build()), t));
-            }
             // the watermark two windows behind
             to.add(Step.watermark(t - 2 * W));
         }
         after.add(Step.watermark(T0 + 2 * 3_600_000L));
-        return new Case("rca-enricher", () -> new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new RootCauseEnricher(15 * 60_000L, 3_600_000L, 0.8)), RcaInput::key,
-                Types.STRING), before, after, List.of());
+        return new Case("rca-service-state", () -> new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new RcaServiceState(15 * 60_000L, 3_600_000L, 0.8, 10.0)), RcaInput::key,
+                Types.STRING), before, after, List.of(RcaServiceState.EDGE_ALERTS));
+    }
+
+    static ServiceView view(String service, long asOf, long onset, double peak, String caller, long gapOnset) {
+        ServiceView v = new ServiceView();
+        v.service = service;
+        v.asOfMs = asOf;
+        v.hasEvidence = peak > 0;
+        v.onsetMs = onset;
+        v.lastAnomalousMs = peak > 0 ? asOf : Long.MIN_VALUE / 2;
+        v.peak = peak;
+        v.lastModelScore = 0.5;
+        v.movedSignals = peak > 0 ? new String[] {"error_ratio"} : new String[0];
+        ServiceView.EdgeView e = new ServiceView.EdgeView();
+        e.caller = caller;
+        e.lastSeenMs = asOf;
+        e.gapPeak = gapOnset > 0 ? 1.0 : 0;
+        e.gapOnsetMs = gapOnset;
+        e.gapLastAnomalousMs = gapOnset > 0 ? asOf : Long.MIN_VALUE / 2;
+        e.gapPeakMs = gapOnset > 0 ? 300 : 0;
+        e.errLastAnomalousMs = Long.MIN_VALUE / 2;
+        v.incoming = new ServiceView.EdgeView[] {e};
+        return v;
+    }
+
+    /**
+     * Views of three services over 12 windows (payment anomalous from window 4, the calls into
+     * auth waiting from window 8), alerts on frontend and checkout; at the snapshot an alert is
+     * pending and views newer than the watermark are kept beside the current ones; a service's
+     * state is removed after it.
+     */
+    static Case rcaRanking() {
+        List<Step> before = new ArrayList<>();
+        List<Step> after = new ArrayList<>();
+        for (int k = 1; k <= 12; k++) {
+            List<Step> to = k <= 7 ? before : after;
+            long t = T0 + k * W;
+            to.add(Step.broadcast(view("checkout", t, 0, 0, "frontend", 0), t));
+            to.add(Step.broadcast(view("payment", t, T0 + 4 * W, k >= 4 ? 1.0 : 0, "checkout", 0), t));
+            to.add(Step.broadcast(k == 12 ? ServiceView.removed("auth", t)
+                    : view("auth", t, 0, 0, "frontend", k >= 8 ? T0 + 8 * W : 0), t));
+            if (k == 6 || k == 9) {
+                to.add(Step.element(Alert.newBuilder().setFingerprint("f" + k).setStatus(AlertStatus.FIRING)
+                        .setRule("slo_burn_fast").setSeverity(Severity.PAGE).setService(k == 6 ? "checkout" : "frontend")
+                        .setStartsAtMs(t).setEventTimeMs(t).build(), t));
+            }
+            // the watermark two windows behind
+            to.add(Step.watermark(t - 2 * W));
+        }
+        after.add(Step.watermark(T0 + 20 * W));
+        return new Case("rca-ranking", () -> new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(new RootCauseEnricher(15 * 60_000L, 3_600_000L),
+                        List.of(RootCauseEnricher.VIEWS)),
+                (KeySelector<Alert, String>) Alert::getService, Types.STRING, 128, 1, 0), before, after, List.of());
     }
 
     static Span span(String trace, String service, String id, String parent, SpanKind kind, long t) {
@@ -354,6 +415,8 @@ class OperatorSnapshotsTest {
                 if (s.watermark()) {
                     b.processWatermark(s.time());
                     b.processBroadcastWatermark(s.time());
+                } else if (s.broadcast()) {
+                    b.processBroadcastElement(new StreamRecord(s.element(), s.time()));
                 } else {
                     b.processElement(new StreamRecord(s.element(), s.time()));
                 }
@@ -480,15 +543,19 @@ class OperatorSnapshotsTest {
     /**
      * Regenerates this release's snapshots: {@code mvn -o verify -pl jobs -am
      * -Dtest=OperatorSnapshotsTest#writeSnapshots -Dsurefire.failIfNoSpecifiedTests=false
-     * -Dauspex.write-snapshots=true} (docs/operations.md).
+     * -Dauspex.write-snapshots=true} (docs/operations.md). Only missing files are written, so a
+     * committed snapshot is never overwritten by accident: delete one to write it again.
      */
     @Test
     @EnabledIfSystemProperty(named = "auspex.write-snapshots", matches = "true")
     void writeSnapshots() throws Exception {
         for (Case c : cases()) {
+            Path out = file(RELEASE, c);
+            if (Files.exists(out)) {
+                continue;
+            }
             AbstractStreamOperatorTestHarness<?> h = open(c, null);
             run(h, c.before());
-            Path out = file(RELEASE, c);
             Files.createDirectories(out.getParent());
             // a canonical savepoint, as an upgrade takes one: any state backend restores it
             OperatorSnapshotUtil.writeStateHandle(h.snapshotWithLocalState(1L, 1L,

@@ -181,5 +181,9 @@ class PipelineTopologyTest {
         assertTrue(page.getRootCauses().stream().anyMatch(h -> h.getService().equals("db")),
                 () -> "hints: " + page.getRootCauses());
         assertTrue(statuses.received().size() > 0);
+        // the enricher runs on both subtasks with the views broadcast to each: every alert leaves once
+        List<String> keys = alerts.received().stream()
+                .map(a -> a.getFingerprint() + " " + a.getStatus() + " " + a.getEventTimeMs()).toList();
+        assertEquals(keys.size(), new java.util.HashSet<>(keys).size(), () -> "repeated alerts: " + keys);
     }
 }

@@ -2,16 +2,11 @@ package io.auspex.jobs.rca;
 
 import io.auspex.jobs.anomaly.ServiceEvidence;
 import io.auspex.jobs.graph.EdgeStats;
-import io.auspex.schemas.Alert;
 
-/** Union of the three inputs of {@link RootCauseEnricher}: exactly one field is set. */
+/** Union of the two inputs of {@link RcaServiceState}: exactly one field is set. */
 public class RcaInput {
-    /** All inputs share one key: the service graph is small and global. */
-    public static final String GLOBAL_KEY = "graph";
-
     public ServiceEvidence evidence;
     public EdgeStats edge;
-    public Alert alert;
 
     public RcaInput() {}
 
@@ -27,13 +22,8 @@ public class RcaInput {
         return in;
     }
 
-    public static RcaInput of(Alert a) {
-        RcaInput in = new RcaInput();
-        in.alert = a;
-        return in;
-    }
-
+    /** The service whose state the input updates: an edge's callee, the evidence's service. */
     public String key() {
-        return GLOBAL_KEY;
+        return edge != null ? edge.callee : evidence.service;
     }
 }

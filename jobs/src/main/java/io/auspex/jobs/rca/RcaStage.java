@@ -6,21 +6,32 @@ import io.auspex.jobs.config.PipelineConfig;
 import io.auspex.jobs.graph.EdgeStats;
 import io.auspex.schemas.Alert;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
-/** Stages 8-9: root-cause hints on every alert, from the evidence and the service graph; alerts held until the watermark. */
+/**
+ * Stages 8-9: root-cause hints on every alert. The evidence and edges update each service's
+ * root-cause state (keyed by service, {@link RcaServiceState}), whose views are broadcast to the
+ * enricher (keyed by the alerting service, {@link RootCauseEnricher}); alerts held until the
+ * watermark.
+ */
 public final class RcaStage {
     private RcaStage() {}
 
-    /** The alerts, enriched and in event-time order per key. */
+    /** The alerts, enriched and in event-time order per service; the edge-wait alerts among them. */
     public static DataStream<Alert> wire(DataStream<ServiceEvidence> evidence, DataStream<EdgeStats> edges,
             DataStream<Alert> alerts, PipelineConfig cfg) {
+        long lookbackMs = cfg.get(AuspexOptions.RCA_LOOKBACK).toMillis();
+        long edgeTtlMs = cfg.get(AuspexOptions.EDGE_TTL).toMillis();
         DataStream<RcaInput> in = evidence.map(RcaInput::of).returns(RcaInput.class).uid("rca-in-evidence")
-                .union(edges.map(RcaInput::of).returns(RcaInput.class).uid("rca-in-edges"),
-                        alerts.map(RcaInput::of).returns(RcaInput.class).uid("rca-in-alerts"));
-        return in.keyBy(RcaInput::key)
-                .process(new RootCauseEnricher(cfg.get(AuspexOptions.RCA_LOOKBACK).toMillis(),
-                        cfg.get(AuspexOptions.EDGE_TTL).toMillis(), cfg.get(AuspexOptions.EVIDENCE_THRESHOLD),
+                .union(edges.map(RcaInput::of).returns(RcaInput.class).uid("rca-in-edges"));
+        SingleOutputStreamOperator<ServiceView> views = in.keyBy(RcaInput::key)
+                .process(new RcaServiceState(lookbackMs, edgeTtlMs, cfg.get(AuspexOptions.EVIDENCE_THRESHOLD),
                         cfg.get(AuspexOptions.RCA_EDGE_ALERT_SURPRISE)))
-                .uid("rca-enricher").name("root-cause enricher");
+                .uid("rca-service-state").name("root-cause state per service");
+        return alerts.union(views.getSideOutput(RcaServiceState.EDGE_ALERTS))
+                .keyBy(Alert::getService)
+                .connect(views.broadcast(RootCauseEnricher.VIEWS))
+                .process(new RootCauseEnricher(lookbackMs, edgeTtlMs))
+                .uid("rca-ranking").name("root-cause enricher");
     }
 }

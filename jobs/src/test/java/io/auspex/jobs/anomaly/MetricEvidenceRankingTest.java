@@ -4,15 +4,13 @@ import static io.auspex.jobs.Fixtures.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.auspex.jobs.graph.EdgeStats;
+import io.auspex.jobs.rca.RcaHarness;
 import io.auspex.jobs.rca.RcaInput;
 import io.auspex.jobs.rca.RootCauseEnricher;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
 import io.auspex.schemas.Severity;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,9 +42,7 @@ class MetricEvidenceRankingTest {
     }
 
     static Alert rank(boolean withMetric) throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, RcaInput, Alert> h = ProcessFunctionTestHarnesses
-                .forKeyedProcessFunction(new RootCauseEnricher(15 * 60_000L, 3_600_000L, 0.8), RcaInput::key,
-                        Types.STRING);
+        RcaHarness h = new RcaHarness(15 * 60_000L, 3_600_000L, 0.8);
         long t = T0 + 60_000;
         h.processElement(edge("frontend", "checkout", t), t);
         h.processElement(edge("checkout", "payment", t), t);
@@ -58,9 +54,9 @@ class MetricEvidenceRankingTest {
                     withMetric ? new String[] {CPU} : none), w - 1);
             h.processElement(evidence("inventory", w, 0.0, 0.0, none, none), w - 1);
         }
-        h.processElement(RcaInput.of(Alert.newBuilder().setFingerprint("f1").setStatus(AlertStatus.FIRING)
+        h.processAlert(Alert.newBuilder().setFingerprint("f1").setStatus(AlertStatus.FIRING)
                 .setRule("slo_burn_fast").setSeverity(Severity.PAGE).setService("checkout").setStartsAtMs(t)
-                .setEventTimeMs(t).build()), t);
+                .setEventTimeMs(t).build(), t);
         h.processWatermark(t);
         Alert a = h.extractOutputValues().get(0);
         h.close();

@@ -18,9 +18,6 @@ import java.util.TreeMap;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.io.JsonEncoder;
 import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,9 +31,7 @@ class AlertGoldenTest {
 
     @Test
     void anEnrichedAlertIsExactlyTheGoldenOne() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, RcaInput, Alert> h = ProcessFunctionTestHarnesses
-                .forKeyedProcessFunction(new RootCauseEnricher(15 * 60_000L, 3_600_000L, 0.8), RcaInput::key,
-                        Types.STRING);
+        RcaHarness h = new RcaHarness(15 * 60_000L, 3_600_000L, 0.8);
         long t = T0 + 3_600_000L;
         // an hour of normal windows: checkout calls payment (its waits about 1 ms) and auth (a healthy dependency)
         for (long w = T0 + 10_000; w < t - 60_000; w += 10_000) {
@@ -61,12 +56,12 @@ class AlertGoldenTest {
             h.processElement(RcaInput.of(pay), w - 1);
             h.processElement(RcaInput.of(evidence("checkout", w, w >= t - 10_000 ? 1.0 : 0, 0, "", "latency_p99_ms")), w - 1);
         }
-        h.processElement(RcaInput.of(Alert.newBuilder().setFingerprint("6f1c2a3b4d5e6f70").setStatus(AlertStatus.FIRING)
+        h.processAlert(Alert.newBuilder().setFingerprint("6f1c2a3b4d5e6f70").setStatus(AlertStatus.FIRING)
                 .setRule("anomaly").setSeverity(Severity.TICKET).setService("checkout").setStartsAtMs(t - 10_000)
                 .setEventTimeMs(t).setLabels(new TreeMap<>(Map.of("alertname", "ServiceAnomaly", "service", "checkout",
                         "severity", "ticket")))
                 .setAnnotations(new TreeMap<>(Map.of("summary", "Anomalous golden signals in checkout")))
-                .setMovedSignals(List.of("latency_p99_ms")).build()), t);
+                .setMovedSignals(List.of("latency_p99_ms")).build(), t);
         h.processWatermark(t);
         List<Alert> out = h.extractOutputValues();
         assertEquals(1, out.size());

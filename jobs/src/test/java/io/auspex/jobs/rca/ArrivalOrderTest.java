@@ -12,11 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +26,7 @@ class ArrivalOrderTest {
     static final int WINDOWS = 120;
 
     /** One input with the window it belongs to (its window end, or the alert's event time). */
-    record Timed(long time, RcaInput input) {}
+    record Timed(long time, Input input) {}
 
     static long end(int k) {
         return T0 + (k + 1) * 10_000L;
@@ -62,8 +58,19 @@ class ArrivalOrderTest {
         return RcaInput.of(e);
     }
 
-    static RcaInput alert(String fingerprint, String service, long t, AlertStatus status) {
-        return RcaInput.of(Alert.newBuilder().setFingerprint(fingerprint).setStatus(status).setRule("slo_burn_fast")
+    /** An evidence or edge input, or an alert. */
+    record Input(RcaInput rca, Alert alert) {
+        void into(RcaHarness h, long timestamp) throws Exception {
+            if (alert != null) {
+                h.processAlert(alert, timestamp);
+            } else {
+                h.processElement(rca, timestamp);
+            }
+        }
+    }
+
+    static Input alert(String fingerprint, String service, long t, AlertStatus status) {
+        return new Input(null, Alert.newBuilder().setFingerprint(fingerprint).setStatus(status).setRule("slo_burn_fast")
                 .setSeverity(Severity.PAGE).setService(service).setStartsAtMs(t).setEventTimeMs(t).build());
     }
 
@@ -78,17 +85,17 @@ class ArrivalOrderTest {
         for (int k = 0; k < WINDOWS; k++) {
             long t = end(k);
             double wait = k >= 80 && k < 90 ? 300.5 : 0.4 + 0.2 * rnd.nextDouble();
-            in.add(new Timed(t, edge("frontend", "checkout", t, 100 + rnd.nextInt(20), 0.5)));
-            in.add(new Timed(t, edge("checkout", "payment", t, 50 + rnd.nextInt(10), 0.5)));
-            in.add(new Timed(t, edge("checkout", "inventory", t, 30 + rnd.nextInt(10), 0.5)));
-            in.add(new Timed(t, edge("frontend", "auth", t, 80 + rnd.nextInt(10), wait)));
+            in.add(new Timed(t, new Input(edge("frontend", "checkout", t, 100 + rnd.nextInt(20), 0.5), null)));
+            in.add(new Timed(t, new Input(edge("checkout", "payment", t, 50 + rnd.nextInt(10), 0.5), null)));
+            in.add(new Timed(t, new Input(edge("checkout", "inventory", t, 30 + rnd.nextInt(10), 0.5), null)));
+            in.add(new Timed(t, new Input(edge("frontend", "auth", t, 80 + rnd.nextInt(10), wait), null)));
             boolean paymentFails = k >= 40 && k < 60;
-            in.add(new Timed(t, evidence("payment", t, paymentFails ? 0.9 + 0.1 * rnd.nextDouble() : 0.1 * rnd.nextDouble(),
-                    paymentFails && k >= 44 ? 1.0 : 0, "error_ratio", "error_log_count")));
-            in.add(new Timed(t, evidence("inventory", t, k % 7 == 0 ? 1.0 : 0.05, 0, "latency_p99_ms")));
-            in.add(new Timed(t, evidence("checkout", t, paymentFails ? 0.85 : 0.02, 0, "error_ratio")));
-            in.add(new Timed(t, evidence("frontend", t, paymentFails || (k >= 80 && k < 90) ? 0.9 : 0.0, 0,
-                    "latency_p99_ms")));
+            in.add(new Timed(t, new Input(evidence("payment", t, paymentFails ? 0.9 + 0.1 * rnd.nextDouble() : 0.1 * rnd.nextDouble(),
+                    paymentFails && k >= 44 ? 1.0 : 0, "error_ratio", "error_log_count"), null)));
+            in.add(new Timed(t, new Input(evidence("inventory", t, k % 7 == 0 ? 1.0 : 0.05, 0, "latency_p99_ms"), null)));
+            in.add(new Timed(t, new Input(evidence("checkout", t, paymentFails ? 0.85 : 0.02, 0, "error_ratio"), null)));
+            in.add(new Timed(t, new Input(evidence("frontend", t, paymentFails || (k >= 80 && k < 90) ? 0.9 : 0.0, 0,
+                    "latency_p99_ms"), null)));
             if (k == 46) {
                 in.add(new Timed(t, alert("f-frontend", "frontend", t, AlertStatus.FIRING)));
                 in.add(new Timed(t, alert("f-checkout", "checkout", t, AlertStatus.FIRING)));
@@ -103,17 +110,8 @@ class ArrivalOrderTest {
         return in;
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, RcaInput, Alert> harness(OperatorSubtaskState restore)
-            throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new RootCauseEnricher(LOOKBACK, 3_600_000L, 0.8)), RcaInput::key,
-                Types.STRING);
-        h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        if (restore != null) {
-            h.initializeState(restore);
-        }
-        h.open();
-        return h;
+    static RcaHarness harness(RcaHarness.Snapshot restore) throws Exception {
+        return new RcaHarness(LOOKBACK, 3_600_000L, 0.8, 0, new EmbeddedRocksDBStateBackend(), restore);
     }
 
     /** Window by window: each window's inputs in scenario order, then the watermark at its end. */
@@ -122,7 +120,7 @@ class ArrivalOrderTest {
         int i = 0;
         for (int k = 0; k < WINDOWS; k++) {
             for (; i < in.size() && in.get(i).time() <= end(k); i++) {
-                h.processElement(in.get(i).input(), in.get(i).time() - 1);
+                in.get(i).input().into(h, in.get(i).time() - 1);
             }
             h.processWatermark(end(k));
         }
@@ -149,11 +147,11 @@ class ArrivalOrderTest {
             }
             Collections.shuffle(chunk, rnd);
             for (Timed x : chunk) {
-                h.processElement(x.input(), x.time() - 1);
+                x.input().into(h, x.time() - 1);
             }
             h.processWatermark(end(k) - 1);
             if (++chunks == restoreAt) {
-                OperatorSubtaskState snapshot = h.snapshot(chunks, chunks);
+                RcaHarness.Snapshot snapshot = h.snapshot(chunks);
                 out.addAll(h.extractOutputValues());
                 h.close();
                 h = harness(snapshot);

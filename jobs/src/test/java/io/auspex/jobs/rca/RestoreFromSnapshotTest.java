@@ -81,28 +81,22 @@ class RestoreFromSnapshotTest {
 
     @Test
     void pendingAlertsAndGraphSurviveARestore() throws Exception {
-        var first = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new RootCauseEnricher(15 * 60_000L, 3_600_000L, 0.8)), RcaInput::key,
-                Types.STRING);
-        first.setStateBackend(new EmbeddedRocksDBStateBackend());
-        first.open();
+        var first = new RcaHarness(15 * 60_000L, 3_600_000L, 0.8, 0, new EmbeddedRocksDBStateBackend(), null);
         long t = T0 + 60_000;
         first.processElement(RootCauseEnricherTest.edge("checkout", "payment", t), t);
         for (long w = t - 40_000; w <= t; w += 10_000) {
             first.processElement(RootCauseEnricherTest.evidence("payment", w, 1.0, "error_ratio"), w - 1);
         }
-        first.processElement(RcaInput.of(Alert.newBuilder().setFingerprint("f").setStatus(AlertStatus.FIRING)
+        first.processAlert(Alert.newBuilder().setFingerprint("f").setStatus(AlertStatus.FIRING)
                 .setRule("slo_burn_fast").setSeverity(Severity.PAGE).setService("checkout").setStartsAtMs(t)
-                .setEventTimeMs(t).build()), t);
-        OperatorSubtaskState snapshot = first.snapshot(1L, 1L);
+                .setEventTimeMs(t).build(), t);
+        // the views of the windows before the alert reach the enricher; the last window's inputs are still held
+        first.processWatermark(t - 10_000);
+        RcaHarness.Snapshot snapshot = first.snapshot(1L);
+        assertEquals(List.of(), first.extractOutputValues());
         first.close();
 
-        var second = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new RootCauseEnricher(15 * 60_000L, 3_600_000L, 0.8)), RcaInput::key,
-                Types.STRING);
-        second.setStateBackend(new EmbeddedRocksDBStateBackend());
-        second.initializeState(snapshot);
-        second.open();
+        var second = new RcaHarness(15 * 60_000L, 3_600_000L, 0.8, 0, new EmbeddedRocksDBStateBackend(), snapshot);
         second.processWatermark(t);
         List<Alert> out = second.extractOutputValues();
         assertEquals(1, out.size(), "the pending alert came back with its timer");

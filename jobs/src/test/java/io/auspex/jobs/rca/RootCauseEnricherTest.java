@@ -10,9 +10,6 @@ import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
 import io.auspex.schemas.Severity;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 class RootCauseEnricherTest {
@@ -52,9 +49,7 @@ class RootCauseEnricherTest {
     @Test
     void failingCallsToAServiceWithoutEvidenceOfItsOwnNameIt() throws Exception {
         for (boolean failing : new boolean[] {false, true}) {
-            KeyedOneInputStreamOperatorTestHarness<String, RcaInput, Alert> h = ProcessFunctionTestHarnesses
-                    .forKeyedProcessFunction(new RootCauseEnricher(LOOKBACK, 3_600_000L, 0.8), RcaInput::key,
-                            Types.STRING);
+            RcaHarness h = new RcaHarness(LOOKBACK, 3_600_000L, 0.8);
             long t = T0;
             // 40 windows of 20 calls from checkout to payment, one failing now and then
             for (int i = 0; i < 40; i++) {
@@ -69,7 +64,7 @@ class RootCauseEnricherTest {
                 h.processElement(calls("checkout", "inventory", t, 20, 0), t - 1);
                 h.processElement(evidence("checkout", t, 1.0, "error_ratio"), t - 1);
             }
-            h.processElement(RcaInput.of(alert("checkout", t, AlertStatus.FIRING)), t);
+            h.processAlert(alert("checkout", t, AlertStatus.FIRING), t);
             h.processWatermark(t);
             Alert a = h.extractOutputValues().get(0);
             if (failing) {
@@ -86,30 +81,29 @@ class RootCauseEnricherTest {
 
     @Test
     void callErrorsAreJudgedAgainstTheEdgesOwnBaseline() {
-        RootCauseEnricher.EdgeState e = new RootCauseEnricher.EdgeState();
-        for (int i = 0; i < RootCauseEnricher.GAP_WARMUP_WINDOWS; i++) {
-            RootCauseEnricher.addCallErrors(e, 1000, 50, i * 10_000L);
+        RcaServiceState.EdgeState e = new RcaServiceState.EdgeState();
+        for (int i = 0; i < RcaServiceState.GAP_WARMUP_WINDOWS; i++) {
+            RcaServiceState.addCallErrors(e, 1000, 50, i * 10_000L);
         }
         // a busy edge failing 5 % of its calls: 70 of 1000 is within its usual, 1 of 3 in a quiet edge is one failure
-        RootCauseEnricher.addCallErrors(e, 1000, 70, 400_000L);
+        RcaServiceState.addCallErrors(e, 1000, 70, 400_000L);
         assertEquals(Long.MIN_VALUE / 2, e.errLastAnomalousMs);
-        RootCauseEnricher.addCallErrors(e, 1000, 200, 410_000L);
+        RcaServiceState.addCallErrors(e, 1000, 200, 410_000L);
         assertEquals(410_000L, e.errLastAnomalousMs);
         assertEquals(410_000L, e.errOnsetMs);
-        RootCauseEnricher.EdgeState quiet = new RootCauseEnricher.EdgeState();
-        for (int i = 0; i < RootCauseEnricher.GAP_WARMUP_WINDOWS; i++) {
-            RootCauseEnricher.addCallErrors(quiet, 3, 0, i * 10_000L);
+        RcaServiceState.EdgeState quiet = new RcaServiceState.EdgeState();
+        for (int i = 0; i < RcaServiceState.GAP_WARMUP_WINDOWS; i++) {
+            RcaServiceState.addCallErrors(quiet, 3, 0, i * 10_000L);
         }
-        RootCauseEnricher.addCallErrors(quiet, 3, 1, 400_000L);
+        RcaServiceState.addCallErrors(quiet, 3, 1, 400_000L);
         assertEquals(Long.MIN_VALUE / 2, quiet.errLastAnomalousMs, "one failure is below the minimum");
-        RootCauseEnricher.addCallErrors(quiet, 3, 3, 410_000L);
+        RcaServiceState.addCallErrors(quiet, 3, 3, 410_000L);
         assertEquals(410_000L, quiet.errLastAnomalousMs, "3 of 3 against a baseline share near 0");
     }
 
     @Test
     void alertsOfOneRootCauseEpisodeShareAnIncidentIdAndALaterEpisodeGetsAnother() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, RcaInput, Alert> h = ProcessFunctionTestHarnesses
-                .forKeyedProcessFunction(new RootCauseEnricher(LOOKBACK, 3_600_000L, 0.8), RcaInput::key, Types.STRING);
+        RcaHarness h = new RcaHarness(LOOKBACK, 3_600_000L, 0.8);
         long t = T0 + 60_000;
         h.processElement(edge("frontend", "checkout", t), t);
         h.processElement(edge("checkout", "payment", t), t);
@@ -118,8 +112,8 @@ class RootCauseEnricherTest {
             h.processElement(evidence("payment", w, 1.0, "error_ratio"), w - 1);
             h.processElement(evidence("checkout", w, 1.0, "error_ratio"), w - 1);
         }
-        h.processElement(RcaInput.of(alert("checkout", t, AlertStatus.FIRING)), t);
-        h.processElement(RcaInput.of(alert("frontend", t, AlertStatus.FIRING)), t);
+        h.processAlert(alert("checkout", t, AlertStatus.FIRING), t);
+        h.processAlert(alert("frontend", t, AlertStatus.FIRING), t);
         h.processWatermark(t);
         List<Alert> out = h.extractOutputValues();
         assertEquals(2, out.size());
@@ -141,7 +135,7 @@ class RootCauseEnricherTest {
             h.processElement(evidence("payment", w, 1.0, "error_ratio"), w - 1);
         }
         h.processElement(edge("checkout", "payment", later), later);
-        h.processElement(RcaInput.of(alert("checkout", later, AlertStatus.FIRING)), later);
+        h.processAlert(alert("checkout", later, AlertStatus.FIRING), later);
         h.processWatermark(later);
         out = h.extractOutputValues();
         assertEquals(3, out.size());
@@ -152,13 +146,12 @@ class RootCauseEnricherTest {
 
     @Test
     void holdsTheAlertUntilTheWatermarkThenNamesTheRootCause() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, RcaInput, Alert> h = ProcessFunctionTestHarnesses
-                .forKeyedProcessFunction(new RootCauseEnricher(LOOKBACK, 3_600_000L, 0.8), RcaInput::key, Types.STRING);
+        RcaHarness h = new RcaHarness(LOOKBACK, 3_600_000L, 0.8);
         long t = T0 + 60_000;
         h.processElement(edge("frontend", "checkout", t), t);
         h.processElement(edge("checkout", "payment", t), t);
         h.processElement(edge("checkout", "inventory", t), t);
-        h.processElement(RcaInput.of(alert("checkout", t, AlertStatus.FIRING)), t);
+        h.processAlert(alert("checkout", t, AlertStatus.FIRING), t);
         // the evidence arrives after the alert: the alert must wait for it. Inventory has one noisy
         // window only: not an episode
         for (long w = t - 40_000; w <= t; w += 10_000) {
@@ -181,12 +174,17 @@ class RootCauseEnricherTest {
         assertEquals(List.of(), inventory.getMovedSignals(), "one noisy window is not an anomaly episode");
 
         // resolved alerts pass through unchanged; old edges and evidence are dropped
-        h.processElement(RcaInput.of(alert("checkout", t + 60_000, AlertStatus.RESOLVED)), t + 60_000);
+        h.processAlert(alert("checkout", t + 60_000, AlertStatus.RESOLVED), t + 60_000);
         h.processWatermark(t + 3 * 3_600_000L);
         out = h.extractOutputValues();
         assertEquals(2, out.size());
         assertEquals(0, out.get(1).getRootCauses().size());
-        assertEquals(0, h.numKeyedStateEntries());
+        assertEquals(0, h.state.numKeyedStateEntries(), "the per-service state is cleared");
+        // the enricher drops the removed services at its next sweep: here on a view of another service
+        long later = t + 3 * 3_600_000L + 10_000;
+        h.processElement(evidence("search", later, 0.0), later - 1);
+        h.processWatermark(later);
+        assertEquals(java.util.Set.of("search"), h.viewedServices());
         h.close();
     }
 
@@ -206,8 +204,7 @@ class RootCauseEnricherTest {
      */
     @Test
     void aSlowedEdgeIsEvidenceOnItsCallee() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, RcaInput, Alert> h = ProcessFunctionTestHarnesses
-                .forKeyedProcessFunction(new RootCauseEnricher(LOOKBACK, 3_600_000L, 0.8), RcaInput::key, Types.STRING);
+        RcaHarness h = new RcaHarness(LOOKBACK, 3_600_000L, 0.8);
         long t = T0;
         // 10 minutes of normal waits: 0.4-0.6 ms into auth, 0.5 ms into cache
         for (int w = 0; w < 60; w++) {
@@ -222,7 +219,7 @@ class RootCauseEnricherTest {
             h.processElement(edgeWithWait("frontend", "cache", t, 0.5), t);
             h.processElement(evidence("frontend", t, 1.0, "latency_p99_ms"), t - 1);
         }
-        h.processElement(RcaInput.of(alert("frontend", t, AlertStatus.FIRING)), t);
+        h.processAlert(alert("frontend", t, AlertStatus.FIRING), t);
         h.processWatermark(t);
         Alert a = h.extractOutputValues().get(0);
         assertEquals("auth", a.getRootCauses().get(0).getService(), () -> "hints: " + a.getRootCauses());
@@ -234,29 +231,29 @@ class RootCauseEnricherTest {
 
     @Test
     void theEdgeWaitBaselineFlagsOnlyAWaitWellAboveItsUsualSpread() {
-        RootCauseEnricher.EdgeState e = new RootCauseEnricher.EdgeState();
-        for (int w = 0; w < RootCauseEnricher.GAP_WARMUP_WINDOWS; w++) {
-            RootCauseEnricher.addGap(e, 10 + (w % 2), T0 + w * 10_000L);
+        RcaServiceState.EdgeState e = new RcaServiceState.EdgeState();
+        for (int w = 0; w < RcaServiceState.GAP_WARMUP_WINDOWS; w++) {
+            RcaServiceState.addGap(e, 10 + (w % 2), T0 + w * 10_000L);
         }
         assertEquals(0.0, e.gapLevel, 1e-12, "warm-up windows are never abnormal");
         // 55 ms above a mean of about 10.5: above 4 sigma (about 2 ms) and the 50 ms floor
-        RootCauseEnricher.addGap(e, 65.6, T0 + 400_000);
-        assertEquals(RootCauseEnricher.LEVEL_ALPHA, e.gapLevel, 1e-12);
+        RcaServiceState.addGap(e, 65.6, T0 + 400_000);
+        assertEquals(RcaServiceState.LEVEL_ALPHA, e.gapLevel, 1e-12);
         double mean = e.gapMeanMs;
         // 40 ms above: below the 50 ms floor, normal, and learned
-        RootCauseEnricher.addGap(e, 50, T0 + 410_000);
-        assertEquals((1 - RootCauseEnricher.LEVEL_ALPHA) * RootCauseEnricher.LEVEL_ALPHA, e.gapLevel, 1e-12);
-        assertEquals(mean + RootCauseEnricher.GAP_ALPHA * (50 - mean), e.gapMeanMs, 1e-12);
+        RcaServiceState.addGap(e, 50, T0 + 410_000);
+        assertEquals((1 - RcaServiceState.LEVEL_ALPHA) * RcaServiceState.LEVEL_ALPHA, e.gapLevel, 1e-12);
+        assertEquals(mean + RcaServiceState.GAP_ALPHA * (50 - mean), e.gapMeanMs, 1e-12);
     }
 
     @Test
     void aFewCallsOverAWaitStepOfAQuietEdgeAreAStrongWaitAtOnce() {
         WaitLadder f = new WaitLadder();
-        RootCauseEnricher.EdgeState e = new RootCauseEnricher.EdgeState();
+        RcaServiceState.EdgeState e = new RcaServiceState.EdgeState();
         int warm = 200;
         for (int w = 0; w < warm; w++) {
             // two calls per window, each waiting under a millisecond: nothing over any step
-            RootCauseEnricher.addGap(e, 0.5, T0 + w * 10_000L, 2, new long[EdgeStats.GAP_STEPS_MS.length]);
+            RcaServiceState.addGap(e, 0.5, T0 + w * 10_000L, 2, new long[EdgeStats.GAP_STEPS_MS.length]);
         }
         assertEquals(0.0, e.gapLevel, 1e-12);
         double baseCalls = 2 * (1 - Math.pow(1 - 0.01, warm)) / 0.01;
@@ -269,18 +266,18 @@ class RootCauseEnricherTest {
         // the window alone: P(K >= 3 | 3, p0) = p0^3; with the two previous windows (4 calls, none over) it is
         // less surprising; Bonferroni over 7 steps x 2 scales
         double expected = -3 * Math.log10(p0) - Math.log10(14);
-        assertEquals(expected, RootCauseEnricher.gapCountSurprise(e, 3, over), 1e-6);
-        assertTrue(expected >= RootCauseEnricher.GAP_COUNT_SURPRISE);
-        RootCauseEnricher.addGap(e, 250, T0 + warm * 10_000L, 3, over);
+        assertEquals(expected, RcaServiceState.gapCountSurprise(e, 3, over), 1e-6);
+        assertTrue(expected >= RcaServiceState.GAP_COUNT_SURPRISE);
+        RcaServiceState.addGap(e, 250, T0 + warm * 10_000L, 3, over);
         assertEquals(1.0, e.gapLevel, 1e-12, "an episode in its first window");
         assertEquals(T0 + warm * 10_000L, e.gapOnsetMs);
         assertEquals(baseCalls, e.gapBaseCalls, 1e-9, "an abnormal window teaches nothing");
         // one call over a step is never enough, whatever its surprise
-        RootCauseEnricher.EdgeState quiet = new RootCauseEnricher.EdgeState();
+        RcaServiceState.EdgeState quiet = new RcaServiceState.EdgeState();
         for (int w = 0; w < warm; w++) {
-            RootCauseEnricher.addGap(quiet, 0.5, T0 + w * 10_000L, 1, new long[EdgeStats.GAP_STEPS_MS.length]);
+            RcaServiceState.addGap(quiet, 0.5, T0 + w * 10_000L, 1, new long[EdgeStats.GAP_STEPS_MS.length]);
         }
-        RootCauseEnricher.addGap(quiet, 30, T0 + warm * 10_000L, 1, f.over(1, 30));
+        RcaServiceState.addGap(quiet, 30, T0 + warm * 10_000L, 1, f.over(1, 30));
         assertEquals(0.0, quiet.gapLevel, 1e-12);
     }
 
@@ -297,9 +294,7 @@ class RootCauseEnricherTest {
     @Test
     void aStrongWaitInFrontOfAQuietServiceRaisesAnEdgeAlertOnItThatResolves() throws Exception {
         for (double bar : new double[] {0, 10}) {
-            KeyedOneInputStreamOperatorTestHarness<String, RcaInput, Alert> h = ProcessFunctionTestHarnesses
-                    .forKeyedProcessFunction(new RootCauseEnricher(LOOKBACK, 3_600_000L, 0.8, bar), RcaInput::key,
-                            Types.STRING);
+            RcaHarness h = new RcaHarness(LOOKBACK, 3_600_000L, 0.8, bar);
             long t = T0;
             for (int w = 0; w < 200; w++) {
                 t += 10_000;
@@ -330,7 +325,7 @@ class RootCauseEnricherTest {
             Alert firing = out.get(0);
             assertEquals(AlertStatus.FIRING, firing.getStatus());
             assertEquals("admin", firing.getService());
-            assertEquals(RootCauseEnricher.EDGE_ALERT_NAME, firing.getLabels().get("alertname"));
+            assertEquals(RcaServiceState.EDGE_ALERT_NAME, firing.getLabels().get("alertname"));
             assertEquals(onset, firing.getStartsAtMs());
             assertEquals(onset + 10_000, firing.getEventTimeMs());
             assertEquals(List.of("edge_wait_from_frontend"), firing.getMovedSignals());
