@@ -37,11 +37,12 @@ public final class AnomalyStage {
     }
 
     public static Outputs wire(DataStream<ServiceSignals> signals, PipelineConfig cfg, WindowScorer model) {
+        EvidenceFunction fn = new EvidenceFunction(cfg.get(AuspexOptions.EVIDENCE_THRESHOLD),
+                cfg.get(AuspexOptions.DETECTOR_THRESHOLD), cfg.get(AuspexOptions.RETIRE_AFTER).toMillis(),
+                model, countEvidence(cfg), metricEvidence(cfg));
         SingleOutputStreamOperator<ServiceEvidence> evidence = signals
                 .keyBy(ServiceSignals::getServiceName)
-                .process(new EvidenceFunction(cfg.get(AuspexOptions.EVIDENCE_THRESHOLD),
-                        cfg.get(AuspexOptions.DETECTOR_THRESHOLD), cfg.get(AuspexOptions.RETIRE_AFTER).toMillis(),
-                        model, countEvidence(cfg), metricEvidence(cfg)))
+                .process(cfg.get(AuspexOptions.COUNT_EVIDENCE_TEMPLATES) ? fn : fn.withoutTemplateEvidence())
                 .uid("anomaly-evidence").name("anomaly evidence");
         int windows = cfg.get(AuspexOptions.ANOMALY_ALERT_WINDOWS);
         if (windows == 0) {

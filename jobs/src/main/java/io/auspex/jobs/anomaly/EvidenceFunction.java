@@ -54,6 +54,8 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
     private final WindowScorer model;
     private final CountEvidence counts;
     private final MetricEvidence metrics;
+    /** Error lines per log template count as evidence (off only to measure what they add). */
+    private boolean templateEvidence = true;
     private transient ValueState<SignalBaselines.BaselineState> baselines;
     private transient ValueState<MetricEvidenceState> metricState;
     private transient Counter unfollowed;
@@ -149,7 +151,7 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
             }
             CountEvidence.Result r = counts.observe(cs, new CountEvidence.Window(s.getWindowEndMs(),
                     s.getRequestCount(), s.getErrorSpanCount(), s.getErrorLogCount(),
-                    LatencyLadder.aligned(s.getLatencyLadderMs()), templateErrors(s)));
+                    LatencyLadder.aligned(s.getLatencyLadderMs()), templateEvidence ? templateErrors(s) : null));
             countState.update(cs);
             e.countEvidence = r.evidence();
             e.countLevel = Math.min(1.0, r.evidence() / counts.config().bar());
@@ -196,6 +198,12 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
             }
             e.movedSignals = moved;
         }
+    }
+
+    /** This function without the per-template error counts in its count evidence (to measure what they add). */
+    public EvidenceFunction withoutTemplateEvidence() {
+        templateEvidence = false;
+        return this;
     }
 
     /** Error lines per log template id in the window (templates without error lines left out), or null. */

@@ -175,6 +175,12 @@ public final class AuspexOptions {
     public static final ConfigOption<Double> COUNT_EVIDENCE_DRIFT = ConfigOptions.key("auspex.anomaly.count-evidence-drift")
             .doubleType().defaultValue(1.5)
             .withDescription("Surprise (-log10 p, Bonferroni-corrected) a window must exceed to add to the count evidence; below it evidence drains.");
+    public static final ConfigOption<Boolean> COUNT_EVIDENCE_TEMPLATES = ConfigOptions.key("auspex.anomaly.count-evidence-templates")
+            .booleanType().defaultValue(true)
+            .withDescription("Error lines per log template (the signals window's online template mining) are tested as counts of their own in the count evidence; off only to measure what they add.");
+    public static final ConfigOption<Boolean> RCA_EDGE_EVIDENCE = ConfigOptions.key("auspex.rca.edge-evidence")
+            .booleanType().defaultValue(true)
+            .withDescription("A caller->callee edge whose calls wait beyond the callee's spans, or fail, more than its own baseline is evidence on the callee in root-cause ranking; off only to measure what it adds.");
     public static final ConfigOption<Boolean> METRIC_EVIDENCE = ConfigOptions.key("auspex.anomaly.metric-evidence.enabled")
             .booleanType().defaultValue(true)
             .withDescription("Metric evidence: a baseline per gauge and counter a service sends (any name; the include and exclude globs, a bounded number per service), a window scored by how far each is from it; by default it feeds root-cause ranking only (docs/architecture.md).");

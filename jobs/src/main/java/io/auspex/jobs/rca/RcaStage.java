@@ -31,7 +31,7 @@ public final class RcaStage {
         return alerts.union(views.getSideOutput(RcaServiceState.EDGE_ALERTS))
                 .keyBy(Alert::getService)
                 .connect(views.broadcast(RootCauseEnricher.VIEWS))
-                .process(new RootCauseEnricher(lookbackMs, edgeTtlMs))
+                .process(new RootCauseEnricher(lookbackMs, edgeTtlMs, cfg.get(AuspexOptions.RCA_EDGE_EVIDENCE)))
                 .uid("rca-ranking").name("root-cause enricher");
     }
 }

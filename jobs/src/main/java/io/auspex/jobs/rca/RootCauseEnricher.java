@@ -59,13 +59,20 @@ public final class RootCauseEnricher extends KeyedBroadcastProcessFunction<Strin
 
     private final long lookbackMs;
     private final long edgeTtlMs;
+    private final boolean edgeEvidence;
     private transient ListState<Alert> pending;
     /** Watermark of this subtask's last sweep (not state: a restored subtask sweeps on its first view). */
     private transient long lastSweepMs = Long.MIN_VALUE;
 
     public RootCauseEnricher(long lookbackMs, long edgeTtlMs) {
+        this(lookbackMs, edgeTtlMs, true);
+    }
+
+    /** @param edgeEvidence slowed and failing edges are evidence on their callee (off only to measure what they add) */
+    public RootCauseEnricher(long lookbackMs, long edgeTtlMs, boolean edgeEvidence) {
         this.lookbackMs = lookbackMs;
         this.edgeTtlMs = edgeTtlMs;
+        this.edgeEvidence = edgeEvidence;
     }
 
     @Override
@@ -132,7 +139,7 @@ public final class RootCauseEnricher extends KeyedBroadcastProcessFunction<Strin
                 .thenComparing(Alert::getStatus));
         Iterable<Map.Entry<String, ServiceView.History>> views = ctx.getBroadcastState(VIEWS).immutableEntries();
         for (Alert a : due) {
-            out.collect(a.getStatus() == AlertStatus.FIRING ? enrich(a, views, lookbackMs, edgeTtlMs) : a);
+            out.collect(a.getStatus() == AlertStatus.FIRING ? enrich(a, views, lookbackMs, edgeTtlMs, edgeEvidence) : a);
         }
         if (later.isEmpty()) {
             pending.clear();
@@ -166,7 +173,7 @@ public final class RootCauseEnricher extends KeyedBroadcastProcessFunction<Strin
 
     /** Adds root-cause hints, moved signals, the model score and the incident id to a firing alert. */
     static Alert enrich(Alert a, Iterable<Map.Entry<String, ServiceView.History>> all, long lookbackMs,
-            long edgeTtlMs) {
+            long edgeTtlMs, boolean edgeEvidence) {
         long now = a.getEventTimeMs();
         Map<String, Set<String>> callees = new HashMap<>();
         Map<String, RootCauseRanker.Evidence> ev = new HashMap<>();
@@ -201,6 +208,9 @@ public final class RootCauseEnricher extends KeyedBroadcastProcessFunction<Strin
                     continue;
                 }
                 callees.computeIfAbsent(e.caller, k -> new HashSet<>()).add(v.service);
+                if (!edgeEvidence) {
+                    continue;
+                }
                 if (e.gapPeak > 0 && e.gapLastAnomalousMs >= now - GAP_CURRENT_MS) {
                     blame(ev, v.service, e.gapPeak, e.gapOnsetMs);
                     slowedInto.merge(v.service, e, (a1, b1) -> a1.gapPeakMs >= b1.gapPeakMs ? a1 : b1);

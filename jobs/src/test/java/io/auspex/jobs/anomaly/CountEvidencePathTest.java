@@ -35,6 +35,48 @@ class CountEvidencePathTest {
                 .setLatencyP50Ms(ms).setLatencyP99Ms(ms).setLatencyLadderMs(ladder).build();
     }
 
+    static ServiceSignals withTemplate(ServiceSignals s, String id, long errors) {
+        return ServiceSignals.newBuilder(s).setLogTemplates(List.of(io.auspex.schemas.LogTemplateCount.newBuilder()
+                .setTemplateId(id).setTemplate("payment declined <NUM>").setCount(errors).setErrorCount(errors)
+                .setFirstSeenMs(s.getWindowEndMs() - 1).setNewTemplate(false).build())).build();
+    }
+
+    /**
+     * Error lines per template are counts of their own in the evidence, exactly as the model takes
+     * them; {@code withoutTemplateEvidence} gives exactly the model without them, and the two differ
+     * when a template that never failed starts failing.
+     */
+    @Test
+    void templateErrorsCountAsTheModelTakesThemAndCanBeTurnedOff() throws Exception {
+        double[] burst = new double[2];
+        for (boolean templates : new boolean[] {true, false}) {
+            EvidenceFunction fn = new EvidenceFunction(0.8, 0.3, RETIRE, null, COUNTS);
+            KeyedOneInputStreamOperatorTestHarness<String, ServiceSignals, ServiceEvidence> h =
+                    ProcessFunctionTestHarnesses.forKeyedProcessFunction(templates ? fn : fn.withoutTemplateEvidence(),
+                            ServiceSignals::getServiceName, Types.STRING);
+            CountEvidenceState expected = new CountEvidenceState();
+            long t = T0;
+            for (int i = 0; i < 203; i++) {
+                t += 10_000;
+                // one error line now and then from template a, then 3 a window from b, which never failed
+                boolean b = i >= 200;
+                int lines = b ? 3 : i % 40 == 0 ? 1 : 0;
+                ServiceSignals s = quiet(t, 3, 20, 0, lines);
+                if (lines > 0) {
+                    s = withTemplate(s, b ? "00000000000000bb" : "00000000000000aa", lines);
+                }
+                h.processElement(s, t);
+                CountEvidence.Result r = COUNTS.observe(expected, new CountEvidence.Window(t, 3, 0, lines,
+                        LatencyLadder.aligned(s.getLatencyLadderMs()), templates && lines > 0
+                                ? Map.of(b ? "00000000000000bb" : "00000000000000aa", (long) lines) : null));
+                assertEquals(r.evidence(), h.extractOutputValues().get(i).countEvidence, 1e-12, "window " + i);
+            }
+            burst[templates ? 0 : 1] = h.extractOutputValues().get(202).countEvidence;
+            h.close();
+        }
+        assertTrue(burst[0] > burst[1], () -> "with templates " + burst[0] + ", without " + burst[1]);
+    }
+
     @Test
     void evidenceMatchesTheModelAndClearsWithTheService() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, ServiceSignals, ServiceEvidence> h =

@@ -42,11 +42,17 @@ public final class RcaHarness implements AutoCloseable {
      */
     public RcaHarness(long lookbackMs, long edgeTtlMs, double signalThreshold, double edgeAlertSurprise,
             StateBackend backend, Snapshot restore) throws Exception {
+        this(lookbackMs, edgeTtlMs, signalThreshold, edgeAlertSurprise, backend, restore, true);
+    }
+
+    /** @param edgeEvidence slowed and failing edges are evidence on their callee */
+    public RcaHarness(long lookbackMs, long edgeTtlMs, double signalThreshold, double edgeAlertSurprise,
+            StateBackend backend, Snapshot restore, boolean edgeEvidence) throws Exception {
         state = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
                 new RcaServiceState(lookbackMs, edgeTtlMs, signalThreshold, edgeAlertSurprise)), RcaInput::key,
                 Types.STRING);
         enricher = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new RootCauseEnricher(lookbackMs, edgeTtlMs), List.of(RootCauseEnricher.VIEWS)), Alert::getService,
+                new RootCauseEnricher(lookbackMs, edgeTtlMs, edgeEvidence), List.of(RootCauseEnricher.VIEWS)), Alert::getService,
                 Types.STRING, 1, 1, 0);
         if (backend != null) {
             state.setStateBackend(backend);

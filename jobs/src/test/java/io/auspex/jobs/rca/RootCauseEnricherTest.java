@@ -204,7 +204,16 @@ class RootCauseEnricherTest {
      */
     @Test
     void aSlowedEdgeIsEvidenceOnItsCallee() throws Exception {
-        RcaHarness h = new RcaHarness(LOOKBACK, 3_600_000L, 0.8);
+        assertEquals("frontend", slowedEdge(false).getRootCauses().get(0).getService(), "edge evidence off");
+        Alert a = slowedEdge(true);
+        assertEquals("auth", a.getRootCauses().get(0).getService(), () -> "hints: " + a.getRootCauses());
+        assertEquals(List.of("edge_wait_from_frontend"), a.getRootCauses().get(0).getMovedSignals());
+        assertEquals(true, a.getRootCauses().get(0).getReason().startsWith("calls from frontend wait 300 ms more"),
+                a.getRootCauses().get(0).getReason());
+    }
+
+    static Alert slowedEdge(boolean edgeEvidence) throws Exception {
+        RcaHarness h = new RcaHarness(LOOKBACK, 3_600_000L, 0.8, 0, null, null, edgeEvidence);
         long t = T0;
         // 10 minutes of normal waits: 0.4-0.6 ms into auth, 0.5 ms into cache
         for (int w = 0; w < 60; w++) {
@@ -222,11 +231,8 @@ class RootCauseEnricherTest {
         h.processAlert(alert("frontend", t, AlertStatus.FIRING), t);
         h.processWatermark(t);
         Alert a = h.extractOutputValues().get(0);
-        assertEquals("auth", a.getRootCauses().get(0).getService(), () -> "hints: " + a.getRootCauses());
-        assertEquals(List.of("edge_wait_from_frontend"), a.getRootCauses().get(0).getMovedSignals());
-        assertEquals(true, a.getRootCauses().get(0).getReason().startsWith("calls from frontend wait 300 ms more"),
-                a.getRootCauses().get(0).getReason());
         h.close();
+        return a;
     }
 
     @Test
