@@ -26,10 +26,19 @@ public final class ModelWindowScorer implements WindowScorer {
         this.artifact = artifact.clone();
     }
 
-    /** The configured artifact, else the bundled default, else null (no model). Validates it now. */
+    /** The value of {@code auspex.model.file} that runs without a model. */
+    public static final String NONE = "none";
+
+    /**
+     * The configured artifact, else the bundled default, else null (no model); null too when the
+     * option is {@value #NONE}. Validates it now.
+     */
     public static ModelWindowScorer fromConfig(PipelineConfig cfg) {
         try {
             byte[] bytes;
+            if (NONE.equals(cfg.get(AuspexOptions.MODEL_FILE))) {
+                return null;
+            }
             if (cfg.get(AuspexOptions.MODEL_FILE) != null) {
                 bytes = Files.readAllBytes(Path.of(cfg.get(AuspexOptions.MODEL_FILE)));
             } else {

@@ -155,7 +155,7 @@ public final class AuspexOptions {
             .withDescription("How often the SLO file is re-read; 0 disables reload.");
     public static final ConfigOption<String> MODEL_FILE = ConfigOptions.key("auspex.model.file")
             .stringType().noDefaultValue()
-            .withDescription("Path of the model artifact; when unset the bundled default model is used.");
+            .withDescription("Path of the model artifact; when unset the bundled default model is used; none runs without a model (the evidence then has no model score).");
 
     public static final ConfigOption<Double> EVIDENCE_THRESHOLD = ConfigOptions.key("auspex.anomaly.signal-threshold")
             .doubleType().defaultValue(0.8)

@@ -43,7 +43,7 @@ public final class PipelineConfig implements java.io.Serializable {
             }
         });
         conf.getOptional(AuspexOptions.MODEL_FILE).ifPresent(f -> {
-            if (!Files.isReadable(Path.of(f))) {
+            if (!"none".equals(f) && !Files.isReadable(Path.of(f))) {
                 problems.add(AuspexOptions.MODEL_FILE.key() + ": file not readable: " + f);
             }
         });

@@ -43,6 +43,16 @@ class ModelWindowScorerTest {
     }
 
     @Test
+    void noneRunsWithoutAModel(@TempDir Path dir) throws Exception {
+        Path slo = Files.writeString(dir.resolve("s.yaml"), "slos: []\n");
+        PipelineConfig cfg = PipelineConfig.from(Configuration.fromMap(Map.of(
+                AuspexOptions.BOOTSTRAP_SERVERS.key(), "localhost:9092",
+                AuspexOptions.SLO_FILE.key(), slo.toString(),
+                AuspexOptions.MODEL_FILE.key(), ModelWindowScorer.NONE)));
+        assertEquals(null, ModelWindowScorer.fromConfig(cfg));
+    }
+
+    @Test
     void missingModelFileFailsStartUpNamingTheKey(@TempDir Path dir) throws Exception {
         Path slo = Files.writeString(dir.resolve("s.yaml"), "slos: []\n");
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
