@@ -97,27 +97,27 @@ public final class KafkaIo {
      * An at-least-once sink (signals, status, dead letters): a restore may write records again, each
      * with its stable id ({@link RecordIds}) as a header, for consumers to deduplicate on.
      */
-    public static <T extends SpecificRecord> KafkaSink<T> sink(PipelineConfig cfg, String topic, Class<T> type,
+    public static <T extends SpecificRecord> QuietCloseSink<T> sink(PipelineConfig cfg, String topic, Class<T> type,
             AvroKeyedSerializer.KeyOf<T> key, AvroKeyedSerializer.KeyOf<T> id) {
-        return KafkaSink.<T>builder()
+        return new QuietCloseSink<>(KafkaSink.<T>builder()
                 .setBootstrapServers(cfg.get(AuspexOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new AvroKeyedSerializer<>(topic, type, key, id))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setProperty("linger.ms", "20")
                 .setKafkaProducerConfig(KafkaClientProperties.of(cfg))
-                .build();
+                .build());
     }
 
     /** The exactly-once (transactional) sink: read_committed consumers see each record once. */
-    public static <T extends SpecificRecord> KafkaSink<T> exactlyOnceSink(PipelineConfig cfg, String topic,
+    public static <T extends SpecificRecord> QuietCloseSink<T> exactlyOnceSink(PipelineConfig cfg, String topic,
             Class<T> type, AvroKeyedSerializer.KeyOf<T> key) {
-        return KafkaSink.<T>builder()
+        return new QuietCloseSink<>(KafkaSink.<T>builder()
                 .setBootstrapServers(cfg.get(AuspexOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new AvroKeyedSerializer<>(topic, type, key))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(cfg.get(AuspexOptions.TRANSACTIONAL_ID_PREFIX))
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
                 .setKafkaProducerConfig(KafkaClientProperties.of(cfg))
-                .build();
+                .build());
     }
 }
