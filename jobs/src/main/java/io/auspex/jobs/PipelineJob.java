@@ -5,6 +5,7 @@ import io.auspex.jobs.anomaly.WindowScorer;
 import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.config.PipelineConfig;
 import io.auspex.jobs.decode.DecodeStage;
+import io.auspex.jobs.decode.LimitAlerts;
 import io.auspex.jobs.decode.EventTime;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.jobs.graph.EdgeStats;
@@ -63,7 +64,12 @@ public final class PipelineJob {
         AnomalyStage.Outputs anomaly = AnomalyStage.wire(signals.signals(), cfg, model);
         DataStream<Alert> alerts = anomaly.alerts().map(slo.alerts()::union).orElse(slo.alerts());
         DataStream<EdgeStats> edges = GraphStage.wire(decoded.valid(), cfg);
-        RcaStage.wire(anomaly.evidence(), edges, alerts, cfg)
+        // an alert on the job itself when the service limit refuses records
+        DataStream<Alert> limits = decoded.deadLetters().filter(LimitAlerts::refusal).uid("limit-refusals")
+                .name("refused at the service limit")
+                .keyBy(LimitAlerts::key).process(new LimitAlerts(cfg.get(AuspexOptions.MAX_SERVICES)))
+                .uid("limit-alerts").name("service-limit alert");
+        RcaStage.wire(anomaly.evidence(), edges, alerts, cfg).union(limits)
                 .sinkTo(io.alerts()).uid("sink-alerts").name("alerts sink");
     }
 

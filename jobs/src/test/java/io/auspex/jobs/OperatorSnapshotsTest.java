@@ -9,6 +9,7 @@ import io.auspex.jobs.anomaly.AnomalyAlertFunction;
 import io.auspex.jobs.anomaly.EvidenceFunction;
 import io.auspex.jobs.anomaly.ServiceEvidence;
 import io.auspex.jobs.decode.DecodeStage;
+import io.auspex.jobs.decode.LimitAlerts;
 import io.auspex.jobs.decode.ServiceAdmission;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.jobs.graph.EdgeExtractor;
@@ -29,6 +30,7 @@ import io.auspex.jobs.slo.SloProcessFunction;
 import io.auspex.jobs.slo.SloSet;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
+import io.auspex.schemas.DeadLetter;
 import io.auspex.schemas.ServiceSignals;
 import io.auspex.schemas.Severity;
 import io.auspex.schemas.Span;
@@ -122,7 +124,7 @@ class OperatorSnapshotsTest {
 
     static List<Case> cases() {
         return List.of(evidence(), anomalyAlerts(), slo(), signalsWindow(), rcaServiceState(), rcaRanking(), edgeExtractor(),
-                edgeAggregate(), serviceAdmission());
+                edgeAggregate(), serviceAdmission(), limitAlerts());
     }
 
     // --- the operators and their scenarios -------------------------------------------------
@@ -401,6 +403,25 @@ class OperatorSnapshotsTest {
     }
 
     // --- running a scenario --------------------------------------------------------------
+
+    static DeadLetter refused(long t) {
+        return DeadLetter.newBuilder().setSourceTopic("otlp_spans").setPartition(0).setOffset(t).setTimestampMs(t)
+                .setReason(ServiceAdmission.REASON).setDetail("full").build();
+    }
+
+    /** Refusals for two minutes; the snapshot while the alert fires; quiet after it, then it resolves. */
+    static Case limitAlerts() {
+        List<Step> before = new ArrayList<>();
+        List<Step> after = new ArrayList<>();
+        for (long t = T0; t < T0 + 120_000; t += 5_000) {
+            (t < T0 + 60_000 ? before : after).add(Step.element(refused(t), t));
+        }
+        before.add(Step.watermark(T0 + 60_000));
+        after.add(Step.watermark(T0 + 20 * 60_000L));
+        return new Case("limit-alerts", () -> new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new LimitAlerts(6)), (KeySelector<DeadLetter, String>) LimitAlerts::key,
+                Types.STRING), before, after, List.of());
+    }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     static void run(AbstractStreamOperatorTestHarness<?> h, List<Step> steps) throws Exception {

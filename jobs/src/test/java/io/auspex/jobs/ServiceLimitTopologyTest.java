@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.auspex.jobs.anomaly.ModelWindowScorer;
 import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.config.PipelineConfig;
+import io.auspex.jobs.decode.LimitAlerts;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.jobs.slo.SloSet;
 import io.auspex.jobs.testutil.CollectingSink;
@@ -68,12 +69,13 @@ class ServiceLimitTopologyTest {
                 AuspexOptions.MAX_SERVICES.key(), "6")));
         CollectingSink<DeadLetter> dead = new CollectingSink<>();
         CollectingSink<ServiceSignals> signals = new CollectingSink<>();
+        CollectingSink<Alert> alerts = new CollectingSink<>();
         PipelineIo io = new PipelineIo(ListSource.of(spans),
                 ListSource.of(List.of(Telemetry.of(Fixtures.gauge("burst-000", "queue.depth", T0 + 500, 1))
                         .origin("metrics", 0, 0))),
                 ListSource.of(List.of(Telemetry.of(Fixtures.log("burst-000", T0 + 500, 9, "hello"))
                         .origin("logs", 0, 0))),
-                dead, signals, new CollectingSink<SloStatus>(), new CollectingSink<Alert>());
+                dead, signals, new CollectingSink<SloStatus>(), alerts);
         Configuration conf = new Configuration();
         conf.setString("pipeline.generic-types", "false");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -100,5 +102,10 @@ class ServiceLimitTopologyTest {
         assertEquals(SERVICES - 6, refusedPerService.size());
         assertTrue(refusedPerService.values().stream().allMatch(n -> n == SPANS_EACH), refusedPerService::toString);
         assertTrue(refusedPerService.keySet().stream().noneMatch(admitted::contains));
+        // the job alerts on itself: fired at the first refusal, resolved at the end of the input
+        List<String> limit = alerts.received().stream()
+                .filter(a -> a.getLabels().get("alertname").equals(LimitAlerts.ALERT_NAME))
+                .map(a -> a.getStatus() + " " + a.getService()).toList();
+        assertEquals(List.of("FIRING auspex", "RESOLVED auspex"), limit);
     }
 }
