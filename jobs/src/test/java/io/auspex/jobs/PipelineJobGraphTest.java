@@ -48,7 +48,7 @@ class PipelineJobGraphTest {
         StreamGraph graph = env.getStreamGraph();
         Set<String> uids = graph.getStreamNodes().stream().map(n -> n.getTransformationUID())
                 .filter(u -> u != null).collect(Collectors.toSet());
-        for (String uid : new String[] {"source-spans", "source-metrics", "source-logs", "signals-window",
+        for (String uid : new String[] {"source-spans", "source-metrics", "source-logs", "signals-heap-window",
             "anomaly-evidence", "anomaly-alerts", "graph-span-pairs", "graph-edge-window", "rca-enricher", "slo-engine"}) {
             assertTrue(uids.contains(uid), uid + " missing from " + uids);
         }
