@@ -153,7 +153,9 @@ public final class SignalsWindowOperator extends AbstractStreamOperator<ServiceS
         }
         long start = TimeWindow.getWindowStartWithOffset(ts, 0, sizeMs);
         if (start + sizeMs - 1 <= watermark) {
-            output.collect(late, record);
+            // a record of its own: the chained map behind the side output replaces its value in place, and
+            // with object reuse the input record is shared with the span path chained beside this operator
+            output.collect(late, new StreamRecord<>(record.getValue(), ts));
             return;
         }
         String service = (String) getCurrentKey();
