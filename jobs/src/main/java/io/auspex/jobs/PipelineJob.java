@@ -42,6 +42,9 @@ public final class PipelineJob {
     public static void define(StreamExecutionEnvironment env, PipelineConfig cfg, SloSet slos, WindowScorer model,
             PipelineIo io) {
         env.setMaxParallelism(cfg.get(AuspexOptions.MAX_PARALLELISM));
+        // chained operators get the upstream record itself, not a copy: no operator of this job changes a
+        // record it received or keeps one it emitted (docs/benchmarks.md, optimisation step 2; ObjectReuseTest)
+        env.getConfig().enableObjectReuse();
         env.configure(cfg.restartConfiguration());
         WatermarkStrategy<Telemetry> wm = EventTime.strategy(cfg.get(AuspexOptions.OUT_OF_ORDERNESS),
                 cfg.get(AuspexOptions.IDLENESS));

@@ -22,10 +22,10 @@ import io.auspex.jobs.rca.RootCauseEnricher;
 import io.auspex.jobs.rca.ServiceView;
 import io.auspex.jobs.signals.SaturationGauges;
 import io.auspex.jobs.signals.ServiceKey;
-import io.auspex.jobs.signals.SignalsAccumulatorTypeInfo;
 import io.auspex.jobs.signals.SignalsAggregate;
 import io.auspex.jobs.signals.SignalsStage;
 import io.auspex.jobs.signals.SignalsWindowFunction;
+import io.auspex.jobs.signals.SignalsWindowOperator;
 import io.auspex.jobs.slo.SloProcessFunction;
 import io.auspex.jobs.slo.SloSet;
 import io.auspex.schemas.Alert;
@@ -218,15 +218,10 @@ class OperatorSnapshotsTest {
         }
         after.add(Step.watermark(T0 + 7 * W));
         long[] thresholds = {300};
-        return new Case("signals-window", () -> {
-            WindowOperatorBuilder<Telemetry, String, TimeWindow> b = new WindowOperatorBuilder<>(
-                    TumblingEventTimeWindows.of(Duration.ofMillis(W)), EventTimeTrigger.create(), new ExecutionConfig(),
-                    TypeInformation.of(Telemetry.class), new ServiceKey(), Types.STRING);
-            b.sideOutputLateData(SignalsStage.LATE);
-            return new KeyedOneInputStreamOperatorTestHarness<>(b.aggregate(new SignalsAggregate(thresholds),
-                    new SignalsWindowFunction(thresholds, SaturationGauges.DEFAULT), SignalsAccumulatorTypeInfo.INSTANCE),
-                    new ServiceKey(), Types.STRING);
-        }, before, after, List.of(SignalsStage.LATE));
+        return new Case(SignalsStage.UID, () -> new KeyedOneInputStreamOperatorTestHarness<>(
+                new SignalsWindowOperator(W, new SignalsAggregate(thresholds),
+                        new SignalsWindowFunction(thresholds, SaturationGauges.DEFAULT), SignalsStage.LATE),
+                new ServiceKey(), Types.STRING), before, after, List.of(SignalsStage.LATE));
     }
 
     static RcaInput edge(String caller, String callee, long t, long calls, double waitMs) {

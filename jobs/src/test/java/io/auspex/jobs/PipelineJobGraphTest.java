@@ -48,8 +48,9 @@ class PipelineJobGraphTest {
         StreamGraph graph = env.getStreamGraph();
         Set<String> uids = graph.getStreamNodes().stream().map(n -> n.getTransformationUID())
                 .filter(u -> u != null).collect(Collectors.toSet());
-        for (String uid : new String[] {"source-spans", "source-metrics", "source-logs", "signals-window",
-            "anomaly-evidence", "anomaly-alerts", "graph-span-pairs", "graph-edge-window", "rca-service-state", "rca-ranking", "limit-alerts", "slo-engine"}) {
+        for (String uid : new String[] {"source-spans", "source-metrics", "source-logs", "signals-heap-window",
+            "anomaly-evidence", "anomaly-alerts", "graph-span-pairs", "graph-edge-window", "rca-service-state",
+            "rca-ranking", "limit-alerts", "slo-engine"}) {
             assertTrue(uids.contains(uid), uid + " missing from " + uids);
         }
         // every node of the graph has its own constant uid, so any savepoint maps onto the next release

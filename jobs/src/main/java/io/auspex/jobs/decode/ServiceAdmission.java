@@ -47,10 +47,10 @@ import org.apache.flink.util.OutputTag;
  *
  * <p><b>Containment.</b> The signals window (and the span path to the service graph) are chained
  * behind this operator, so handing a record on runs them in this call: when that throws (a user
- * function or a state serializer failing on the record), the record becomes a dead letter
+ * function failing on the record), the record becomes a dead letter
  * {@code operator_error} naming {@code downstream} and the exception ({@link Containment}), and the
- * job goes on. With the RocksDB backend the failed window update is not written; with the heap
- * backend the part of the update before the throw stays.
+ * job goes on. The signals window leaves the record's window as it was before the failed update
+ * ({@code SignalsWindowOperator}), on any state backend.
  */
 public final class ServiceAdmission extends AbstractStreamOperator<Telemetry>
         implements OneInputStreamOperator<Telemetry, Telemetry>, Triggerable<String, VoidNamespace> {

@@ -111,6 +111,9 @@ public final class SignalsAccumulator {
         if (!isServed(s)) {
             return;
         }
+        long us = s.getDurationUs();
+        // the only step that can fail (a negative duration) comes first, so a failure changes nothing
+        latencyMs.accept(us / 1000.0);
         requests++;
         boolean error = isError(s);
         Integer code = s.getHttpStatusCode();
@@ -123,8 +126,6 @@ public final class SignalsAccumulator {
         if (code != null && code >= 500) {
             http5xx++;
         }
-        long us = s.getDurationUs();
-        latencyMs.accept(us / 1000.0);
         OperationAcc op = operations.get(s.getName());
         if (op == null && operations.size() < MAX_OPERATIONS) {
             op = new OperationAcc(thresholdsUs.length);
@@ -153,8 +154,12 @@ public final class SignalsAccumulator {
 
     void addLog(LogRecord l, LogMasker masker) {
         boolean error = isErrorLog(l);
-        if (maxLogLines > 0) {
-            addLine(masker.mask(l.getBody()), 1, error ? 1 : 0, l.getTimeMs(), l.getTimeMs());
+        // masking and the template first: when they fail, nothing has changed
+        boolean keep = maxLogLines > 0;
+        String text = keep ? masker.mask(l.getBody()) : null;
+        String template = error ? LogTemplates.templateOf(l.getBody()) : null;
+        if (keep) {
+            addLine(text, 1, error ? 1 : 0, l.getTimeMs(), l.getTimeMs());
         } else {
             logOverflow++;
             errorLogOverflow += error ? 1 : 0;
@@ -162,7 +167,6 @@ public final class SignalsAccumulator {
         logs++;
         if (error) {
             errorLogs++;
-            String template = LogTemplates.templateOf(l.getBody());
             templates.remove(template);
             templates.put(template, l.getTimeMs());
             if (templates.size() > MAX_TEMPLATES) {
@@ -287,7 +291,12 @@ public final class SignalsAccumulator {
             OperationAcc mine = operations.get(k);
             if (mine == null) {
                 if (operations.size() < MAX_OPERATIONS) {
-                    operations.put(k, v);
+                    // a copy: the other side may go on changing (the serializer's copy is a merge into an empty one)
+                    OperationAcc c = new OperationAcc(0);
+                    c.total = v.total;
+                    c.errors = v.errors;
+                    c.over = v.over.clone();
+                    operations.put(k, c);
                 }
             } else {
                 mine.total += v.total;

@@ -8,10 +8,10 @@ import io.auspex.models.logs.MinerConfig;
 import io.auspex.schemas.DeadLetter;
 import io.auspex.schemas.ServiceSignals;
 import java.util.Set;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.OutputTag;
 
 /** Stages 2-4: per-service event-time windows joining spans, logs and metrics into golden signals. */
@@ -19,7 +19,20 @@ public final class SignalsStage {
     /** Records behind the watermark when they reach the window: dead-lettered as {@code late}, never dropped. */
     public static final OutputTag<Telemetry> LATE = new OutputTag<>("late-telemetry") {};
 
+    /**
+     * The golden-signals window's uid. The heap window replaced Flink's {@code WindowOperator} of uid
+     * {@code signals-window}, whose state it cannot read (docs/operations.md, Upgrade with state).
+     */
+    public static final String UID = "signals-heap-window";
+
     private SignalsStage() {}
+
+    /** The golden-signals window operator as the job builds it (late records to {@link #LATE}). */
+    public static SignalsWindowOperator operator(long windowMs, long[] latencyThresholdsMs, MetricSignals metricSignals,
+            LogTemplateSettings logTemplates) {
+        return new SignalsWindowOperator(windowMs, new SignalsAggregate(latencyThresholdsMs, metricSignals, logTemplates),
+                new SignalsWindowFunction(latencyThresholdsMs, metricSignals, logTemplates), LATE);
+    }
 
     /** One record per service per window, and the late records as dead letters. */
     public record Outputs(DataStream<ServiceSignals> signals, DataStream<DeadLetter> late) {}
@@ -44,11 +57,10 @@ public final class SignalsStage {
                 MinerConfig.DEFAULTS.withMaxClusters(cfg.get(AuspexOptions.LOG_TEMPLATE_MAX_TEMPLATES))
                         .withSimilarity(cfg.get(AuspexOptions.LOG_TEMPLATE_SIMILARITY)));
         SingleOutputStreamOperator<ServiceSignals> signals = byService
-                .window(TumblingEventTimeWindows.of(cfg.get(AuspexOptions.WINDOW)))
-                .sideOutputLateData(LATE)
-                .aggregate(new SignalsAggregate(latencyThresholdsMs, metricSignals, logTemplates),
-                        new SignalsWindowFunction(latencyThresholdsMs, metricSignals, logTemplates))
-                .uid("signals-window").name("golden signals window");
+                .transform("golden signals window", TypeInformation.of(ServiceSignals.class),
+                        operator(cfg.get(AuspexOptions.WINDOW).toMillis(), latencyThresholdsMs, metricSignals,
+                                logTemplates))
+                .uid(UID);
         DataStream<DeadLetter> late = signals.getSideOutput(LATE).map(new LateToDeadLetter())
                 .uid("late-to-dead-letter").name("late records");
         return new Outputs(signals, late);

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateDescriptor;
@@ -92,60 +93,69 @@ public final class SignalsWindowFunction
     @Override
     public void process(String service, Context ctx, Iterable<SignalsAccumulator> accs, Collector<ServiceSignals> out)
             throws Exception {
-        MapState<String, SeriesPoint> series = ctx.globalState().getMapState(SERIES);
-        MapState<String, GaugeSample> lastGauges = ctx.globalState().getMapState(GAUGES);
-        long end = ctx.window().getEnd();
         for (SignalsAccumulator acc : accs) {
-            Map<String, Double> counters = new HashMap<>(acc.counters);
-            for (Map.Entry<String, SeriesPoint> e : acc.cumulative.entrySet()) {
-                SeriesPoint now = e.getValue();
-                SeriesPoint before = series.get(e.getKey());
-                if (before != null && now.timeMs <= before.timeMs) {
-                    continue;
-                }
-                series.put(e.getKey(), now);
-                if (before == null) {
-                    continue;
-                }
-                SeriesPoint increase = now.since(before);
-                if (now.histogram) {
-                    acc.addHistogram(increase, thresholdsUs);
-                } else {
-                    counters.merge(now.name, increase.value, Double::sum);
-                }
-            }
-            Map<String, Double> gauges = new HashMap<>(acc.gauges);
-            for (Map.Entry<String, Double> g : acc.gauges.entrySet()) {
-                lastGauges.put(g.getKey(), new GaugeSample(g.getValue(), end));
-            }
-            List<String> stale = new ArrayList<>();
-            List<String> carried = new ArrayList<>();
-            for (Map.Entry<String, GaugeSample> g : lastGauges.entries()) {
-                if (!acc.gauges.containsKey(g.getKey())) {
-                    if (end - g.getValue().windowEndMs <= metrics.gaugeStalenessMs()) {
-                        gauges.put(g.getKey(), g.getValue().value);
-                        carried.add(g.getKey());
-                    } else {
-                        stale.add(g.getKey());
-                    }
-                }
-            }
-            for (String k : stale) {
-                lastGauges.remove(k);
-            }
-            List<LogTemplateCount> templates = List.of();
-            if (logTemplates.enabled() && !acc.logLines.isEmpty()) {
-                ValueState<TemplateMiner> state = ctx.globalState().getState(MINER);
-                TemplateMiner miner = state.value();
-                miner = miner == null ? new TemplateMiner(logTemplates.miner()) : miner.withConfig(logTemplates.miner());
-                miner.expireBefore(end - STATE_TTL.toMillis());
-                templates = WindowTemplates.mine(miner, acc.logLines);
-                state.update(miner);
-            }
-            java.util.Collections.sort(carried);
-            out.collect(toSignals(service, ctx.window().getStart(), end, acc, gauges, carried, counters, thresholdsMs,
-                    metrics.saturationGauges(), templates));
+            emit(service, ctx.window().getStart(), ctx.window().getEnd(), acc, ctx.globalState(), out);
         }
+    }
+
+    /**
+     * The signals record of one service's window {@code [start, end)} with accumulator {@code acc}
+     * (which it may change: histogram increases are added to it), reading and updating the
+     * service's keyed state in {@code store} (the current key must be the service).
+     */
+    void emit(String service, long start, long end, SignalsAccumulator acc, KeyedStateStore store,
+            Collector<ServiceSignals> out) throws Exception {
+        MapState<String, SeriesPoint> series = store.getMapState(SERIES);
+        MapState<String, GaugeSample> lastGauges = store.getMapState(GAUGES);
+        Map<String, Double> counters = new HashMap<>(acc.counters);
+        for (Map.Entry<String, SeriesPoint> e : acc.cumulative.entrySet()) {
+            SeriesPoint now = e.getValue();
+            SeriesPoint before = series.get(e.getKey());
+            if (before != null && now.timeMs <= before.timeMs) {
+                continue;
+            }
+            series.put(e.getKey(), now);
+            if (before == null) {
+                continue;
+            }
+            SeriesPoint increase = now.since(before);
+            if (now.histogram) {
+                acc.addHistogram(increase, thresholdsUs);
+            } else {
+                counters.merge(now.name, increase.value, Double::sum);
+            }
+        }
+        Map<String, Double> gauges = new HashMap<>(acc.gauges);
+        for (Map.Entry<String, Double> g : acc.gauges.entrySet()) {
+            lastGauges.put(g.getKey(), new GaugeSample(g.getValue(), end));
+        }
+        List<String> stale = new ArrayList<>();
+        List<String> carried = new ArrayList<>();
+        for (Map.Entry<String, GaugeSample> g : lastGauges.entries()) {
+            if (!acc.gauges.containsKey(g.getKey())) {
+                if (end - g.getValue().windowEndMs <= metrics.gaugeStalenessMs()) {
+                    gauges.put(g.getKey(), g.getValue().value);
+                    carried.add(g.getKey());
+                } else {
+                    stale.add(g.getKey());
+                }
+            }
+        }
+        for (String k : stale) {
+            lastGauges.remove(k);
+        }
+        List<LogTemplateCount> templates = List.of();
+        if (logTemplates.enabled() && !acc.logLines.isEmpty()) {
+            ValueState<TemplateMiner> state = store.getState(MINER);
+            TemplateMiner miner = state.value();
+            miner = miner == null ? new TemplateMiner(logTemplates.miner()) : miner.withConfig(logTemplates.miner());
+            miner.expireBefore(end - STATE_TTL.toMillis());
+            templates = WindowTemplates.mine(miner, acc.logLines);
+            state.update(miner);
+        }
+        java.util.Collections.sort(carried);
+        out.collect(toSignals(service, start, end, acc, gauges, carried, counters, thresholdsMs,
+                metrics.saturationGauges(), templates));
     }
 
     /** Pure conversion, shared with offline tools that compute signals without Flink. */

@@ -10,12 +10,9 @@ import io.auspex.models.logs.MinerConfig;
 import io.auspex.models.logs.TemplateMiner;
 import io.auspex.schemas.LogTemplateCount;
 import io.auspex.schemas.ServiceSignals;
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -23,10 +20,6 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.triggers.EventTimeTrigger;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.streaming.runtime.operators.windowing.WindowOperatorBuilder;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -45,13 +38,9 @@ class LogTemplatesHarnessTest {
     static KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> unopened(LogTemplateSettings s)
             throws Exception {
         long[] thresholds = {300};
-        WindowOperatorBuilder<Telemetry, String, TimeWindow> b = new WindowOperatorBuilder<>(
-                TumblingEventTimeWindows.of(Duration.ofMillis(W)), EventTimeTrigger.create(), new ExecutionConfig(),
-                TypeInformation.of(Telemetry.class), new ServiceKey(), Types.STRING);
-        b.sideOutputLateData(SignalsStage.LATE);
-        OneInputStreamOperator<Telemetry, ServiceSignals> op = b.aggregate(
+        OneInputStreamOperator<Telemetry, ServiceSignals> op = new SignalsWindowOperator(W,
                 new SignalsAggregate(thresholds, MetricSignals.DEFAULTS, s),
-                new SignalsWindowFunction(thresholds, MetricSignals.DEFAULTS, s), SignalsAccumulatorTypeInfo.INSTANCE);
+                new SignalsWindowFunction(thresholds, MetricSignals.DEFAULTS, s), SignalsStage.LATE);
         return new KeyedOneInputStreamOperatorTestHarness<>(op, new ServiceKey(), Types.STRING);
     }
 

@@ -9,18 +9,11 @@ import io.auspex.jobs.decode.Telemetry;
 import io.auspex.schemas.MetricPoint;
 import io.auspex.schemas.MetricType;
 import io.auspex.schemas.ServiceSignals;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.api.common.ExecutionConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.triggers.EventTimeTrigger;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.streaming.runtime.operators.windowing.WindowOperatorBuilder;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -36,12 +29,9 @@ class MetricSignalsHarnessTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> harness() throws Exception {
         long[] thresholds = {300};
-        WindowOperatorBuilder<Telemetry, String, TimeWindow> b = new WindowOperatorBuilder<>(
-                TumblingEventTimeWindows.of(Duration.ofMillis(W)), EventTimeTrigger.create(), new ExecutionConfig(),
-                TypeInformation.of(Telemetry.class), new ServiceKey(), Types.STRING);
-        b.sideOutputLateData(SignalsStage.LATE);
-        OneInputStreamOperator<Telemetry, ServiceSignals> op = b.aggregate(new SignalsAggregate(thresholds, SIGNALS),
-                new SignalsWindowFunction(thresholds, SIGNALS), SignalsAccumulatorTypeInfo.INSTANCE);
+        OneInputStreamOperator<Telemetry, ServiceSignals> op = new SignalsWindowOperator(W,
+                new SignalsAggregate(thresholds, SIGNALS), new SignalsWindowFunction(thresholds, SIGNALS),
+                SignalsStage.LATE);
         KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(op, new ServiceKey(), Types.STRING);
         h.open();

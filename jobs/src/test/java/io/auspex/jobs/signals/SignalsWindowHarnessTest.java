@@ -6,22 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.auspex.jobs.Fixtures;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.schemas.ServiceSignals;
-import java.time.Duration;
 import java.util.List;
-import org.apache.flink.api.common.ExecutionConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.triggers.EventTimeTrigger;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.streaming.runtime.operators.windowing.WindowOperatorBuilder;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * The golden-signals window operator exactly as the job builds it (10 s tumbling event-time
- * windows, late data to a side output): one record per service per window when the watermark
+ * The golden-signals window operator exactly as the job builds it ({@link SignalsWindowOperator}: 10 s
+ * tumbling event-time windows, late data to a side output): one record per service per window when the watermark
  * passes, state and timers gone afterwards, late records not dropped.
  */
 class SignalsWindowHarnessTest {
@@ -29,16 +22,17 @@ class SignalsWindowHarnessTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> harness() throws Exception {
         long[] thresholds = {300};
-        WindowOperatorBuilder<Telemetry, String, TimeWindow> b = new WindowOperatorBuilder<>(
-                TumblingEventTimeWindows.of(Duration.ofMillis(W)), EventTimeTrigger.create(), new ExecutionConfig(),
-                TypeInformation.of(Telemetry.class), new ServiceKey(), Types.STRING);
-        b.sideOutputLateData(SignalsStage.LATE);
-        OneInputStreamOperator<Telemetry, ServiceSignals> op = b.aggregate(new SignalsAggregate(thresholds),
-                new SignalsWindowFunction(thresholds, SaturationGauges.DEFAULT), SignalsAccumulatorTypeInfo.INSTANCE);
+        OneInputStreamOperator<Telemetry, ServiceSignals> op = new SignalsWindowOperator(W,
+                new SignalsAggregate(thresholds), new SignalsWindowFunction(thresholds, SaturationGauges.DEFAULT),
+                SignalsStage.LATE);
         KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(op, new ServiceKey(), Types.STRING);
         h.open();
         return h;
+    }
+
+    static long openWindows(KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> h) {
+        return ((SignalsWindowOperator) h.getOperator()).openWindows();
     }
 
     static void add(KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> h, Telemetry t)
@@ -55,7 +49,7 @@ class SignalsWindowHarnessTest {
         add(h, Telemetry.of(Fixtures.log("checkout", w0 + 3_000, 17, "timeout after 3000 ms")));
         add(h, Telemetry.of(Fixtures.gauge("payment", "process.cpu.utilization", w0 + 4_000, 0.8)));
         add(h, Telemetry.of(Fixtures.server("checkout", w0 + W + 1, 20_000, false)));
-        assertEquals(3, h.numEventTimeTimers(), "checkout and payment in window 0, checkout in window 1");
+        assertEquals(3, openWindows(h), "checkout and payment in window 0, checkout in window 1");
 
         h.processWatermark(w0 + W - 1);
         List<ServiceSignals> out = h.extractOutputValues();
@@ -70,7 +64,7 @@ class SignalsWindowHarnessTest {
         ServiceSignals payment = out.stream().filter(s -> s.getServiceName().equals("payment")).findFirst()
                 .orElseThrow();
         assertEquals(0.8, payment.getSaturation(), 1e-12);
-        assertEquals(1, h.numEventTimeTimers());
+        assertEquals(1, openWindows(h));
 
         // a record for the closed window is late: side output, never silently dropped
         add(h, Telemetry.of(Fixtures.server("checkout", w0 + 5_000, 20_000, false)));
@@ -79,6 +73,7 @@ class SignalsWindowHarnessTest {
 
         h.processWatermark(w0 + 2 * W);
         assertEquals(3, h.extractOutputValues().size());
+        assertEquals(0, openWindows(h));
         assertEquals(0, h.numEventTimeTimers());
         // window state is cleared when the window fires; what stays is payment's last CPU sample, carried until
         // stale, and checkout's log template miner (it logged)
