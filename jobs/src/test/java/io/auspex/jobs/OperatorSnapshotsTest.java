@@ -14,7 +14,8 @@ import io.auspex.jobs.decode.ServiceAdmission;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.jobs.graph.EdgeExtractor;
 import io.auspex.jobs.graph.EdgeStats;
-import io.auspex.jobs.graph.EdgeWindowAggregate;
+import io.auspex.jobs.graph.EdgeWindowOperator;
+import io.auspex.jobs.graph.GraphStage;
 import io.auspex.jobs.graph.ServiceCall;
 import io.auspex.jobs.rca.RcaInput;
 import io.auspex.jobs.rca.RcaServiceState;
@@ -40,15 +41,12 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.api.common.ExecutionConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -57,10 +55,6 @@ import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.triggers.EventTimeTrigger;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.streaming.runtime.operators.windowing.WindowOperatorBuilder;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -362,14 +356,8 @@ class OperatorSnapshotsTest {
             (i < 3 ? before : after).add(Step.element(new ServiceCall("frontend", "checkout", false, 9_000, t, -1), t));
         }
         after.add(Step.watermark(T0 + W));
-        return new Case("edge-stats", () -> {
-            WindowOperatorBuilder<ServiceCall, String, TimeWindow> b = new WindowOperatorBuilder<>(
-                    TumblingEventTimeWindows.of(Duration.ofMillis(W)), EventTimeTrigger.create(), new ExecutionConfig(),
-                    TypeInformation.of(ServiceCall.class), ServiceCall::edge, Types.STRING);
-            return new KeyedOneInputStreamOperatorTestHarness<>(b.aggregate(new EdgeWindowAggregate(),
-                    new EdgeWindowAggregate.StampWindow(), TypeInformation.of(EdgeStats.class)), ServiceCall::edge,
-                    Types.STRING);
-        }, before, after, List.of());
+        return new Case(GraphStage.EDGE_WINDOW_UID, () -> new KeyedOneInputStreamOperatorTestHarness<>(
+                new EdgeWindowOperator(W), ServiceCall::edge, Types.STRING), before, after, List.of());
     }
 
     static Telemetry admissionSpan(String service, long t) {

@@ -49,7 +49,7 @@ class PipelineJobGraphTest {
         Set<String> uids = graph.getStreamNodes().stream().map(n -> n.getTransformationUID())
                 .filter(u -> u != null).collect(Collectors.toSet());
         for (String uid : new String[] {"source-spans", "source-metrics", "source-logs", "signals-heap-window",
-            "anomaly-evidence", "anomaly-alerts", "graph-span-pairs", "graph-edge-window", "rca-service-state",
+            "anomaly-evidence", "anomaly-alerts", "graph-span-pairs", "graph-edge-heap-window", "rca-service-state",
             "rca-ranking", "limit-alerts", "slo-engine"}) {
             assertTrue(uids.contains(uid), uid + " missing from " + uids);
         }

@@ -7,10 +7,16 @@ import io.auspex.jobs.decode.Telemetry;
 import io.auspex.schemas.Span;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
 /** Stage 7: caller-callee edges from spans (joined per trace) and their per-window stats. */
 public final class GraphStage {
+    /**
+     * The edge stats window's uid. The heap window ({@link EdgeWindowOperator}) replaced Flink's
+     * {@code WindowOperator} of uid {@code graph-edge-window}, whose state it cannot read
+     * (docs/operations.md, Upgrade with state).
+     */
+    public static final String EDGE_WINDOW_UID = "graph-edge-heap-window";
+
     private GraphStage() {}
 
     public static DataStream<EdgeStats> wire(DataStream<Telemetry> valid, PipelineConfig cfg) {
@@ -23,8 +29,8 @@ public final class GraphStage {
                 // a new uid: the per-trace keyed state of "graph-edges" (releases before) does not map onto this operator
                 .uid("graph-span-pairs")
                 .keyBy(ServiceCall::edge)
-                .window(TumblingEventTimeWindows.of(cfg.get(AuspexOptions.WINDOW)))
-                .aggregate(new EdgeWindowAggregate(), new EdgeWindowAggregate.StampWindow())
-                .uid("graph-edge-window").name("edge stats window");
+                .transform("edge stats window", TypeInformation.of(EdgeStats.class),
+                        new EdgeWindowOperator(cfg.get(AuspexOptions.WINDOW).toMillis()))
+                .uid(EDGE_WINDOW_UID);
     }
 }

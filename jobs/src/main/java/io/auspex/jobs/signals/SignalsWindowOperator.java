@@ -1,27 +1,9 @@
 package io.auspex.jobs.signals;
 
 import io.auspex.jobs.decode.Telemetry;
+import io.auspex.jobs.window.HeapWindowOperator;
 import io.auspex.schemas.ServiceSignals;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.stream.Stream;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
@@ -29,7 +11,8 @@ import org.apache.flink.util.OutputTag;
  * The golden-signals window: per service, tumbling event-time windows of {@code sizeMs} whose
  * accumulators live on the heap, so a record touches no Flink state (the window operator it
  * replaces read and rewrote the window's accumulator, with its latency sketches, in RocksDB and
- * registered a timer for every record).
+ * registered a timer for every record). The windowing is {@link HeapWindowOperator}'s, shared with the
+ * service graph's edge stats window; this class adds records, fires windows and sends late records.
  *
  * <p><b>Same outputs as Flink's {@code WindowOperator}</b> with {@code TumblingEventTimeWindows},
  * the event-time trigger and zero allowed lateness, which this operator replaced (uid
@@ -72,28 +55,12 @@ import org.apache.flink.util.OutputTag;
  * entry rewritten, or removed when it has no open window left). On restore each subtask reads its
  * own key groups' entries back to the heap, so open windows survive a restart and a rescale.
  */
-public final class SignalsWindowOperator extends AbstractStreamOperator<ServiceSignals>
-        implements OneInputStreamOperator<Telemetry, ServiceSignals> {
+public final class SignalsWindowOperator extends HeapWindowOperator<Telemetry, SignalsAccumulator, ServiceSignals> {
     private static final long serialVersionUID = 1L;
 
-    /** The keyed state the open windows are checkpointed in. */
-    public static final String STATE_NAME = "open-windows";
-
-    private final long sizeMs;
     private final SignalsAggregate aggregate;
     private final SignalsWindowFunction windowFunction;
     private final OutputTag<Telemetry> late;
-
-    /** Service -> window start -> accumulator. */
-    private transient HashMap<String, TreeMap<Long, SignalsAccumulator>> open;
-    /** Window end -> services with that window open. */
-    private transient TreeMap<Long, TreeSet<String>> byEnd;
-    /** Services whose open windows changed since the last snapshot. */
-    private transient HashSet<String> changed;
-    private transient long openWindows;
-    private transient long watermark;
-    private transient MapState<Long, SignalsAccumulator> checkpointed;
-    private transient TimestampedCollector<ServiceSignals> collector;
 
     /**
      * @param sizeMs the window size
@@ -103,130 +70,33 @@ public final class SignalsWindowOperator extends AbstractStreamOperator<ServiceS
      */
     public SignalsWindowOperator(long sizeMs, SignalsAggregate aggregate, SignalsWindowFunction windowFunction,
             OutputTag<Telemetry> late) {
-        if (sizeMs <= 0) {
-            throw new IllegalArgumentException("window size must be positive: " + sizeMs);
-        }
-        this.sizeMs = sizeMs;
+        super(sizeMs, SignalsAccumulatorTypeInfo.INSTANCE, "signals");
         this.aggregate = aggregate;
         this.windowFunction = windowFunction;
         this.late = late;
     }
 
     @Override
-    public void initializeState(StateInitializationContext context) throws Exception {
-        super.initializeState(context);
-        open = new HashMap<>();
-        byEnd = new TreeMap<>();
-        changed = new HashSet<>();
-        openWindows = 0;
-        watermark = Long.MIN_VALUE;
-        checkpointed = getPartitionedState(new MapStateDescriptor<>(STATE_NAME, Types.LONG,
-                SignalsAccumulatorTypeInfo.INSTANCE));
-        if (context.isRestored()) {
-            List<Object> services;
-            try (Stream<Object> keys = getKeyedStateBackend().getKeys(STATE_NAME, VoidNamespace.INSTANCE)) {
-                services = keys.toList();
-            }
-            for (Object key : services) {
-                String service = (String) key;
-                setCurrentKey(service);
-                for (Map.Entry<Long, SignalsAccumulator> e : checkpointed.entries()) {
-                    put(service, e.getKey(), e.getValue());
-                }
-            }
-        }
-    }
-
-    @Override
-    public void open() throws Exception {
-        super.open();
-        collector = new TimestampedCollector<>(output);
-        MetricGroup signals = getMetricGroup().addGroup("auspex").addGroup("signals");
-        signals.gauge("openWindows", () -> openWindows);
-    }
-
-    @Override
-    public void processElement(StreamRecord<Telemetry> record) throws Exception {
-        long ts = record.getTimestamp();
-        if (ts == Long.MIN_VALUE) {
-            throw new IllegalStateException("record without a timestamp: the signals window needs event time");
-        }
-        long start = TimeWindow.getWindowStartWithOffset(ts, 0, sizeMs);
-        if (start + sizeMs - 1 <= watermark) {
-            // a record of its own: the chained map behind the side output replaces its value in place, and
-            // with object reuse the input record is shared with the span path chained beside this operator
-            output.collect(late, new StreamRecord<>(record.getValue(), ts));
-            return;
-        }
-        String service = (String) getCurrentKey();
-        Telemetry t = record.getValue();
-        TreeMap<Long, SignalsAccumulator> windows = open.get(service);
-        SignalsAccumulator acc = windows == null ? null : windows.get(start);
+    protected SignalsAccumulator add(Telemetry t, SignalsAccumulator acc) {
         if (acc == null) {
-            acc = aggregate.add(t, aggregate.createAccumulator());
-            put(service, start, acc);
-        } else if (t.metric != null) {
-            windows.put(start, aggregate.add(t, SignalsAccumulatorSerializer.INSTANCE.copy(acc)));
-        } else {
-            aggregate.add(t, acc);
+            return aggregate.add(t, aggregate.createAccumulator());
         }
-        changed.add(service);
-    }
-
-    private void put(String service, long start, SignalsAccumulator acc) {
-        open.computeIfAbsent(service, s -> new TreeMap<>()).put(start, acc);
-        byEnd.computeIfAbsent(start + sizeMs, e -> new TreeSet<>()).add(service);
-        openWindows++;
+        if (t.metric != null) {
+            return aggregate.add(t, SignalsAccumulatorSerializer.INSTANCE.copy(acc));
+        }
+        return aggregate.add(t, acc);
     }
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        watermark = Math.max(watermark, mark.getTimestamp());
-        while (!byEnd.isEmpty() && byEnd.firstKey() - 1 <= watermark) {
-            Map.Entry<Long, TreeSet<String>> due = byEnd.pollFirstEntry();
-            long end = due.getKey();
-            long start = end - sizeMs;
-            for (String service : due.getValue()) {
-                TreeMap<Long, SignalsAccumulator> windows = open.get(service);
-                SignalsAccumulator acc = windows.remove(start);
-                if (windows.isEmpty()) {
-                    open.remove(service);
-                }
-                openWindows--;
-                changed.add(service);
-                setCurrentKey(service);
-                collector.setAbsoluteTimestamp(end - 1);
-                windowFunction.emit(service, start, end, acc, getKeyedStateStore(), collector);
-            }
-        }
-        super.processWatermark(mark);
+    protected void late(StreamRecord<Telemetry> record) {
+        // a record of its own: the chained map behind the side output replaces its value in place, and
+        // with object reuse the input record is shared with the span path chained beside this operator
+        output.collect(late, new StreamRecord<>(record.getValue(), record.getTimestamp()));
     }
 
-    /**
-     * Writes the open windows of every service whose windows changed since the last snapshot to
-     * {@value #STATE_NAME} (before the keyed state backend takes its snapshot). Copies go to the
-     * state, so the heap backend's asynchronous snapshot never sees a later record.
-     */
     @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        super.snapshotState(context);
-        List<String> services = new ArrayList<>(changed);
-        services.sort(null);
-        for (String service : services) {
-            setCurrentKey(service);
-            checkpointed.clear();
-            TreeMap<Long, SignalsAccumulator> windows = open.get(service);
-            if (windows != null) {
-                for (Map.Entry<Long, SignalsAccumulator> e : windows.entrySet()) {
-                    checkpointed.put(e.getKey(), SignalsAccumulatorSerializer.INSTANCE.copy(e.getValue()));
-                }
-            }
-        }
-        changed.clear();
-    }
-
-    /** Open windows on this subtask (all services). */
-    long openWindows() {
-        return openWindows;
+    protected void fire(String service, long start, long end, SignalsAccumulator acc,
+            TimestampedCollector<ServiceSignals> out) throws Exception {
+        windowFunction.emit(service, start, end, acc, getKeyedStateStore(), out);
     }
 }

@@ -3,30 +3,21 @@ package io.auspex.jobs.graph;
 import static io.auspex.jobs.Fixtures.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Duration;
 import java.util.List;
-import org.apache.flink.api.common.ExecutionConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.triggers.EventTimeTrigger;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.streaming.runtime.operators.windowing.WindowOperatorBuilder;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-/** The edge-stats window as the job builds it: counts per edge and window, state cleared on firing. */
+/**
+ * The edge-stats window as the job builds it ({@link EdgeWindowOperator}): counts per edge and window,
+ * state cleared on firing.
+ */
 class EdgeWindowHarnessTest {
 
     @Test
     void countsCallsAndErrorsPerEdgeAndWindow() throws Exception {
-        WindowOperatorBuilder<ServiceCall, String, TimeWindow> b = new WindowOperatorBuilder<>(
-                TumblingEventTimeWindows.of(Duration.ofSeconds(10)), EventTimeTrigger.create(), new ExecutionConfig(),
-                TypeInformation.of(ServiceCall.class), ServiceCall::edge, Types.STRING);
-        OneInputStreamOperator<ServiceCall, EdgeStats> op = b.aggregate(new EdgeWindowAggregate(),
-                new EdgeWindowAggregate.StampWindow(), TypeInformation.of(EdgeStats.class));
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(op, ServiceCall::edge, Types.STRING);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new EdgeWindowOperator(10_000), ServiceCall::edge,
+                Types.STRING);
         h.open();
         h.processElement(new ServiceCall("checkout", "payment", false, 1000, T0 + 1), T0 + 1);
         h.processElement(new ServiceCall("checkout", "payment", true, 3000, T0 + 2), T0 + 2);

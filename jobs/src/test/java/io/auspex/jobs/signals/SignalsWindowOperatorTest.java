@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auspex.jobs.Fixtures;
 import io.auspex.jobs.decode.Telemetry;
+import io.auspex.jobs.window.CheckpointedWindows;
+import io.auspex.jobs.window.WindowHarnesses;
 import io.auspex.schemas.MetricPoint;
 import io.auspex.schemas.MetricType;
 import io.auspex.schemas.ServiceSignals;
@@ -20,13 +22,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.apache.flink.api.common.ExecutionConfig;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -49,7 +47,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SignalsWindowOperatorTest {
     static final long W = 10_000;
-    static final int MAX_PARALLELISM = 128;
     static final long[] THRESHOLDS = {300};
 
     static SignalsWindowOperator operator() {
@@ -58,17 +55,7 @@ class SignalsWindowOperatorTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> harness(int parallelism,
             int subtask, OperatorSubtaskState restore, boolean rocksDb) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(operator(), new ServiceKey(), Types.STRING,
-                MAX_PARALLELISM, parallelism, subtask);
-        if (rocksDb) {
-            h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        }
-        h.setup();
-        if (restore != null) {
-            h.initializeState(restore);
-        }
-        h.open();
-        return h;
+        return WindowHarnesses.keyed(operator(), new ServiceKey(), parallelism, subtask, restore, rocksDb);
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> harness() throws Exception {
@@ -227,16 +214,9 @@ class SignalsWindowOperatorTest {
         };
     }
 
-    @SuppressWarnings("unchecked")
     static void run(KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> h, List<Object> steps)
             throws Exception {
-        for (Object s : steps) {
-            if (s instanceof Watermark wm) {
-                h.processWatermark(wm);
-            } else {
-                h.processElement((StreamRecord<Telemetry>) s);
-            }
-        }
+        WindowHarnesses.run(List.of(h), new ServiceKey(), steps);
     }
 
     /** Per service, its signals records in emission order with their timestamps. */
@@ -290,110 +270,27 @@ class SignalsWindowOperatorTest {
         heap.close();
     }
 
+    /** This operator as a {@link WindowHarnesses.Subject}. */
+    static final WindowHarnesses.Subject<Telemetry, ServiceSignals> SUBJECT = new WindowHarnesses.Subject<>(
+            SignalsWindowOperatorTest::harness, new ServiceKey(),
+            SignalsWindowOperatorTest::byService, SignalsWindowOperatorTest::openWindowEntries);
+
     @ParameterizedTest(name = "RocksDB {0}")
     @ValueSource(booleans = {false, true})
     void aSnapshotMidWindowRestoresToTheSameSignalsAsAnUndisturbedRun(boolean rocksDb) throws Exception {
-        List<Object> steps = stream(11, 6_000, 3, 10);
-        int cut = 3_001; // between two watermarks: windows of every service open
-        var whole = harness(1, 0, null, rocksDb);
-        run(whole, steps);
-
-        var before = harness(1, 0, null, rocksDb);
-        run(before, steps.subList(0, cut));
-        long open = openWindows(before);
-        assertTrue(open >= 3, "open windows at the snapshot: " + open);
-        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
-        assertEquals(open, openWindowEntries(before), "one state entry per open window");
-        Map<String, List<String>> firstPart = byService(List.of(before));
-        before.close();
-
-        var after = harness(1, 0, snapshot, rocksDb);
-        assertEquals(open, openWindows(after));
-        run(after, steps.subList(cut, steps.size()));
-        assertJoined(byService(List.of(whole)), firstPart, byService(List.of(after)));
-        assertEquals(0, openWindows(after));
-        after.snapshot(2L, 2L);
-        assertEquals(0, openWindowEntries(after), "fired windows leave the checkpointed state at the next snapshot");
-        whole.close();
-        after.close();
-    }
-
-    /** Each service's signals of the undisturbed run are those before the snapshot, then those after the restore. */
-    static void assertJoined(Map<String, List<String>> expected, Map<String, List<String>> before,
-            Map<String, List<String>> after) {
-        assertEquals(expected.keySet(), before.keySet());
-        for (Map.Entry<String, List<String>> e : expected.entrySet()) {
-            List<String> joined = new ArrayList<>(before.getOrDefault(e.getKey(), List.of()));
-            joined.addAll(after.getOrDefault(e.getKey(), List.of()));
-            assertEquals(e.getValue(), joined, e.getKey());
-        }
-        assertTrue(after.values().stream().mapToInt(List::size).sum() > 0);
+        // cut between two watermarks: windows of every service open
+        WindowHarnesses.snapshotMidWindowRestoresExactly(SUBJECT, stream(11, 6_000, 3, 10), 3_001, 3, rocksDb);
     }
 
     /** Entries of the operator's checkpointed open-windows state, over all keys. */
     static int openWindowEntries(KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> h)
             throws Exception {
-        var backend = h.getOperator().getKeyedStateBackend();
-        MapState<Long, SignalsAccumulator> state = h.getOperator().getKeyedStateStore().getMapState(
-                new MapStateDescriptor<>(SignalsWindowOperator.STATE_NAME, Types.LONG,
-                        SignalsAccumulatorTypeInfo.INSTANCE));
-        List<Object> keys;
-        try (var s = backend.getKeys(SignalsWindowOperator.STATE_NAME, VoidNamespace.INSTANCE)) {
-            keys = s.toList();
-        }
-        int n = 0;
-        for (Object k : keys) {
-            backend.setCurrentKey(k);
-            for (Long ignored : state.keys()) {
-                n++;
-            }
-        }
-        return n;
+        return CheckpointedWindows.count(h.getOperator(), SignalsAccumulatorTypeInfo.INSTANCE);
     }
 
     @Test
     void aRescaleFromOneToTwoSubtasksGivesTheSameSignalsAsAnUndisturbedRun() throws Exception {
-        int services = 12;
-        List<Object> steps = stream(13, 8_000, services, 10);
-        int cut = 4_001;
-        var whole = harness();
-        run(whole, steps);
-
-        var before = harness();
-        run(before, steps.subList(0, cut));
-        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
-        Map<String, List<String>> firstPart = byService(List.of(before));
-        before.close();
-
-        List<KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals>> two = new ArrayList<>();
-        long restoredWindows = 0;
-        for (int i = 0; i < 2; i++) {
-            var h = harness(2, i, AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, MAX_PARALLELISM,
-                    1, 2, i), false);
-            restoredWindows += openWindows(h);
-            assertTrue(openWindows(h) > 0, "subtask " + i + " restored some open windows");
-            two.add(h);
-        }
-        assertEquals(services, firstPart.size());
-        for (Object s : steps.subList(cut, steps.size())) {
-            if (s instanceof Watermark wm) {
-                for (var h : two) {
-                    h.processWatermark(wm);
-                }
-            } else {
-                @SuppressWarnings("unchecked")
-                StreamRecord<Telemetry> r = (StreamRecord<Telemetry>) s;
-                int subtask = KeyGroupRangeAssignment.assignKeyToParallelOperator(r.getValue().service(),
-                        MAX_PARALLELISM, 2);
-                two.get(subtask).processElement(r);
-            }
-        }
-        assertTrue(restoredWindows >= services, "restored windows: " + restoredWindows);
-        assertJoined(byService(List.of(whole)), firstPart, byService(two));
-        whole.close();
-        for (var h : two) {
-            h.close();
-        }
+        WindowHarnesses.rescaleOneToTwoGivesTheSame(SUBJECT, stream(13, 8_000, 12, 10), 4_001, 12);
     }
 
     /** The containment test's poison: a delta request-duration histogram with three bucket counts and no bounds. */
