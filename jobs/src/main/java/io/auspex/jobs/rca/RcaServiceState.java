@@ -451,31 +451,49 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
      */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ServiceView> out) throws Exception {
+        String service = ctx.getCurrentKey();
         List<EdgeState> waiting = applyHeld(timestamp);
         boolean changed = waiting != null;
-        if (edgeAlertSurprise > 0 && (waiting != null && !waiting.isEmpty() || edgeAlert.value() != null)) {
-            for (Alert a : edgeAlerts(ctx.getCurrentKey(), timestamp, waiting == null ? List.of() : waiting)) {
-                ctx.output(EDGE_ALERTS, a);
-            }
-            if (edgeAlert.value() != null) {
+        Long firing = edgeAlertSurprise > 0 ? edgeAlert.value() : null;
+        if (edgeAlertSurprise > 0 && (waiting != null && !waiting.isEmpty() || firing != null)) {
+            firing = edgeAlerts(service, timestamp, waiting == null ? List.of() : waiting, firing, ctx);
+            if (firing != null) {
                 // resolve it on time even if the callers stop calling
                 ctx.timerService().registerEventTimeTimer(timestamp + GAP_CURRENT_MS);
             }
         }
-        changed |= cleanup(timestamp);
+        // one pass over the edges: drop those unseen for the edge TTL, keep the others for the view
+        List<ServiceView.EdgeView> live = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
+        for (Map.Entry<String, EdgeState> e : edges.entries()) {
+            if (e.getValue().lastSeenMs + edgeTtlMs < timestamp) {
+                stale.add(e.getKey());
+            } else {
+                live.add(ServiceView.EdgeView.of(e.getValue()));
+            }
+        }
+        for (String k : stale) {
+            edges.remove(k);
+        }
+        changed |= !stale.isEmpty();
         EvidenceHistory h = evidence.value();
-        boolean empty = h == null && edges.isEmpty() && edgeAlert.value() == null;
+        if (h != null && h.lastAnomalousMs + lookbackMs < timestamp
+                && (h.level < 0.01 || h.lastSeenMs + lookbackMs < timestamp)) {
+            evidence.clear();
+            h = null;
+            changed = true;
+        }
+        boolean empty = h == null && live.isEmpty() && firing == null;
         if (!empty) {
             // the cleanup goes on while anything is left
             ctx.timerService().registerEventTimeTimer((timestamp / lookbackMs + 1) * lookbackMs);
         }
-        if (!changed) {
-            return;
+        if (changed) {
+            out.collect(empty ? ServiceView.removed(service, timestamp) : view(service, timestamp, h, live));
         }
-        out.collect(empty ? ServiceView.removed(ctx.getCurrentKey(), timestamp) : view(ctx.getCurrentKey(), timestamp, h));
     }
 
-    private ServiceView view(String service, long asOf, EvidenceHistory h) throws Exception {
+    private static ServiceView view(String service, long asOf, EvidenceHistory h, List<ServiceView.EdgeView> in) {
         ServiceView v = new ServiceView();
         v.service = service;
         v.asOfMs = asOf;
@@ -491,10 +509,6 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
             v.exemplarTraceIds = h.exemplarTraceIds;
             v.errorLogTemplates = h.errorLogTemplates;
         }
-        List<ServiceView.EdgeView> in = new ArrayList<>();
-        for (EdgeState e : edges.values()) {
-            in.add(ServiceView.EdgeView.of(e));
-        }
         in.sort(Comparator.comparing(e -> e.caller));
         v.incoming = in.toArray(new ServiceView.EdgeView[0]);
         return v;
@@ -507,30 +521,29 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
      * never show); it resolves once no edge into it has been abnormal for {@link #GAP_CURRENT_MS}.
      * One alert per service, whichever callers see the wait.
      */
-    private List<Alert> edgeAlerts(String callee, long now, List<EdgeState> waiting) throws Exception {
-        List<Alert> out = new ArrayList<>();
-        Long firing = edgeAlert.value();
+    private Long edgeAlerts(String callee, long now, List<EdgeState> waiting, Long firing, OnTimerContext ctx)
+            throws Exception {
         if (firing == null && !waiting.isEmpty()) {
             waiting.sort(Comparator.comparing((EdgeState e) -> e.caller));
             EdgeState e = waiting.get(0);
             edgeAlert.update(e.gapOnsetMs);
-            out.add(edgeAlert(callee, AlertStatus.FIRING, e.gapOnsetMs, null, now, String.format(
+            ctx.output(EDGE_ALERTS, edgeAlert(callee, AlertStatus.FIRING, e.gapOnsetMs, null, now, String.format(
                     "Calls from %s into %s wait %.0f ms more than usual beyond its own spans (network or queueing in "
                             + "front of it)", e.caller, callee, e.gapPeakMs), "edge_wait_from_" + e.caller));
-            return out;
+            return e.gapOnsetMs;
         }
         if (firing == null) {
-            return out;
+            return null;
         }
         for (EdgeState e : edges.values()) {
             if (e.gapLastAnomalousMs >= now - GAP_CURRENT_MS) {
-                return out;
+                return firing;
             }
         }
         edgeAlert.clear();
-        out.add(edgeAlert(callee, AlertStatus.RESOLVED, firing, now, now,
+        ctx.output(EDGE_ALERTS, edgeAlert(callee, AlertStatus.RESOLVED, firing, now, now,
                 "Calls into " + callee + " wait as usual again", null));
-        return out;
+        return null;
     }
 
     static Alert edgeAlert(String callee, AlertStatus status, long startsAt, Long endsAt, long now, String summary,
@@ -542,28 +555,5 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
                 .setSeverity(Severity.TICKET).setService(callee).setStartsAtMs(startsAt).setEndsAtMs(endsAt)
                 .setEventTimeMs(now).setLabels(labels).setAnnotations(annotations)
                 .setMovedSignals(moved == null ? List.of() : List.of(moved)).build();
-    }
-
-    /** Drops an edge unseen for the edge TTL and evidence older than the lookback; true when anything went. */
-    private boolean cleanup(long now) throws Exception {
-        List<String> drop = new ArrayList<>();
-        for (Map.Entry<String, EdgeState> e : edges.entries()) {
-            if (e.getValue().lastSeenMs + edgeTtlMs < now) {
-                drop.add(e.getKey());
-            }
-        }
-        for (String k : drop) {
-            edges.remove(k);
-        }
-        boolean changed = !drop.isEmpty();
-        EvidenceHistory h = evidence.value();
-        if (h != null && h.lastAnomalousMs + lookbackMs < now && (h.level < 0.01 || h.lastSeenMs + lookbackMs < now)) {
-            evidence.clear();
-            changed = true;
-        }
-        if (changed && edges.isEmpty()) {
-            edges.clear();
-        }
-        return changed;
     }
 }
