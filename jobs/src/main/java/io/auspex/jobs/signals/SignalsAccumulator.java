@@ -119,9 +119,7 @@ public final class SignalsAccumulator {
         Integer code = s.getHttpStatusCode();
         if (error) {
             errorSpans++;
-            if (exemplars.size() < MAX_EXEMPLARS) {
-                exemplars.add(s.getTraceId());
-            }
+            offerExemplar(s.getTraceId());
         }
         if (code != null && code >= 500) {
             http5xx++;
@@ -307,9 +305,7 @@ public final class SignalsAccumulator {
             }
         });
         for (String e : o.exemplars) {
-            if (exemplars.size() < MAX_EXEMPLARS) {
-                exemplars.add(e);
-            }
+            offerExemplar(e);
         }
         o.templates.forEach((k, v) -> templates.merge(k, v, Math::max));
         o.counters.forEach((k, v) -> counters.merge(k, v, Double::sum));
@@ -339,6 +335,24 @@ public final class SignalsAccumulator {
                 }
             }
             templates.remove(oldest);
+        }
+    }
+
+    /**
+     * Keeps the {@code MAX_EXEMPLARS} smallest trace ids of failing requests, sorted: the
+     * same exemplars whatever order the window's records arrive in (after a restore too).
+     */
+    void offerExemplar(String traceId) {
+        if (traceId == null) {
+            return;
+        }
+        if (exemplars.size() >= MAX_EXEMPLARS && traceId.compareTo(exemplars.get(exemplars.size() - 1)) >= 0) {
+            return;
+        }
+        int at = java.util.Collections.binarySearch(exemplars, traceId);
+        exemplars.add(at >= 0 ? at : -at - 1, traceId);
+        if (exemplars.size() > MAX_EXEMPLARS) {
+            exemplars.remove(exemplars.size() - 1);
         }
     }
 }
