@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.auspex.jobs.anomaly.AnomalyAlertFunction;
 import io.auspex.jobs.anomaly.EvidenceFunction;
+import io.auspex.jobs.anomaly.EvidenceOperator;
 import io.auspex.jobs.anomaly.ServiceEvidence;
 import io.auspex.jobs.decode.DecodeStage;
 import io.auspex.jobs.decode.LimitAlerts;
@@ -139,8 +140,9 @@ class OperatorSnapshotsTest {
                 (i < 200 ? before : after).add(Step.element(w, w.getWindowEndMs() - 1));
             }
         }
+        // the operator the job runs: with RocksDB the services' state is cached on the heap between checkpoints
         return new Case("evidence", () -> new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new EvidenceFunction(0.8, 0.3, 3_600_000L, null)),
+                new EvidenceOperator(new EvidenceFunction(0.8, 0.3, 3_600_000L, null), 64),
                 ServiceSignals::getServiceName, Types.STRING), before, after, List.of());
     }
 

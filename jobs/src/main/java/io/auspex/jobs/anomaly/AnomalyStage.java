@@ -6,6 +6,7 @@ import io.auspex.models.evidence.CountEvidence;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.ServiceSignals;
 import java.util.Optional;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -36,14 +37,25 @@ public final class AnomalyStage {
                 cfg.get(AuspexOptions.METRIC_EVIDENCE_ALERTS)));
     }
 
+    /** {@code auspex.anomaly.state-cache-services} when valid (-1, 0 or more); fails at start-up otherwise. */
+    static int checkedCacheOption(int option) {
+        if (option < -1) {
+            throw new IllegalArgumentException(AuspexOptions.STATE_CACHE_SERVICES.key() + " must be -1 (automatic), 0 "
+                    + "(no cache) or a number of services per subtask, got " + option);
+        }
+        return option;
+    }
+
     public static Outputs wire(DataStream<ServiceSignals> signals, PipelineConfig cfg, WindowScorer model) {
         EvidenceFunction fn = new EvidenceFunction(cfg.get(AuspexOptions.EVIDENCE_THRESHOLD),
                 cfg.get(AuspexOptions.DETECTOR_THRESHOLD), cfg.get(AuspexOptions.RETIRE_AFTER).toMillis(),
                 model, countEvidence(cfg), metricEvidence(cfg));
+        EvidenceOperator op = new EvidenceOperator(cfg.get(AuspexOptions.COUNT_EVIDENCE_TEMPLATES) ? fn
+                : fn.withoutTemplateEvidence(), checkedCacheOption(cfg.get(AuspexOptions.STATE_CACHE_SERVICES)));
         SingleOutputStreamOperator<ServiceEvidence> evidence = signals
                 .keyBy(ServiceSignals::getServiceName)
-                .process(cfg.get(AuspexOptions.COUNT_EVIDENCE_TEMPLATES) ? fn : fn.withoutTemplateEvidence())
-                .uid("anomaly-evidence").name("anomaly evidence");
+                .transform("anomaly evidence", TypeInformation.of(ServiceEvidence.class), op)
+                .uid("anomaly-evidence");
         int windows = cfg.get(AuspexOptions.ANOMALY_ALERT_WINDOWS);
         if (windows == 0) {
             return new Outputs(evidence, Optional.empty());

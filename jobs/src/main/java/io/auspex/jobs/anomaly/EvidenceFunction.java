@@ -1,6 +1,7 @@
 package io.auspex.jobs.anomaly;
 
 import io.auspex.jobs.signals.LatencyLadder;
+import io.auspex.jobs.state.WriteBehindCache;
 import io.auspex.models.detector.StreamingDetector;
 import io.auspex.models.evidence.CountEvidence;
 import io.auspex.models.evidence.CountEvidenceState;
@@ -61,6 +62,8 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
     private transient Counter unfollowed;
     private transient ValueState<CountEvidenceState> countState;
     private transient ValueState<StreamingDetector[]> detectors;
+    /** Null: every window reads and writes the backend. */
+    private transient WriteBehindCache<ServiceState> cache;
 
     /**
      * @param signalThreshold baseline score at which a signal counts as moved
@@ -109,20 +112,26 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
 
     @Override
     public void processElement(ServiceSignals s, Context ctx, Collector<ServiceEvidence> out) throws Exception {
-        SignalBaselines.BaselineState state = baselines.value();
-        if (state == null) {
-            state = new SignalBaselines.BaselineState();
+        String service = ctx.getCurrentKey();
+        ServiceState st = cache != null ? cache.get(service, s.getWindowEndMs()) : load();
+        out.collect(evidence(st, s, ctx));
+        if (cache != null) {
+            cache.done(service, st);
+        } else {
+            store(st);
         }
+    }
+
+    /** Scores window {@code s} with the service's state {@code st}, which learns it in place. */
+    private ServiceEvidence evidence(ServiceState st, ServiceSignals s, Context ctx) throws Exception {
+        SignalBaselines.BaselineState state = st.baselines;
         double[] scores = SignalBaselines.scoreAndUpdate(state, s);
-        StreamingDetector[] onsetDetectors = detectors.value();
-        if (onsetDetectors == null) {
+        if (st.detectors == null) {
             // first window of the service, or after a restore from a savepoint of the byte form
-            onsetDetectors = OnsetDetectors.of(state);
+            st.detectors = OnsetDetectors.of(state);
         }
-        double[] onset = OnsetDetectors.score(onsetDetectors, s);
-        detectors.update(onsetDetectors);
+        double[] onset = OnsetDetectors.score(st.detectors, s);
         state.lastWindowEndMs = Math.max(state.lastWindowEndMs, s.getWindowEndMs());
-        baselines.update(state);
         // one timer per hour of event time per service, not one per window
         ctx.timerService().registerEventTimeTimer((s.getWindowEndMs() + retireMs) / TIMER_GRAIN_MS * TIMER_GRAIN_MS
                 + TIMER_GRAIN_MS);
@@ -145,42 +154,102 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
             e.modelScore = Double.NaN;
         }
         if (counts != null) {
-            CountEvidenceState cs = countState.value();
-            if (cs == null) {
-                cs = new CountEvidenceState();
+            if (st.counts == null) {
+                st.counts = new CountEvidenceState();
             }
-            CountEvidence.Result r = counts.observe(cs, new CountEvidence.Window(s.getWindowEndMs(),
+            CountEvidence.Result r = counts.observe(st.counts, new CountEvidence.Window(s.getWindowEndMs(),
                     s.getRequestCount(), s.getErrorSpanCount(), s.getErrorLogCount(),
                     LatencyLadder.aligned(s.getLatencyLadderMs()), templateEvidence ? templateErrors(s) : null));
-            countState.update(cs);
             e.countEvidence = r.evidence();
             e.countLevel = Math.min(1.0, r.evidence() / counts.config().bar());
             e.countSignal = r.evidence() > 0 ? r.strongest() : "";
             e.countOnsetMs = r.onsetMs();
         }
         if (metrics != null) {
-            observeMetrics(s, e);
+            observeMetrics(st, s, e);
         }
         e.exemplarTraceIds = s.getExemplarTraceIds().toArray(new String[0]);
         e.errorLogTemplates = s.getErrorLogTemplates().toArray(new String[0]);
-        out.collect(e);
+        return e;
     }
 
-    /** The metric evidence of window {@code s} into {@code e}; state written only while a metric is followed. */
-    private void observeMetrics(ServiceSignals s, ServiceEvidence e) throws Exception {
-        MetricEvidenceState ms = metricState.value();
-        boolean had = ms != null;
-        if (ms == null) {
+    /** The current service's state as the backend holds it (new objects where it holds none). */
+    ServiceState load() throws Exception {
+        ServiceState st = new ServiceState();
+        st.baselines = baselines.value();
+        if (st.baselines == null) {
+            st.baselines = new SignalBaselines.BaselineState();
+        }
+        st.detectors = detectors.value();
+        if (counts != null) {
+            st.counts = countState.value();
+        }
+        if (metrics != null) {
+            st.metrics = metricState.value();
+            st.metricsStored = st.metrics != null;
+        }
+        return st;
+    }
+
+    /** Writes {@code st} as the current service's state (the metric evidence only while it follows a metric). */
+    void store(ServiceState st) throws Exception {
+        baselines.update(st.baselines);
+        detectors.update(st.detectors);
+        if (counts != null && st.counts != null) {
+            countState.update(st.counts);
+        }
+        if (metrics != null) {
+            if (st.metrics != null && st.metrics.size() > 0) {
+                metricState.update(st.metrics);
+                st.metricsStored = true;
+            } else if (st.metricsStored) {
+                metricState.clear();
+                st.metricsStored = false;
+            }
+        }
+    }
+
+    /**
+     * Keeps the services' state on the heap in {@code cache} between checkpoints (see {@link EvidenceOperator});
+     * null reads and writes the backend on every window.
+     */
+    void useCache(WriteBehindCache<ServiceState> cache) {
+        this.cache = cache;
+    }
+
+    /** The backend side of the cache: this function's keyed states under the current key. */
+    WriteBehindCache.Backend<ServiceState> stateBackend() {
+        return new WriteBehindCache.Backend<>() {
+            @Override
+            public ServiceState load() throws Exception {
+                return EvidenceFunction.this.load();
+            }
+
+            @Override
+            public void store(ServiceState state) throws Exception {
+                EvidenceFunction.this.store(state);
+            }
+        };
+    }
+
+    /** Writes the cached services' changes to the backend (before a checkpoint); nothing without a cache. */
+    void flush() throws Exception {
+        if (cache != null) {
+            cache.flush();
+        }
+    }
+
+    /** The metric evidence of window {@code s} into {@code e}; state kept only while a metric is followed. */
+    private void observeMetrics(ServiceState st, ServiceSignals s, ServiceEvidence e) {
+        if (st.metrics == null) {
             if (s.getGauges().isEmpty() && s.getCounters().isEmpty()) {
                 return;
             }
-            ms = new MetricEvidenceState();
+            st.metrics = new MetricEvidenceState();
         }
-        MetricEvidence.Result r = metrics.observe(ms, s, signalThreshold);
-        if (ms.size() > 0) {
-            metricState.update(ms);
-        } else if (had) {
-            metricState.clear();
+        MetricEvidence.Result r = metrics.observe(st.metrics, s, signalThreshold);
+        if (st.metrics.size() == 0) {
+            st.metrics = null;
         }
         e.metricStrength = r.strength();
         e.metricSignals = r.moved().toArray(new String[0]);
@@ -222,12 +291,30 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ServiceEvidence> out) throws Exception {
-        SignalBaselines.BaselineState state = baselines.value();
+        String service = ctx.getCurrentKey();
+        ServiceState cached = cache != null ? cache.peek(service) : null;
+        SignalBaselines.BaselineState state = cached != null ? cached.baselines : baselines.value();
         if (state != null && state.lastWindowEndMs + retireMs <= timestamp) {
             baselines.clear();
             detectors.clear();
             countState.clear();
             metricState.clear();
+            if (cache != null) {
+                cache.remove(service);
+            }
         }
+    }
+
+    /** One service's state: what the four keyed states hold, as objects. */
+    static final class ServiceState {
+        SignalBaselines.BaselineState baselines;
+        /** Null until the service's first window after a restore of the byte form. */
+        StreamingDetector[] detectors;
+        /** Null until the first window with the count evidence on. */
+        CountEvidenceState counts;
+        /** Null while the service sends no followed metric. */
+        MetricEvidenceState metrics;
+        /** Whether the backend holds a metric evidence value for the service. */
+        boolean metricsStored;
     }
 }

@@ -205,6 +205,9 @@ public final class AuspexOptions {
     public static final ConfigOption<Duration> RETIRE_AFTER = ConfigOptions.key("auspex.anomaly.retire-after")
             .durationType().defaultValue(Duration.ofHours(6))
             .withDescription("A service that sends no window for this long (event time) is retired: its baselines and detector states are dropped.");
+    public static final ConfigOption<Integer> STATE_CACHE_SERVICES = ConfigOptions.key("auspex.anomaly.state-cache-services")
+            .intType().defaultValue(-1)
+            .withDescription("Services per subtask whose evidence state (baselines, onset detectors, count and metric evidence: about 70 KB a service) the evidence operator keeps on the heap between checkpoints with RocksDB, instead of reading and writing it in RocksDB every window. -1: as many as 10% of the JVM's maximum heap holds at 80 KB a service (at least 64); 0: no cache.");
     public static final ConfigOption<Duration> EDGE_TTL = ConfigOptions.key("auspex.graph.edge-ttl")
             .durationType().defaultValue(Duration.ofHours(1))
             .withDescription("A caller-callee edge with no call for this long (event time) leaves the service graph root-cause ranking walks.");
