@@ -77,6 +77,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Where checkpoints go (default: a temp dir).")
     Path workDir;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "A pipeline option for the pipeline runs (repeatable), e.g. auspex.anomaly.state-cache-services=0.")
+    List<String> pipelineSettings = List.of();
+
     @Override
     public Integer call() throws Exception {
         CommandLine cmd = spec.commandLine();
@@ -105,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
         int copies = (services + BenchData.SHOP_SERVICES - 1) / BenchData.SHOP_SERVICES;
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("auspex-bench-");
         BenchRunner.Settings settings = new BenchRunner.Settings(records, copies, repeats, selected, parallelism, requestRate,
-                seed, checkpointInterval, dir);
+                seed, checkpointInterval, dir, PipelineSettings.parse(pipelineSettings, cmd));
         BenchRunner.Report report;
         ProgressBar bar = new ProgressBarBuilder().setTaskName("load").setInitialMax(records)
                 .setStyle(ProgressBarStyle.ASCII).setUnit(" records", 1).continuousUpdate().build();

@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,14 +69,7 @@ public final class EvaluateIncidentsCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return AuspexCli.EXIT_BAD_INPUT;
         }
-        Map<String, String> overrides = new HashMap<>();
-        for (String s : settings) {
-            int eq = s.indexOf('=');
-            if (eq <= 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--set must be KEY=VALUE, got '" + s + "'");
-            }
-            overrides.put(s.substring(0, eq).trim(), s.substring(eq + 1));
-        }
+        Map<String, String> overrides = PipelineSettings.parse(settings, spec.commandLine());
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("auspex-eval-");
         Path sloFile = slo != null ? slo : LocalPipeline.defaultSloFile(dir);
         IncidentEvaluator.Run run;

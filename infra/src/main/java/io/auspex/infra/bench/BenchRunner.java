@@ -74,11 +74,15 @@ public final class BenchRunner {
      * @param seed simulator seed
      * @param checkpointInterval of every job
      * @param workDir checkpoints go under it
+     * @param pipelineOptions pipeline options of the pipeline runs (the bench's own topics, broker and
+     *     bounds override them)
      */
     public record Settings(long records, int copies, int repeats, java.util.Set<Job> jobs, int parallelism,
-            double requestRate, long seed, Duration checkpointInterval, Path workDir) {
+            double requestRate, long seed, Duration checkpointInterval, Path workDir,
+            Map<String, String> pipelineOptions) {
         public Settings {
             jobs = java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(jobs));
+            pipelineOptions = Map.copyOf(pipelineOptions);
         }
     }
 
@@ -174,6 +178,9 @@ public final class BenchRunner {
                     + "checkpoints every %.1f s, one MiniCluster%n", settings.repeats(),
                     String.join(", ", settings.jobs().stream().map(j -> j.label).toList()), settings.parallelism(),
                     settings.checkpointInterval().toMillis() / 1000.0);
+            if (!settings.pipelineOptions().isEmpty()) {
+                out.printf(Locale.ROOT, "bench: pipeline options %s%n", new java.util.TreeMap<>(settings.pipelineOptions()));
+            }
             out.println("bench: the SQL job decodes OTLP with the pipeline's own decoder in a DataStream and turns it "
                     + "into a table (fromDataStream): Flink SQL cannot parse OTLP protobuf itself");
             out.println("bench: records/s = records the job read (pipeline: spans, gauges and logs; sql and bare: "
@@ -213,6 +220,9 @@ public final class BenchRunner {
             Job job, int n) throws Exception {
         String id = String.format(Locale.ROOT, "bench-%02d-%s", n, job.label);
         Map<String, String> m = new HashMap<>();
+        if (job == Job.PIPELINE) {
+            m.putAll(settings.pipelineOptions());
+        }
         m.put(AuspexOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
         m.put(AuspexOptions.SLO_FILE.key(), sloFile.toString());
         m.put(AuspexOptions.BOUNDED.key(), "true");

@@ -33,7 +33,7 @@ class BenchRunnerTest {
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         BenchRunner.Settings settings = new BenchRunner.Settings(RECORDS, 2, 1,
                 EnumSet.allOf(BenchRunner.Job.class), 2, 200, 7, Duration.ofSeconds(1),
-                dir);
+                dir, java.util.Map.of());
         report = new BenchRunner(settings, out).run(n -> { }, () -> { });
         printed = bytes.toString(StandardCharsets.UTF_8);
     }
