@@ -17,6 +17,7 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
@@ -82,6 +83,10 @@ public abstract class HeapWindowOperator<IN, ACC, OUT> extends AbstractStreamOpe
     private transient TreeMap<Long, TreeSet<String>> byEnd;
     /** Keys whose open windows changed since the last snapshot. */
     private transient HashSet<String> changed;
+    /** Key -> window starts {@value #STATE_NAME} holds for it (as the last snapshot wrote them, or restored). */
+    private transient HashMap<String, long[]> written;
+    /** Whether snapshots write copies: on the heap backend, whose asynchronous snapshot reads the objects later. */
+    private transient boolean copyOnSnapshot;
     private transient long openWindows;
     private transient long watermark;
     private transient TypeSerializer<ACC> serializer;
@@ -126,6 +131,8 @@ public abstract class HeapWindowOperator<IN, ACC, OUT> extends AbstractStreamOpe
         open = new HashMap<>();
         byEnd = new TreeMap<>();
         changed = new HashSet<>();
+        written = new HashMap<>();
+        copyOnSnapshot = getKeyedStateBackend() instanceof HeapKeyedStateBackend;
         openWindows = 0;
         watermark = Long.MIN_VALUE;
         serializer = accumulatorType.createSerializer(getExecutionConfig().getSerializerConfig());
@@ -138,9 +145,12 @@ public abstract class HeapWindowOperator<IN, ACC, OUT> extends AbstractStreamOpe
             for (Object k : keys) {
                 String key = (String) k;
                 setCurrentKey(key);
+                List<Long> starts = new ArrayList<>();
                 for (Map.Entry<Long, ACC> e : checkpointed.entries()) {
                     put(key, e.getKey(), e.getValue());
+                    starts.add(e.getKey());
                 }
+                written.put(key, starts.stream().mapToLong(Long::longValue).toArray());
             }
         }
     }
@@ -208,8 +218,9 @@ public abstract class HeapWindowOperator<IN, ACC, OUT> extends AbstractStreamOpe
 
     /**
      * Writes the open windows of every key whose windows changed since the last snapshot to
-     * {@value #STATE_NAME} (before the keyed state backend takes its snapshot). Copies go to the
-     * state, so the heap backend's asynchronous snapshot never sees a later record.
+     * {@value #STATE_NAME} (before the keyed state backend takes its snapshot), and removes the windows
+     * written before that have fired since. On the heap backend copies go to the state, so its
+     * asynchronous snapshot never sees a later record (RocksDB serializes on the put).
      */
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
@@ -218,12 +229,25 @@ public abstract class HeapWindowOperator<IN, ACC, OUT> extends AbstractStreamOpe
         keys.sort(null);
         for (String key : keys) {
             setCurrentKey(key);
-            checkpointed.clear();
             TreeMap<Long, ACC> windows = open.get(key);
-            if (windows != null) {
-                for (Map.Entry<Long, ACC> e : windows.entrySet()) {
-                    checkpointed.put(e.getKey(), serializer.copy(e.getValue()));
+            // drop the windows written before that are no longer open, one by one: a MapState clear()
+            // would open a RocksDB iterator per key
+            long[] before = written.remove(key);
+            if (before != null) {
+                for (long start : before) {
+                    if (windows == null || !windows.containsKey(start)) {
+                        checkpointed.remove(start);
+                    }
                 }
+            }
+            if (windows != null) {
+                long[] now = new long[windows.size()];
+                int i = 0;
+                for (Map.Entry<Long, ACC> e : windows.entrySet()) {
+                    checkpointed.put(e.getKey(), copyOnSnapshot ? serializer.copy(e.getValue()) : e.getValue());
+                    now[i++] = e.getKey();
+                }
+                written.put(key, now);
             }
         }
         changed.clear();
