@@ -128,6 +128,9 @@ public final class AuspexOptions {
     public static final ConfigOption<Integer> MAX_SERVICES = ConfigOptions.key("auspex.limits.max-services")
             .intType().defaultValue(10_000)
             .withDescription("Live services the job admits (each subtask its share); records of further new services are dead-lettered as service_limit until services retire (auspex.anomaly.retire-after).");
+    public static final ConfigOption<Integer> MAX_CALLERS_PER_SERVICE = ConfigOptions.key("auspex.limits.max-callers-per-service")
+            .intType().defaultValue(1_000)
+            .withDescription("Callers whose edge into a service root-cause ranking tracks, at most (at least 1); a further new caller's edge stats are refused and counted (auspex.rca.edgesRefused) until an edge leaves (auspex.graph.edge-ttl).");
     public static final ConfigOption<Boolean> CONTAIN_OPERATOR_ERRORS = ConfigOptions.key("auspex.limits.contain-operator-errors")
             .booleanType().defaultValue(true)
             .withDescription("A record that makes a decoder, the dead-letter split or the signals window throw is dead-lettered as operator_error (operator and exception in the detail) instead of failing the job.");

@@ -24,6 +24,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -68,6 +69,9 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
     private final long edgeTtlMs;
     private final double signalThreshold;
     private final double edgeAlertSurprise;
+    /** Callers tracked per service at most; a further new caller's edge is refused and counted. */
+    private int maxCallers = Integer.MAX_VALUE;
+    private transient Counter edgesRefused;
     /** Caller -> the edge from it into this service. */
     private transient MapState<String, EdgeState> edges;
     /** Start of this service's firing {@value #EDGE_ALERT_NAME} alert. */
@@ -173,8 +177,18 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         this.edgeAlertSurprise = edgeAlertSurprise;
     }
 
+    /** This function with at most {@code maxCallers} callers tracked per service (option {@code auspex.limits.max-callers-per-service}). */
+    public RcaServiceState withMaxCallers(int maxCallers) {
+        if (maxCallers < 1) {
+            throw new IllegalArgumentException("auspex.limits.max-callers-per-service must be at least 1, got " + maxCallers);
+        }
+        this.maxCallers = maxCallers;
+        return this;
+    }
+
     @Override
     public void open(OpenContext ctx) {
+        edgesRefused = getRuntimeContext().getMetricGroup().addGroup("auspex").addGroup("rca").counter("edgesRefused");
         edges = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("edges-in", Types.STRING, Types.POJO(EdgeState.class)));
         evidence = getRuntimeContext().getState(
@@ -182,6 +196,15 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         held = getRuntimeContext().getListState(
                 new ListStateDescriptor<>("held-inputs", TypeInformation.of(RcaInput.class)));
         edgeAlert = getRuntimeContext().getState(new ValueStateDescriptor<>("edge-alert", Types.LONG));
+    }
+
+    /** Callers tracked now (read only when a new caller comes and a limit is set). */
+    private int callers() throws Exception {
+        int n = 0;
+        for (String ignored : edges.keys()) {
+            n++;
+        }
+        return n;
     }
 
     static long timeOf(RcaInput in) {
@@ -196,9 +219,14 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         ctx.timerService().registerEventTimeTimer((t / lookbackMs + 1) * lookbackMs);
     }
 
+    /** Applies one window of an edge into this service; null when it is a new caller over the limit (refused, counted). */
     private EdgeState addEdge(EdgeStats s) throws Exception {
         EdgeState e = edges.get(s.caller);
         if (e == null) {
+            if (maxCallers < Integer.MAX_VALUE && callers() >= maxCallers) {
+                edgesRefused.inc();
+                return null;
+            }
             e = new EdgeState();
             e.caller = s.caller;
             e.callee = s.callee;
@@ -430,7 +458,7 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         for (RcaInput in : now) {
             if (in.edge != null) {
                 EdgeState e = addEdge(in.edge);
-                if (edgeAlertSurprise > 0 && e.gapCountSurprise >= edgeAlertSurprise) {
+                if (e != null && edgeAlertSurprise > 0 && e.gapCountSurprise >= edgeAlertSurprise) {
                     waiting.add(e);
                 }
             } else {

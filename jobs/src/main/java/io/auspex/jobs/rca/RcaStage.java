@@ -26,7 +26,8 @@ public final class RcaStage {
                 .union(edges.map(RcaInput::of).returns(RcaInput.class).uid("rca-in-edges"));
         SingleOutputStreamOperator<ServiceView> views = in.keyBy(RcaInput::key)
                 .process(new RcaServiceState(lookbackMs, edgeTtlMs, cfg.get(AuspexOptions.EVIDENCE_THRESHOLD),
-                        cfg.get(AuspexOptions.RCA_EDGE_ALERT_SURPRISE)))
+                        cfg.get(AuspexOptions.RCA_EDGE_ALERT_SURPRISE))
+                        .withMaxCallers(cfg.get(AuspexOptions.MAX_CALLERS_PER_SERVICE)))
                 .uid("rca-service-state").name("root-cause state per service");
         return alerts.union(views.getSideOutput(RcaServiceState.EDGE_ALERTS))
                 .keyBy(Alert::getService)
