@@ -541,17 +541,11 @@ public class DetectorState {
     }
 
     private static void writeDoubles(StateBytes.Writer out, double[] values) {
-        out.writeInt(values.length);
-        for (double v : values) {
-            out.writeDouble(v);
-        }
+        out.writeDoubles(values);
     }
 
     private static void writeInts(StateBytes.Writer out, int[] values) {
-        out.writeInt(values.length);
-        for (int v : values) {
-            out.writeInt(v);
-        }
+        out.writeInts(values);
     }
 
     private static int[] readInts(StateBytes.Reader in) throws IOException {
@@ -563,11 +557,7 @@ public class DetectorState {
     }
 
     private static double[] readDoubles(StateBytes.Reader in) throws IOException {
-        double[] values = new double[readLength(in)];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = in.readDouble();
-        }
-        return values;
+        return in.readDoubles(readLength(in));
     }
 
     private static int readLength(StateBytes.Reader in) throws IOException {

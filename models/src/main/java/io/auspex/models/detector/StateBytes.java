@@ -1,6 +1,9 @@
 package io.auspex.models.detector;
 
 import java.io.EOFException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -10,6 +13,9 @@ import java.util.Arrays;
  * layers (a detector state is read and written on every window in the pipeline).
  */
 final class StateBytes {
+    /** Big-endian views of a byte array: one access per int or long instead of a loop over its bytes. */
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private StateBytes() {
     }
@@ -32,21 +38,38 @@ final class StateBytes {
 
         void writeInt(int v) {
             ensure(4);
-            buf[size++] = (byte) (v >>> 24);
-            buf[size++] = (byte) (v >>> 16);
-            buf[size++] = (byte) (v >>> 8);
-            buf[size++] = (byte) v;
+            INT.set(buf, size, v);
+            size += 4;
         }
 
         void writeLong(long v) {
             ensure(8);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                buf[size++] = (byte) (v >>> shift);
-            }
+            LONG.set(buf, size, v);
+            size += 8;
         }
 
         void writeDouble(double v) {
             writeLong(Double.doubleToLongBits(v));
+        }
+
+        /** The length, then the values (one capacity check for the array). */
+        void writeDoubles(double[] values) {
+            writeInt(values.length);
+            ensure(8 * values.length);
+            for (double v : values) {
+                LONG.set(buf, size, Double.doubleToLongBits(v));
+                size += 8;
+            }
+        }
+
+        /** The length, then the values (one capacity check for the array). */
+        void writeInts(int[] values) {
+            writeInt(values.length);
+            ensure(4 * values.length);
+            for (int v : values) {
+                INT.set(buf, size, v);
+                size += 4;
+            }
         }
 
         void writeBoolean(boolean v) {
@@ -82,20 +105,29 @@ final class StateBytes {
 
         int readInt() throws EOFException {
             need(4);
-            int v = ((buf[pos] & 0xff) << 24) | ((buf[pos + 1] & 0xff) << 16) | ((buf[pos + 2] & 0xff) << 8)
-                    | (buf[pos + 3] & 0xff);
+            int v = (int) INT.get(buf, pos);
             pos += 4;
             return v;
         }
 
         long readLong() throws EOFException {
             need(8);
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (buf[pos + i] & 0xffL);
-            }
+            long v = (long) LONG.get(buf, pos);
             pos += 8;
             return v;
+        }
+
+        /** {@code n} doubles into a new array (one bounds check for all). */
+        double[] readDoubles(int n) throws EOFException {
+            if (n < 0 || n > available() / 8) {
+                throw new EOFException("detector state ends early");
+            }
+            double[] values = new double[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = Double.longBitsToDouble((long) LONG.get(buf, pos));
+                pos += 8;
+            }
+            return values;
         }
 
         double readDouble() throws EOFException {
