@@ -2,6 +2,7 @@ package io.auspex.cli;
 
 import io.auspex.infra.bench.BenchData;
 import io.auspex.infra.bench.BenchRunner;
+import io.auspex.infra.bench.RealtimeLatency;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,6 +78,20 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Where checkpoints go (default: a temp dir).")
     Path workDir;
 
+    @Option(names = "--realtime", description = "Instead of throughput: detection latency in real time. The pipeline "
+            + "runs unbounded; after a warm-up sent at full speed the simulator runs at 1x with an error burst and a "
+            + "latency rise; each alert is timed from its transition's event time to its arrival at a read_committed "
+            + "consumer (p50/p99). Uses --duration, --warm-up, --checkpoint-interval, --seed, --set.")
+    boolean realtime;
+
+    @Option(names = "--duration", defaultValue = "PT10M",
+            description = "With --realtime: the real-time part (ISO-8601, at least PT1M; default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--warm-up", defaultValue = "PT40M",
+            description = "With --realtime: event time of normal traffic sent first (default ${DEFAULT-VALUE}).")
+    Duration warmUp;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "A pipeline option for the pipeline runs (repeatable), e.g. auspex.anomaly.state-cache-services=0.")
     List<String> pipelineSettings = List.of();
@@ -98,6 +113,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (checkpointInterval.isNegative() || checkpointInterval.toMillis() < 10) {
             throw new CommandLine.ParameterException(cmd, "--checkpoint-interval must be at least 10 ms");
+        }
+        if (realtime) {
+            return realtime(cmd);
         }
         Set<BenchRunner.Job> selected = EnumSet.noneOf(BenchRunner.Job.class);
         for (String j : jobs) {
@@ -133,5 +151,22 @@ public final class BenchCommand implements Callable<Integer> {
         }
         System.out.flush();
         return report.countsMatch() ? AuspexCli.EXIT_OK : AuspexCli.EXIT_FAILURE;
+    }
+
+    private int realtime(CommandLine cmd) throws Exception {
+        if (duration.toSeconds() < 60) {
+            throw new CommandLine.ParameterException(cmd, "--duration must be at least PT1M, was " + duration);
+        }
+        if (warmUp.isNegative() || warmUp.toMinutes() < 30) {
+            throw new CommandLine.ParameterException(cmd, "--warm-up must be at least PT30M (the detectors warm up on "
+                    + "150 windows), was " + warmUp);
+        }
+        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("auspex-latency-");
+        RealtimeLatency.Settings s = new RealtimeLatency.Settings(duration, warmUp, checkpointInterval, seed, dir,
+                PipelineSettings.parse(pipelineSettings, cmd));
+        RealtimeLatency.Result r = new RealtimeLatency(s, System.out).run();
+        RealtimeLatency.printSummary(r, s, System.out);
+        System.out.flush();
+        return r.jobRan() && !r.alerts().isEmpty() ? AuspexCli.EXIT_OK : AuspexCli.EXIT_FAILURE;
     }
 }

@@ -57,6 +57,12 @@ public final class LocalPipeline {
      */
     public static JobClient start(String bootstrapServers, Path sloFile, Path workDir, Map<String, String> overrides)
             throws Exception {
+        return start(bootstrapServers, sloFile, workDir, overrides, CHECKPOINT_INTERVAL);
+    }
+
+    /** As {@link #start(String, Path, Path, Map)}, checkpointing every {@code checkpointInterval}. */
+    public static JobClient start(String bootstrapServers, Path sloFile, Path workDir, Map<String, String> overrides,
+            Duration checkpointInterval) throws Exception {
         Map<String, String> m = new HashMap<>();
         m.put(AuspexOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
         m.put(AuspexOptions.SLO_FILE.key(), sloFile.toString());
@@ -71,7 +77,7 @@ public final class LocalPipeline {
         SloSet slos = SloSet.load(sloFile);
 
         Configuration flink = PipelineJob.flinkConfiguration(
-                workDir.resolve("checkpoints").toUri().toString(), CHECKPOINT_INTERVAL);
+                workDir.resolve("checkpoints").toUri().toString(), checkpointInterval);
         flink.setString("parallelism.default", Integer.toString(PARALLELISM));
         flink.setString("taskmanager.memory.managed.size", "256m");
         flink.setString("rest.bind-port", "0");

@@ -46,6 +46,7 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
 
     private final Format format;
     private final OtlpBatcher batcher = new OtlpBatcher(this::sendBatch);
+    private boolean flushEverySecond;
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final TelemetryTopics topics;
@@ -171,6 +172,22 @@ public final class KafkaTelemetryProducer implements TelemetrySink, AutoCloseabl
             SimulationResult result = simulator.run(producer);
             producer.flush();
             return result;
+        }
+    }
+
+    /**
+     * This producer sending its open OTLP batches after every simulated second (for a simulator paced
+     * in real time: a batch then waits at most a second, as the Collector's batch timeout bounds it).
+     */
+    public KafkaTelemetryProducer flushingEverySecond() {
+        flushEverySecond = true;
+        return this;
+    }
+
+    @Override
+    public void secondDone(long eventMs) {
+        if (flushEverySecond) {
+            batcher.flushAll();
         }
     }
 

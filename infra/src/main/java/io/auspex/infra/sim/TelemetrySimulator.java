@@ -211,6 +211,7 @@ public final class TelemetrySimulator {
                     sampleGauges(secEnd, (i + 1) / metricEverySeconds, r);
                 }
                 drain(secEnd);
+                sink.secondDone(secEnd);
                 if (cfg.speedFactor() > 0 && !pace(wallStart, i + 1)) {
                     completed = false;
                     break;

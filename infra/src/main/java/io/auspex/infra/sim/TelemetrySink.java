@@ -27,6 +27,14 @@ public interface TelemetrySink {
     default void malformed(MalformedRecord record) {
     }
 
+    /**
+     * Every record of event time before {@code eventMs} has been delivered (called once per simulated
+     * second, after its records): a sink that batches can send its open batches here, as the
+     * Collector's batch processor does on its timeout. Does nothing by default.
+     */
+    default void secondDone(long eventMs) {
+    }
+
     /** A sink that drops everything: for measuring generation alone. */
     static TelemetrySink discard() {
         return new TelemetrySink() {
