@@ -103,16 +103,16 @@ start() {
   return 2
 }
 
-# run [-d] [-s SAVEPOINT] ARGS: flink run of the job jar (-d: detached; -s: restore from a
-# savepoint or retained checkpoint), ARGS are the job's --key value pairs
+# run [-d] [-s SAVEPOINT] [-p PARALLELISM] ARGS: flink run of the job jar (-d: detached; -s: restore
+# from a savepoint or retained checkpoint; -p: the job's parallelism), ARGS are the job's --key value pairs
 run() {
   local opts=()
-  while [[ "${1:-}" == "-d" || "${1:-}" == "-s" ]]; do
+  while [[ "${1:-}" == "-d" || "${1:-}" == "-s" || "${1:-}" == "-p" ]]; do
     if [[ "$1" == "-d" ]]; then
       opts+=(-d)
       shift
     else
-      opts+=(-s "$2")
+      opts+=("$1" "$2")
       shift 2
     fi
   done

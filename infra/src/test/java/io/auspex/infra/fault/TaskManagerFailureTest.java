@@ -69,45 +69,6 @@ class TaskManagerFailureTest {
     }
 
     /**
-     * Stops the job with a savepoint and returns its location. A stop whose savepoint fails leaves
-     * the job running; like an operator, the test then waits for the job to run and checkpoint
-     * again and retries (at most three attempts), printing why the attempt failed. One such
-     * failure ("Task local checkpoint failure") was seen in nine runs (docs/operations.md).
-     */
-    private static String stopWithSavepoint(LocalCluster cluster, String job, String target) throws Exception {
-        List<String> failures = new ArrayList<>();
-        for (int attempt = 1; attempt <= 3; attempt++) {
-            String trigger = cluster.post("/jobs/" + job + "/stop",
-                    "{\"targetDirectory\": \"" + target + "\", \"drain\": false}").get("request-id").asText();
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            JsonNode op = null;
-            while (op == null) {
-                assertTrue(System.nanoTime() < deadline, "savepoint did not complete");
-                Thread.sleep(500);
-                JsonNode status = cluster.get("/jobs/" + job + "/savepoints/" + trigger);
-                if (status.path("status").path("id").asText().equals("COMPLETED")) {
-                    op = status.path("operation");
-                }
-            }
-            if (op.has("location")) {
-                return op.get("location").asText();
-            }
-            String why = "attempt " + attempt + ": " + op.path("failure-cause").path("stack-trace").asText()
-                    .lines().limit(3).toList() + "\n" + cluster.problems("taskmanager.log");
-            failures.add(why);
-            System.out.println("stop with savepoint failed, " + why);
-            long completed = cluster.get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asLong();
-            long again = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (cluster.get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asLong() <= completed) {
-                assertTrue(System.nanoTime() < again, () -> "no checkpoint after a failed savepoint: " + failures);
-                Thread.sleep(500);
-            }
-        }
-        throw new AssertionError("stop with savepoint failed three times: " + failures + "\n"
-                + cluster.problems("jobmanager.log"));
-    }
-
-    /**
      * Unbounded sources, as in production: the job is stopped with a savepoint while it works
      * through the demo's telemetry, restarted from it, and cancelled once the alerts of the last
      * incident (after the savepoint) are committed; closing the cluster ends it.
@@ -122,7 +83,7 @@ class TaskManagerFailureTest {
                 "--auspex.sources.from-earliest", "true"};
             String first = cluster.submit(args);
             cluster.awaitCompletedCheckpoint(first, Duration.ofMinutes(3));
-            String location = stopWithSavepoint(cluster, first, dir.resolve("savepoints").toUri().toString());
+            String location = cluster.stopWithSavepoint(first, dir.resolve("savepoints").toUri().toString());
             String[] resume = new String[args.length + 2];
             resume[0] = "-s";
             resume[1] = location;
