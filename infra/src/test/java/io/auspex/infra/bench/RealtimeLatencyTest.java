@@ -1,16 +1,12 @@
 package io.auspex.infra.bench;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.auspex.infra.sim.Incident;
-import io.auspex.infra.sim.SimulatorConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -42,28 +38,5 @@ class RealtimeLatencyTest {
         String last = printed.lines().reduce((a, b) -> b).orElseThrow();
         assertTrue(last.startsWith("LATENCY alerts=" + r.alerts().size() + " p50_ms="), last);
         assertTrue(last.endsWith("checkpoint_ms=1000 duration_s=120 job_ran=true"), last);
-    }
-
-    @Test
-    void theScenarioPlacesTheTwoIncidentsInsideTheRealtimePart() {
-        long start = 1_800_000_000_000L;
-        SimulatorConfig c = RealtimeLatency.realtimeScenario(1, start, Duration.ofMinutes(10));
-        List<Incident> incidents = c.incidents();
-        assertEquals(2, incidents.size());
-        assertEquals(start + 60_000, incidents.get(0).startMs());
-        assertEquals(start + 270_000, incidents.get(0).endMs());
-        assertEquals(start + 330_000, incidents.get(1).startMs());
-        assertEquals(start + 540_000, incidents.get(1).endMs());
-        assertEquals(1.0, c.speedFactor());
-    }
-
-    @Test
-    void quantilesAreNearestRank() {
-        List<Long> v = List.of(400L, 100L, 300L, 200L);
-        assertEquals(200.0, RealtimeLatency.quantile(v, 0.5));
-        assertEquals(400.0, RealtimeLatency.quantile(v, 0.99));
-        assertEquals(100.0, RealtimeLatency.quantile(v, 0.25));
-        assertEquals(7.0, RealtimeLatency.quantile(List.of(7L), 0.99));
-        assertTrue(Double.isNaN(RealtimeLatency.quantile(List.of(), 0.5)));
     }
 }

@@ -201,6 +201,17 @@ final class LocalCluster implements AutoCloseable {
                 + problems("jobmanager.log"));
     }
 
+    /** Cancels {@code job} (for clean-up; errors are ignored). */
+    void cancel(String job) {
+        try {
+            http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + REST_PORT + "/jobs/" + job + "?mode=cancel"))
+                    .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            awaitEnd(job, Duration.ofMinutes(1));
+        } catch (Exception | AssertionError e) {
+            System.out.println("cancelling " + job + " failed: " + e);
+        }
+    }
+
     void awaitCompletedCheckpoint(String job, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asInt() < 1) {
