@@ -154,16 +154,18 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private int realtime(CommandLine cmd) throws Exception {
-        if (duration.toSeconds() < 60) {
-            throw new CommandLine.ParameterException(cmd, "--duration must be at least PT1M, was " + duration);
-        }
         if (warmUp.isNegative() || warmUp.toMinutes() < 30) {
             throw new CommandLine.ParameterException(cmd, "--warm-up must be at least PT30M (the detectors warm up on "
                     + "150 windows), was " + warmUp);
         }
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("auspex-latency-");
-        RealtimeLatency.Settings s = new RealtimeLatency.Settings(duration, warmUp, checkpointInterval, seed, dir,
-                PipelineSettings.parse(pipelineSettings, cmd));
+        RealtimeLatency.Settings s;
+        try {
+            s = new RealtimeLatency.Settings(duration, warmUp, checkpointInterval, seed, dir,
+                    PipelineSettings.parse(pipelineSettings, cmd));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, "--duration: " + e.getMessage());
+        }
         RealtimeLatency.Result r = new RealtimeLatency(s, System.out).run();
         RealtimeLatency.printSummary(r, s, System.out);
         System.out.flush();

@@ -130,20 +130,24 @@ public final class RealtimeLatency {
             JobClient job = LocalPipeline.start(kafka.bootstrapServers(), sloFile, settings.workDir(), options,
                     settings.checkpointInterval());
 
+            // the real-time part starts on the wall clock's next whole second after the warm-up; its
+            // event time one second earlier: the simulator sends a second's records when that second
+            // begins, so no record is from the future
+            long wallStart = (System.currentTimeMillis() / 1000 + 1) * 1000;
+            long start = wallStart - 1000;
             List<Timed> timed = Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean stop = new AtomicBoolean(false);
-            long[] startHolder = new long[1];
             Thread reader = new Thread(() -> {
                 try (TopicReader<Alert> r = new TopicReader<>(kafka.bootstrapServers(),
                         AuspexOptions.ALERTS_TOPIC.defaultValue(), Alert.class)) {
                     while (!stop.get()) {
                         r.poll(Duration.ofMillis(50), a -> {
                             long now = System.currentTimeMillis();
-                            if (a.getEventTimeMs() >= startHolder[0]) {
+                            if (a.getEventTimeMs() >= start) {
                                 Timed t = new Timed(a, now);
                                 timed.add(t);
                                 out.printf(Locale.ROOT, "alert  +%s  %-8s %-6s %-24s %-10s latency %,6d ms%n",
-                                        clock(a.getEventTimeMs() - startHolder[0]), a.getStatus(), a.getSeverity(),
+                                        clock(a.getEventTimeMs() - start), a.getStatus(), a.getSeverity(),
                                         a.getRule(), a.getService(), t.latencyMs());
                             }
                         });
@@ -151,12 +155,6 @@ public final class RealtimeLatency {
                 }
             }, "latency-alert-reader");
 
-            // the real-time part starts on the wall clock's next whole second after the warm-up; its
-            // event time one second earlier: the simulator sends a second's records when that second
-            // begins, so no record is from the future
-            long wallStart = (System.currentTimeMillis() / 1000 + 1) * 1000;
-            long start = wallStart - 1000;
-            startHolder[0] = start;
             reader.start();
             long sleep = wallStart - System.currentTimeMillis();
             if (sleep > 0) {

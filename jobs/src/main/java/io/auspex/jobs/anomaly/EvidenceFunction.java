@@ -232,13 +232,6 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
         };
     }
 
-    /** Writes the cached services' changes to the backend (before a checkpoint); nothing without a cache. */
-    void flush() throws Exception {
-        if (cache != null) {
-            cache.flush();
-        }
-    }
-
     /** The metric evidence of window {@code s} into {@code e}; state kept only while a metric is followed. */
     private void observeMetrics(ServiceState st, ServiceSignals s, ServiceEvidence e) {
         if (st.metrics == null) {

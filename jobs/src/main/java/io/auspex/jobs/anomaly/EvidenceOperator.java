@@ -86,7 +86,9 @@ public final class EvidenceOperator extends KeyedProcessOperator<String, Service
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
-        ((EvidenceFunction) userFunction).flush();
+        if (cache != null) {
+            cache.flush();
+        }
         super.snapshotState(context);
     }
 
