@@ -131,6 +131,9 @@ public final class AuspexOptions {
     public static final ConfigOption<Integer> MAX_CALLERS_PER_SERVICE = ConfigOptions.key("auspex.limits.max-callers-per-service")
             .intType().defaultValue(1_000)
             .withDescription("Callers whose edge into a service root-cause ranking tracks, at most (at least 1); a further new caller's edge stats are refused and counted (auspex.rca.edgesRefused) until an edge leaves (auspex.graph.edge-ttl).");
+    public static final ConfigOption<Integer> MAX_OPERATIONS_PER_SERVICE = ConfigOptions.key("auspex.limits.max-operations-per-service")
+            .intType().defaultValue(io.auspex.jobs.signals.SignalsAccumulator.MAX_OPERATIONS)
+            .withDescription("Operations (span names) a service's signals window lists, at most (0 lists none); the spans of a further new name that window count in the service's signals but in no operation, counted in auspex.signals.unlistedOperationSpans.");
     public static final ConfigOption<Boolean> CONTAIN_OPERATOR_ERRORS = ConfigOptions.key("auspex.limits.contain-operator-errors")
             .booleanType().defaultValue(true)
             .withDescription("A record that makes a decoder, the dead-letter split or the signals window throw is dead-lettered as operator_error (operator and exception in the detail) instead of failing the job.");

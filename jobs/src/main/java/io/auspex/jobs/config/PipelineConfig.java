@@ -89,7 +89,7 @@ public final class PipelineConfig implements java.io.Serializable {
             }
         }
         for (ConfigOption<Integer> o : List.of(AuspexOptions.MAX_ATTRIBUTES, AuspexOptions.MAX_LOG_BODY_LENGTH,
-                AuspexOptions.RESTART_MAX_ATTEMPTS)) {
+                AuspexOptions.RESTART_MAX_ATTEMPTS, AuspexOptions.MAX_OPERATIONS_PER_SERVICE)) {
             if (conf.get(o) < 0) {
                 problems.add(o.key() + ": must be >= 0, was " + conf.get(o));
             }

@@ -37,21 +37,40 @@ public final class Containment {
      * and the first project frame it was thrown from, e.g.
      * {@code golden signals window: java.lang.ArrayIndexOutOfBoundsException: Index 0 out of bounds
      * for length 0 at io.auspex.jobs.signals.SignalsAccumulator.addHistogram(SignalsAccumulator.java:211)}.
+     * It says what it could not find rather than leaving it out: without a message of its own the
+     * nearest wrapping exception's message is used, else {@code (no message)}; without a project frame
+     * the first frame; without any frame (HotSpot's preallocated exceptions once
+     * OmitStackTraceInFastThrow kicks in) a note naming the JVM flag that keeps them.
      */
     public static String describe(String operator, Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        java.util.List<Throwable> chain = new java.util.ArrayList<>();
+        for (Throwable c = e; c != null && !chain.contains(c); c = c.getCause()) {
+            chain.add(c);
         }
-        StringBuilder sb = new StringBuilder(operator).append(": ").append(root.getClass().getName());
-        if (root.getMessage() != null) {
-            sb.append(": ").append(Limits.truncate(root.getMessage(), 1024));
+        Throwable root = chain.get(chain.size() - 1);
+        StringBuilder sb = new StringBuilder(operator).append(": ").append(root.getClass().getName()).append(": ");
+        String message = null;
+        for (int i = chain.size() - 1; i >= 0 && message == null; i--) {
+            message = chain.get(i).getMessage();
         }
-        for (StackTraceElement f : root.getStackTrace()) {
-            if (f.getClassName().startsWith("io.auspex.")) {
-                sb.append(" at ").append(f);
-                break;
+        sb.append(message == null ? "(no message)" : Limits.truncate(message, 1024));
+        StackTraceElement at = null;
+        for (int i = chain.size() - 1; i >= 0 && at == null; i--) {
+            for (StackTraceElement f : chain.get(i).getStackTrace()) {
+                if (f.getClassName().startsWith("io.auspex.")) {
+                    at = f;
+                    break;
+                }
             }
+        }
+        if (at == null && root.getStackTrace().length > 0) {
+            at = root.getStackTrace()[0];
+        }
+        if (at != null) {
+            sb.append(" at ").append(at);
+        } else {
+            sb.append(" (no stack trace: the JVM threw a preallocated exception; run the TaskManagers with"
+                    + " -XX:-OmitStackTraceInFastThrow)");
         }
         return sb.toString();
     }

@@ -33,6 +33,7 @@ public final class SignalsAccumulator {
     public static final double RELATIVE_ACCURACY = 0.01;
     public static final int MAX_EXEMPLARS = 5;
     public static final int MAX_TEMPLATES = 5;
+    /** Default bound on the operations (span names) a service's window lists ({@code auspex.limits.max-operations-per-service}). */
     public static final int MAX_OPERATIONS = 200;
     /** Cumulative series (counters and histograms) kept per service and window; newer series beyond it are dropped. */
     public static final int MAX_SERIES = 1000;
@@ -65,6 +66,10 @@ public final class SignalsAccumulator {
     /** Log lines (and error log lines) not in {@link #logLines} because it was full or mining is off. */
     long logOverflow;
     long errorLogOverflow;
+    /** Bound on {@link #operations}: a further new span name of the window is not listed. */
+    int maxOperations = MAX_OPERATIONS;
+    /** Served spans not in {@link #operations} because it was full (they count in the service's signals). */
+    long unlistedOperationSpans;
 
     /** The lines of one masked text in the window. */
     static final class LineCount {
@@ -125,7 +130,7 @@ public final class SignalsAccumulator {
             http5xx++;
         }
         OperationAcc op = operations.get(s.getName());
-        if (op == null && operations.size() < MAX_OPERATIONS) {
+        if (op == null && operations.size() < maxOperations) {
             op = new OperationAcc(thresholdsUs.length);
             operations.put(s.getName(), op);
         }
@@ -134,6 +139,8 @@ public final class SignalsAccumulator {
             if (error) {
                 op.errors++;
             }
+        } else {
+            unlistedOperationSpans++;
         }
         for (int i = 0; i < thresholdsUs.length; i++) {
             if (us > thresholdsUs[i]) {
@@ -288,7 +295,9 @@ public final class SignalsAccumulator {
         o.operations.forEach((k, v) -> {
             OperationAcc mine = operations.get(k);
             if (mine == null) {
-                if (operations.size() < MAX_OPERATIONS) {
+                if (operations.size() >= maxOperations) {
+                    unlistedOperationSpans += v.total;
+                } else {
                     // a copy: the other side may go on changing (the serializer's copy is a merge into an empty one)
                     OperationAcc c = new OperationAcc(0);
                     c.total = v.total;
@@ -323,6 +332,7 @@ public final class SignalsAccumulator {
         }
         maxLogLines = Math.max(maxLogLines, o.maxLogLines);
         logOverflow += o.logOverflow;
+        unlistedOperationSpans += o.unlistedOperationSpans;
         errorLogOverflow += o.errorLogOverflow;
         o.logLines.forEach((k, v) -> addLine(k, v.count, v.errorCount, v.firstMs, v.lastMs));
         while (templates.size() > MAX_TEMPLATES) {

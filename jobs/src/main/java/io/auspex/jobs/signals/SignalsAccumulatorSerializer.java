@@ -24,8 +24,10 @@ public final class SignalsAccumulatorSerializer extends TypeSerializerSingleton<
      * version 1 (strings as {@code writeUTF}) is still read. Version 3 adds the masked log lines
      * (the bound, each text with its counts and first and last time) and the overflow counts;
      * an accumulator of version 1 or 2 reads with no line kept and all its logs as overflow.
+     * Version 4 adds the operations bound and the count of spans left out of the operations; an
+     * older accumulator reads with the default bound and none left out.
      */
-    static final int FORMAT_VERSION = 3;
+    static final int FORMAT_VERSION = 4;
 
     @Override
     public boolean isImmutableType() {
@@ -41,6 +43,7 @@ public final class SignalsAccumulatorSerializer extends TypeSerializerSingleton<
     public SignalsAccumulator copy(SignalsAccumulator from) {
         SignalsAccumulator c = new SignalsAccumulator(from.overCounts.length);
         c.maxLogLines = from.maxLogLines;
+        c.maxOperations = from.maxOperations;
         c.merge(from);
         return c;
     }
@@ -125,6 +128,9 @@ public final class SignalsAccumulatorSerializer extends TypeSerializerSingleton<
         }
         out.writeLong(a.logOverflow);
         out.writeLong(a.errorLogOverflow);
+        // version 4
+        out.writeInt(a.maxOperations);
+        out.writeLong(a.unlistedOperationSpans);
     }
 
     private static void writeDoubles(Map<String, Double> m, DataOutputView out) throws IOException {
@@ -232,6 +238,11 @@ public final class SignalsAccumulatorSerializer extends TypeSerializerSingleton<
         }
         a.logOverflow = in.readLong();
         a.errorLogOverflow = in.readLong();
+        if (version == 3) {
+            return a;
+        }
+        a.maxOperations = in.readInt();
+        a.unlistedOperationSpans = in.readLong();
         return a;
     }
 

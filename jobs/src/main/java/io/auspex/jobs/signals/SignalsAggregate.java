@@ -12,6 +12,7 @@ public final class SignalsAggregate implements AggregateFunction<Telemetry, Sign
     private final MetricSignals metricSignals;
     private final LogTemplateSettings logTemplates;
     private final LogMasker masker;
+    private final int maxOperations;
 
     /** @param latencyThresholdsMs thresholds whose exceedances are counted exactly (ascending). */
     public SignalsAggregate(long[] latencyThresholdsMs) {
@@ -33,6 +34,22 @@ public final class SignalsAggregate implements AggregateFunction<Telemetry, Sign
      */
     public SignalsAggregate(long[] latencyThresholdsMs, MetricSignals metricSignals,
             LogTemplateSettings logTemplates) {
+        this(latencyThresholdsMs, metricSignals, logTemplates, SignalsAccumulator.MAX_OPERATIONS);
+    }
+
+    /**
+     * @param latencyThresholdsMs thresholds whose exceedances are counted exactly (ascending)
+     * @param metricSignals which metrics feed which signal
+     * @param logTemplates how many masked log lines a window keeps, and their bounds
+     * @param maxOperations operations (span names) a window lists; the spans of further names count
+     *     in the service's signals only
+     */
+    public SignalsAggregate(long[] latencyThresholdsMs, MetricSignals metricSignals,
+            LogTemplateSettings logTemplates, int maxOperations) {
+        if (maxOperations < 0) {
+            throw new IllegalArgumentException("maxOperations must be >= 0, was " + maxOperations);
+        }
+        this.maxOperations = maxOperations;
         this.metricSignals = metricSignals;
         this.logTemplates = logTemplates;
         this.masker = logTemplates.masker();
@@ -46,6 +63,7 @@ public final class SignalsAggregate implements AggregateFunction<Telemetry, Sign
     public SignalsAccumulator createAccumulator() {
         SignalsAccumulator acc = new SignalsAccumulator(thresholdsUs.length);
         acc.maxLogLines = logTemplates.maxLinesPerWindow();
+        acc.maxOperations = maxOperations;
         return acc;
     }
 

@@ -30,7 +30,14 @@ public final class SignalsStage {
     /** The golden-signals window operator as the job builds it (late records to {@link #LATE}). */
     public static SignalsWindowOperator operator(long windowMs, long[] latencyThresholdsMs, MetricSignals metricSignals,
             LogTemplateSettings logTemplates) {
-        return new SignalsWindowOperator(windowMs, new SignalsAggregate(latencyThresholdsMs, metricSignals, logTemplates),
+        return operator(windowMs, latencyThresholdsMs, metricSignals, logTemplates, SignalsAccumulator.MAX_OPERATIONS);
+    }
+
+    /** As above, listing at most {@code maxOperations} operations per service and window. */
+    public static SignalsWindowOperator operator(long windowMs, long[] latencyThresholdsMs, MetricSignals metricSignals,
+            LogTemplateSettings logTemplates, int maxOperations) {
+        return new SignalsWindowOperator(windowMs,
+                new SignalsAggregate(latencyThresholdsMs, metricSignals, logTemplates, maxOperations),
                 new SignalsWindowFunction(latencyThresholdsMs, metricSignals, logTemplates), LATE);
     }
 
@@ -59,7 +66,7 @@ public final class SignalsStage {
         SingleOutputStreamOperator<ServiceSignals> signals = byService
                 .transform("golden signals window", TypeInformation.of(ServiceSignals.class),
                         operator(cfg.get(AuspexOptions.WINDOW).toMillis(), latencyThresholdsMs, metricSignals,
-                                logTemplates))
+                                logTemplates, cfg.get(AuspexOptions.MAX_OPERATIONS_PER_SERVICE)))
                 .uid(UID);
         DataStream<DeadLetter> late = signals.getSideOutput(LATE).map(new LateToDeadLetter())
                 .uid("late-to-dead-letter").name("late records");

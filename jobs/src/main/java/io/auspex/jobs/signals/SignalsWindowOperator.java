@@ -3,6 +3,7 @@ package io.auspex.jobs.signals;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.jobs.window.HeapWindowOperator;
 import io.auspex.schemas.ServiceSignals;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -61,6 +62,7 @@ public final class SignalsWindowOperator extends HeapWindowOperator<Telemetry, S
     private final SignalsAggregate aggregate;
     private final SignalsWindowFunction windowFunction;
     private final OutputTag<Telemetry> late;
+    private transient Counter unlistedOperationSpans;
 
     /**
      * @param sizeMs the window size
@@ -74,6 +76,17 @@ public final class SignalsWindowOperator extends HeapWindowOperator<Telemetry, S
         this.aggregate = aggregate;
         this.windowFunction = windowFunction;
         this.late = late;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        unlistedOperationSpans = metrics.counter("unlistedOperationSpans");
+    }
+
+    /** Spans of fired windows left out of their window's operations (the metric's count). */
+    long unlistedOperationSpans() {
+        return unlistedOperationSpans.getCount();
     }
 
     @Override
@@ -97,6 +110,9 @@ public final class SignalsWindowOperator extends HeapWindowOperator<Telemetry, S
     @Override
     protected void fire(String service, long start, long end, SignalsAccumulator acc,
             TimestampedCollector<ServiceSignals> out) throws Exception {
+        if (acc.unlistedOperationSpans > 0) {
+            unlistedOperationSpans.inc(acc.unlistedOperationSpans);
+        }
         windowFunction.emit(service, start, end, acc, getKeyedStateStore(), out);
     }
 }

@@ -92,6 +92,8 @@ public abstract class HeapWindowOperator<IN, ACC, OUT> extends AbstractStreamOpe
     private transient TypeSerializer<ACC> serializer;
     private transient MapState<Long, ACC> checkpointed;
     private transient TimestampedCollector<OUT> collector;
+    /** The operator's metric group ({@code auspex.<metricGroup>}), set in {@link #open()}. */
+    protected transient MetricGroup metrics;
 
     /**
      * @param sizeMs the window size
@@ -159,8 +161,8 @@ public abstract class HeapWindowOperator<IN, ACC, OUT> extends AbstractStreamOpe
     public void open() throws Exception {
         super.open();
         collector = new TimestampedCollector<>(output);
-        MetricGroup group = getMetricGroup().addGroup("auspex").addGroup(metricGroup);
-        group.gauge("openWindows", () -> openWindows);
+        metrics = getMetricGroup().addGroup("auspex").addGroup(metricGroup);
+        metrics.gauge("openWindows", () -> openWindows);
     }
 
     @Override

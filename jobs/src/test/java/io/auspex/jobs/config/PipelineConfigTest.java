@@ -85,6 +85,7 @@ class PipelineConfigTest {
                         "auspex.slo.file", slo.toString(),
                         "auspex.limits.max-services", "0",
                         "auspex.limits.max-attributes", "-1",
+                        "auspex.limits.max-operations-per-service", "-2",
                         "auspex.limits.max-span-duration", "0 s",
                         "auspex.limits.max-utilization", "0",
                         "auspex.restart.strategy", "forever"))));
@@ -92,6 +93,7 @@ class PipelineConfigTest {
                 invalid pipeline configuration:
                   auspex.limits.max-services: must be >= 1, was 0
                   auspex.limits.max-attributes: must be >= 0, was -1
+                  auspex.limits.max-operations-per-service: must be >= 0, was -2
                   auspex.limits.max-span-duration: must be > 0, was PT0S
                   auspex.limits.max-utilization: must be > 0, was 0.0
                   auspex.restart.strategy: must be exponential-delay, none or cluster, was forever""",

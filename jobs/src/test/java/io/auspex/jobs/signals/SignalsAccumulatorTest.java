@@ -147,9 +147,10 @@ class SignalsAccumulatorTest {
     }
 
     /**
-     * Bytes of the version-2 format: version 3 only appended the log lines and overflow counts, so
-     * they are today's bytes of an accumulator without log lines, with version 2 and the last 24
-     * bytes (bound, zero lines, two overflow counts) left off.
+     * Bytes of the version-2 format: versions 3 and 4 only appended the log lines and overflow
+     * counts, then the operations bound and unlisted spans, so they are today's bytes of an
+     * accumulator without log lines, with version 2 and the last 24 + 12 bytes (line bound, zero
+     * lines, two overflow counts; operations bound, unlisted spans) left off.
      */
     @Test
     void serializerReadsVersion2WithItsLogsAsOverflow() throws Exception {
@@ -157,8 +158,8 @@ class SignalsAccumulatorTest {
         a.logLines.clear();
         DataOutputSerializer out = new DataOutputSerializer(256);
         SignalsAccumulatorSerializer.INSTANCE.serialize(a, out);
-        byte[] v3 = out.getCopyOfBuffer();
-        byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 24);
+        byte[] v4 = out.getCopyOfBuffer();
+        byte[] v2 = java.util.Arrays.copyOf(v4, v4.length - 24 - 12);
         v2[3] = 2;
         SignalsAccumulator b = SignalsAccumulatorSerializer.INSTANCE.deserialize(new DataInputDeserializer(v2));
         assertEquals(SignalsWindowFunction.toSignals("c", T0, T0 + 10_000, a, THRESHOLDS, GAUGES),
@@ -168,12 +169,59 @@ class SignalsAccumulatorTest {
         assertEquals(2, b.errorLogOverflow);
     }
 
+    /** Bytes of the version-3 format: today's without the last 12 (operations bound, unlisted spans). */
+    @Test
+    void serializerReadsVersion3WithTheDefaultOperationsBound() throws Exception {
+        SignalsAccumulator a = filled();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        SignalsAccumulatorSerializer.INSTANCE.serialize(a, out);
+        byte[] v4 = out.getCopyOfBuffer();
+        byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - 12);
+        v3[3] = 3;
+        SignalsAccumulator b = SignalsAccumulatorSerializer.INSTANCE.deserialize(new DataInputDeserializer(v3));
+        assertEquals(SignalsWindowFunction.toSignals("c", T0, T0 + 10_000, a, THRESHOLDS, GAUGES),
+                SignalsWindowFunction.toSignals("c", T0, T0 + 10_000, b, THRESHOLDS, GAUGES));
+        assertEquals(SignalsAccumulator.MAX_OPERATIONS, b.maxOperations);
+        assertEquals(0, b.unlistedOperationSpans);
+        assertEquals(List.copyOf(a.logLines.keySet()), List.copyOf(b.logLines.keySet()));
+    }
+
+    @Test
+    void operationsBeyondTheBoundAreUnlistedAndCountedThroughMergeAndSerializer() throws Exception {
+        SignalsAggregate agg = new SignalsAggregate(THRESHOLDS, MetricSignals.DEFAULTS, LogTemplateSettings.DEFAULTS, 2);
+        SignalsAccumulator a = agg.createAccumulator();
+        for (String op : List.of("GET /a", "GET /b", "GET /c", "GET /a", "GET /d", "GET /c")) {
+            agg.add(Telemetry.of(named(op)), a);
+        }
+        assertEquals(java.util.Set.of("GET /a", "GET /b"), a.operations.keySet());
+        assertEquals(3, a.operations.get("GET /a").total + a.operations.get("GET /b").total);
+        assertEquals(3, a.unlistedOperationSpans, "GET /c twice and GET /d");
+        assertEquals(6, a.requests, "every span counts in the service");
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        SignalsAccumulatorSerializer.INSTANCE.serialize(a, out);
+        SignalsAccumulator b = SignalsAccumulatorSerializer.INSTANCE.deserialize(
+                new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertEquals(2, b.maxOperations);
+        assertEquals(3, b.unlistedOperationSpans);
+        // a third accumulator with one listed and one new operation: the new one does not fit
+        SignalsAccumulator c = agg.createAccumulator();
+        agg.add(Telemetry.of(named("GET /b")), c);
+        agg.add(Telemetry.of(named("GET /e")), c);
+        SignalsAccumulator copy = SignalsAccumulatorSerializer.INSTANCE.copy(b);
+        assertEquals(2, copy.maxOperations);
+        copy.merge(c);
+        assertEquals(java.util.Set.of("GET /a", "GET /b"), copy.operations.keySet());
+        assertEquals(2, copy.operations.get("GET /b").total);
+        assertEquals(3 + 1, copy.unlistedOperationSpans, "c's GET /e joins the unlisted");
+        assertEquals(8, copy.requests);
+    }
+
     @Test
     void serializerRejectsAnUnknownVersion() {
         DataOutputSerializer out = new DataOutputSerializer(16);
-        assertEquals("unknown SignalsAccumulator format version 4", org.junit.jupiter.api.Assertions.assertThrows(
+        assertEquals("unknown SignalsAccumulator format version 5", org.junit.jupiter.api.Assertions.assertThrows(
                 java.io.IOException.class, () -> {
-                    out.writeInt(4);
+                    out.writeInt(5);
                     SignalsAccumulatorSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
                 }).getMessage());
     }
@@ -220,6 +268,10 @@ class SignalsAccumulatorTest {
         long keptErrors = a.logLines.values().stream().mapToLong(c -> c.errorCount).sum();
         assertEquals(a.logs, kept + a.logOverflow);
         assertEquals(a.errorLogs, keptErrors + a.errorLogOverflow);
+    }
+
+    private static io.auspex.schemas.Span named(String operation) {
+        return Fixtures.span("checkout", "00000000000000a1", null, SpanKind.SERVER, T0).setName(operation).build();
     }
 
     private static void writeLongs(long[] v, DataOutputSerializer out) throws java.io.IOException {

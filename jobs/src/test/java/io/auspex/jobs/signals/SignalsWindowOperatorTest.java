@@ -129,6 +129,29 @@ class SignalsWindowOperatorTest {
     }
 
     @Test
+    void operationsBeyondTheConfiguredBoundAreLeftOutOfTheListAndCounted() throws Exception {
+        var h = WindowHarnesses.keyed(SignalsStage.operator(W, THRESHOLDS, MetricSignals.DEFAULTS,
+                LogTemplateSettings.DEFAULTS, 1), new ServiceKey(), 1, 0, null, false);
+        for (String service : List.of("checkout", "payment")) {
+            for (String op : List.of("GET /a", "GET /b", "GET /b")) {
+                add(h, Telemetry.of(Fixtures.span(service, "00000000000000a1", null,
+                        io.auspex.schemas.SpanKind.SERVER, T0 + 1).setName(op).build()));
+            }
+        }
+        h.processWatermark(T0 + W - 1);
+        List<ServiceSignals> out = h.extractOutputValues().stream().map(o -> (ServiceSignals) o).toList();
+        assertEquals(2, out.size());
+        for (ServiceSignals s : out) {
+            assertEquals(3, s.getRequestCount(), "every span counts in the service");
+            assertEquals(List.of("GET /a"), s.getOperations().stream().map(o -> o.getName()).toList());
+            assertEquals(1, s.getOperations().get(0).getTotal());
+        }
+        assertEquals(4, ((SignalsWindowOperator) h.getOperator()).unlistedOperationSpans(),
+                "two GET /b spans per service");
+        h.close();
+    }
+
+    @Test
     void aRecordWhoseWindowTheWatermarkPassedGoesToTheLateOutputUnchanged() throws Exception {
         var h = harness();
         add(h, Telemetry.of(Fixtures.server("checkout", T0 + 5, 20_000, false)));
