@@ -1,5 +1,7 @@
 package io.auspex.jobs.decode;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.runtime.execution.CancelTaskException;
 
 /**
@@ -43,7 +45,7 @@ public final class Containment {
      * OmitStackTraceInFastThrow kicks in) a note naming the JVM flag that keeps them.
      */
     public static String describe(String operator, Throwable e) {
-        java.util.List<Throwable> chain = new java.util.ArrayList<>();
+        List<Throwable> chain = new ArrayList<>();
         for (Throwable c = e; c != null && !chain.contains(c); c = c.getCause()) {
             chain.add(c);
         }

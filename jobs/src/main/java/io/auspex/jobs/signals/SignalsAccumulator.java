@@ -332,8 +332,8 @@ public final class SignalsAccumulator {
         }
         maxLogLines = Math.max(maxLogLines, o.maxLogLines);
         logOverflow += o.logOverflow;
-        unlistedOperationSpans += o.unlistedOperationSpans;
         errorLogOverflow += o.errorLogOverflow;
+        unlistedOperationSpans += o.unlistedOperationSpans;
         o.logLines.forEach((k, v) -> addLine(k, v.count, v.errorCount, v.firstMs, v.lastMs));
         while (templates.size() > MAX_TEMPLATES) {
             String oldest = null;
