@@ -9,6 +9,11 @@ import java.util.OptionalLong;
  * Samples a job on a {@link LocalCluster} through Flink's REST API every 200 ms while it runs: job
  * status, restarts ({@code numRestarts}), checkpoints completed and restored, and the latest
  * completed checkpoint's acknowledgement time. Recovery figures are read off the samples.
+ *
+ * <p>While no JobManager answers (killed, or a new one not yet leader) a sample waits in
+ * {@link LocalCluster#get}'s retries and then goes on; one that still fails is left out, so the
+ * samples have a gap over a JobManager failover, and the figures after it are the new JobManager's
+ * (its {@code numRestarts} counts from its own recovery of the job).
  */
 final class JobMonitor implements AutoCloseable {
     /** One sample; times are epoch milliseconds of this machine's clock (the cluster's too). */
@@ -20,6 +25,7 @@ final class JobMonitor implements AutoCloseable {
     private final List<Sample> samples = new ArrayList<>();
     private final Thread thread;
     private volatile boolean stop;
+    private volatile int failedSamples;
 
     private JobMonitor(LocalCluster cluster, String job) {
         this.cluster = cluster;
@@ -39,7 +45,9 @@ final class JobMonitor implements AutoCloseable {
             try {
                 sample();
             } catch (Exception e) {
-                // the REST endpoint can miss a beat under load; the next sample counts
+                // the REST endpoint can miss a beat under load, or be away longer than get() waits
+                // (a JobManager failover); the next sample counts
+                failedSamples++;
             }
             try {
                 Thread.sleep(200);
@@ -93,6 +101,11 @@ final class JobMonitor implements AutoCloseable {
     OptionalLong firstInState(String state, long afterMs) {
         return samples().stream().filter(s -> s.atMs() > afterMs && s.state().equals(state))
                 .mapToLong(Sample::atMs).min();
+    }
+
+    /** How many samples failed (no answer from the REST endpoint in time). */
+    int failedSamples() {
+        return failedSamples;
     }
 
     /** The last sample's completed checkpoint count. */

@@ -23,25 +23,74 @@ import java.util.Map;
 
 /**
  * A standalone Flink cluster of real JobManager and TaskManager processes, driven through
- * infra/scripts/local-cluster.sh and Flink's REST API, for the fault tests.
+ * infra/scripts/local-cluster.sh and Flink's REST API, for the fault tests; with {@code ha}, also a
+ * ZooKeeper server process and Flink's ZooKeeper high availability, so that a JobManager killed and
+ * started again recovers the running jobs.
+ *
+ * <p>The REST helpers ({@link #get}, {@link #post}) retry for up to {@link #REST_PATIENCE} while the
+ * REST endpoint is away (refused connections while no JobManager runs, 503 while a new one waits for
+ * its leadership), so a test survives a JobManager failover.
  */
 final class LocalCluster implements AutoCloseable {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final String REST_PORT = "18081";
+    static final String RPC_PORT = "16123";
+    /** ZooKeeper's client port in HA mode (the script's default, 2181, is ZooKeeper's usual port). */
+    static final String ZK_PORT = "12181";
+    /** How long a REST call waits for the endpoint to come back (a JobManager failover takes about 15-30 s). */
+    static final Duration REST_PATIENCE = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final boolean ha;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private LocalCluster(Path dir) {
+    private LocalCluster(Path dir, boolean ha) {
         this.dir = dir;
+        this.ha = ha;
     }
 
+    /** A cluster without high availability: a JobManager lost is a job lost. */
     static LocalCluster start(Path dir) throws Exception {
+        return start(dir, false);
+    }
+
+    /** {@code ha}: with a ZooKeeper server and Flink's ZooKeeper HA services (AUSPEX_CLUSTER_HA=zookeeper). */
+    static LocalCluster start(Path dir, boolean ha) throws Exception {
         Files.createDirectories(dir);
-        LocalCluster c = new LocalCluster(dir);
+        LocalCluster c = new LocalCluster(dir, ha);
         c.script("start");
         return c;
+    }
+
+    boolean highAvailability() {
+        return ha;
+    }
+
+    /** The JobManager process's id (from the script's pid file). */
+    long jobManagerPid() throws IOException {
+        return pid("jobmanager");
+    }
+
+    /** The TaskManager process's id (from the script's pid file). */
+    long taskManagerPid() throws IOException {
+        return pid("taskmanager");
+    }
+
+    private long pid(String process) throws IOException {
+        return Long.parseLong(Files.readString(dir.resolve(process + ".pid")).trim());
+    }
+
+    /** Kills the JobManager process with SIGKILL and waits until it is gone. */
+    void killJobManager() throws Exception {
+        long pid = jobManagerPid();
+        script("kill-jobmanager");
+        assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), "JobManager " + pid + " still alive");
+    }
+
+    /** Starts a new JobManager process (returns at once; with HA it takes the leadership when it can). */
+    void startJobManager() throws Exception {
+        script("start-jobmanager");
     }
 
     void script(String... args) throws Exception {
@@ -52,7 +101,9 @@ final class LocalCluster implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("AUSPEX_CLUSTER_DIR", dir.toString());
         pb.environment().put("AUSPEX_CLUSTER_REST_PORT", REST_PORT);
-        pb.environment().put("AUSPEX_CLUSTER_RPC_PORT", "16123");
+        pb.environment().put("AUSPEX_CLUSTER_RPC_PORT", RPC_PORT);
+        pb.environment().put("AUSPEX_CLUSTER_ZK_PORT", ZK_PORT);
+        pb.environment().put("AUSPEX_CLUSTER_HA", ha ? "zookeeper" : "none");
         int rc = pb.start().waitFor();
         assertEquals(0, rc, () -> args[0] + " failed: " + read(log));
     }
@@ -77,7 +128,7 @@ final class LocalCluster implements AutoCloseable {
         private void watch() {
             while (!stop) {
                 try {
-                    long pid = Long.parseLong(Files.readString(dir.resolve("taskmanager.pid")).trim());
+                    long pid = taskManagerPid();
                     if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                         Thread.sleep(250);
                         continue;
@@ -140,17 +191,52 @@ final class LocalCluster implements AutoCloseable {
         return ids;
     }
 
+    /**
+     * GET of a REST path; retried on any I/O error (no JobManager, or one killed mid-request) and on
+     * 502/503 (a JobManager without leadership yet) for up to {@link #REST_PATIENCE}.
+     */
     JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + REST_PORT + path))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(r.body());
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(), false);
     }
 
+    /**
+     * POST to a REST path; retried only where the request cannot have been acted on: a refused
+     * connection and 502/503, for up to {@link #REST_PATIENCE} (a POST cut off mid-way is not repeated).
+     */
     JsonNode post(String path, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + REST_PORT + path))
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(r.body());
+                true);
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://localhost:" + REST_PORT + path);
+    }
+
+    private JsonNode send(HttpRequest request, boolean onlyIfNotSent) throws Exception {
+        long deadline = System.nanoTime() + REST_PATIENCE.toNanos();
+        String last;
+        while (true) {
+            try {
+                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 502 && r.statusCode() != 503) {
+                    return JSON.readTree(r.body());
+                }
+                last = "HTTP " + r.statusCode() + ": " + r.body();
+            } catch (java.net.ConnectException e) {
+                last = e.toString();
+            } catch (IOException e) {
+                if (onlyIfNotSent) {
+                    throw e;
+                }
+                last = e.toString();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException(request.method() + " " + request.uri() + ": no answer for " + REST_PATIENCE
+                        + ", last: " + last);
+            }
+            Thread.sleep(500);
+        }
     }
 
     /**
@@ -212,6 +298,46 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until {@code job} runs with every task running (or finished), as after a restore, and
+     * returns when that was seen (epoch ms).
+     */
+    long awaitRunning(String job, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode j;
+        do {
+            assertTrue(System.nanoTime() < deadline, () -> "job " + job + " not running again\n" + problems("jobmanager.log"));
+            Thread.sleep(200);
+            j = get("/jobs/" + job);
+        } while (!allTasksRunning(j));
+        return System.currentTimeMillis();
+    }
+
+    /** Whether a {@code /jobs/JOB} answer shows the job RUNNING with every task RUNNING or FINISHED, one running. */
+    static boolean allTasksRunning(JsonNode job) {
+        if (!job.path("state").asText().equals("RUNNING") || !job.path("vertices").isArray()
+                || job.path("vertices").isEmpty()) {
+            return false;
+        }
+        boolean running = false;
+        for (JsonNode v : job.path("vertices")) {
+            JsonNode counts = v.path("tasks");
+            long all = 0;
+            long ok = 0;
+            for (Map.Entry<String, JsonNode> e : counts.properties()) {
+                all += e.getValue().asLong();
+                if (e.getKey().equals("RUNNING") || e.getKey().equals("FINISHED")) {
+                    ok += e.getValue().asLong();
+                }
+            }
+            if (all == 0 || ok != all) {
+                return false;
+            }
+            running |= counts.path("RUNNING").asLong() > 0;
+        }
+        return running;
+    }
+
     void awaitCompletedCheckpoint(String job, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asInt() < 1) {
@@ -226,7 +352,7 @@ final class LocalCluster implements AutoCloseable {
         do {
             assertTrue(System.nanoTime() < deadline, "job did not end");
             Thread.sleep(500);
-            state = get("/jobs/" + job).get("state").asText();
+            state = get("/jobs/" + job).path("state").asText();
         } while (!state.equals("FINISHED") && !state.equals("FAILED") && !state.equals("CANCELED"));
         return state;
     }

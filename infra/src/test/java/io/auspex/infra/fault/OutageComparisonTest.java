@@ -1,6 +1,7 @@
 package io.auspex.infra.fault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,8 +40,14 @@ import org.junit.jupiter.api.io.TempDir;
  * The job jar on a real standalone cluster (separate JobManager and TaskManager processes), run
  * on one simulated input undisturbed and then through faults, each disturbed run compared with
  * the undisturbed one output by output (issue 10, "Outputs that are the same after a restore"):
- * a TaskManager killed with SIGKILL, the broker unreachable for 10 s, and the broker unreachable
- * for longer than the producers' delivery timeout (and max.block.ms), which restarts the job.
+ * a TaskManager killed with SIGKILL, the broker unreachable for 10 s, the broker unreachable
+ * for longer than the producers' delivery timeout (and max.block.ms), which restarts the job, a
+ * stop-with-savepoint upgrade, and the JobManager killed with SIGKILL.
+ *
+ * <p>The cluster runs with ZooKeeper high availability for every case, as a production cluster
+ * does ({@link LocalCluster#start(Path, boolean)}: a ZooKeeper server process, the job graph and
+ * checkpoint pointers kept in ZooKeeper and the HA storage directory): without it a JobManager
+ * lost is a job lost.
  *
  * <p>The broker is reached through a {@link KafkaProxy}: it has an extra listener, advertised at
  * the proxy's address, and the job's clients bootstrap from the proxy, so cutting the proxy cuts
@@ -109,9 +116,13 @@ class OutageComparisonTest {
      * When a fault began and ended (epoch ms), and what it was; {@code nextJob}: the job that goes on
      * from there when the fault replaced it (a restore from a savepoint), else null.
      */
-    record Fault(String what, long startMs, long endMs, String nextJob) {
+    record Fault(String what, long startMs, long endMs, String nextJob, long runningAgainMs) {
         Fault(String what, long startMs, long endMs) {
             this(what, startMs, endMs, null);
+        }
+
+        Fault(String what, long startMs, long endMs, String nextJob) {
+            this(what, startMs, endMs, nextJob, -1);
         }
     }
 
@@ -138,6 +149,10 @@ class OutageComparisonTest {
             if (restoredMs > 0) {
                 s += String.format("restored from a checkpoint %.1f s after the fault began; ",
                         (restoredMs - fault.startMs()) / 1000.0);
+            }
+            if (fault.runningAgainMs() > 0) {
+                s += String.format("every task running again %.1f s after the fault began; ",
+                        (fault.runningAgainMs() - fault.startMs()) / 1000.0);
             }
             if (firstCheckpointAfterFault.isPresent()) {
                 s += String.format("first checkpoint completed %.1f s after the fault ended (%.1f s after it began)",
@@ -174,7 +189,7 @@ class OutageComparisonTest {
         // under target/, not the temporary directory: the cluster's logs outlive a failed run
         Path clusterDir = Path.of("target", "outage-comparison-cluster").toAbsolutePath();
         deleteRecursively(clusterDir);
-        cluster = LocalCluster.start(clusterDir);
+        cluster = LocalCluster.start(clusterDir, true);
         baseline = run("undisturbed", false, null);
         print(baseline, null);
 
@@ -267,6 +282,73 @@ class OutageComparisonTest {
         assertSameOutputs(r, diffs);
     }
 
+    /**
+     * The JobManager killed with SIGKILL once a checkpoint has completed, and a new one started at
+     * once (as a supervisor would). With ZooKeeper HA the new JobManager becomes leader once the
+     * killed one's ZooKeeper session has expired (session timeout 15 s in this cluster), recovers
+     * the job under the same id from the latest checkpoint, and the TaskManager (the same process)
+     * registers with it.
+     *
+     * <p>As after the upgrade's restore, the bounded Kafka source's enumerator is restored from the
+     * checkpoint and may never signal its readers the end (FLINK-33466, FLINK-31006). So once the
+     * input is consumed the test gives the job 30 s to finish by itself and, if it does not, ends
+     * it with a drained savepoint; the fault's description says which happened.
+     */
+    @Test
+    void aKilledJobManagerChangesNoOutput() throws Exception {
+        assertTrue(cluster.highAvailability(), "the cluster runs without high availability");
+        Run r = run("jm-kill", false, (job, args) -> {
+            long jobManager = cluster.jobManagerPid();
+            long taskManager = cluster.taskManagerPid();
+            long t0 = System.currentTimeMillis();
+            cluster.killJobManager();
+            cluster.startJobManager();
+            long started = System.currentTimeMillis();
+            assertNotEquals(jobManager, cluster.jobManagerPid(), "a new JobManager process");
+            String ending;
+            long runningAgain;
+            try {
+                // the same job id, recovered by the new JobManager
+                runningAgain = cluster.awaitRunning(job, Duration.ofMinutes(3));
+                assertEquals(taskManager, cluster.taskManagerPid(), "the TaskManager process was replaced");
+                assertTrue(ProcessHandle.of(taskManager).map(ProcessHandle::isAlive).orElse(false),
+                        "the TaskManager process exited");
+                awaitInputConsumed("outage-jm-kill", Duration.ofMinutes(5));
+                String end = endState(job, Duration.ofSeconds(30));
+                if (end != null) {
+                    ending = "the job ended by itself (" + end + ")";
+                } else {
+                    cluster.stopWithSavepoint(job, dir.resolve("savepoints-jm-kill").toUri().toString(), true);
+                    ending = "the restored job did not end by itself within 30 s of consuming its input, "
+                            + "ended with a drained savepoint";
+                }
+            } catch (Throwable t) {
+                cluster.cancel(job); // a job left running would hold the slots the next cases need
+                throw t;
+            }
+            System.out.println("OUTAGE jm-kill: " + ending);
+            return new Fault("JobManager killed (SIGKILL), a new one started at once; " + ending, t0, started, null,
+                    runningAgain);
+        });
+        List<Diff> diffs = print(r, baseline);
+        assertTrue(r.restoredMs() > r.fault().startMs(),
+                () -> "the new JobManager did not restore the job from a checkpoint: " + r.recovery());
+        assertSameOutputs(r, diffs);
+    }
+
+    /** The state {@code job} ended in within {@code timeout}, or null if it still runs. */
+    private String endState(String job, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String state = cluster.get("/jobs/" + job).path("state").asText();
+            if (state.equals("FINISHED") || state.equals("FAILED") || state.equals("CANCELED")) {
+                return state;
+            }
+            Thread.sleep(500);
+        }
+        return null;
+    }
+
     private Fault outage(Duration length) throws Exception {
         long t0 = System.currentTimeMillis();
         proxy.down();
@@ -322,11 +404,16 @@ class OutageComparisonTest {
                 out.append(String.format(" %s=%d/%d lost=%d extra=%d dup=%d changed=%d", d.output(), d.distinct(),
                         d.baseline(), d.lost(), d.extra(), d.duplicated(), d.changed() + d.copiesDiffering()));
             }
-            out.append(String.format(" restarts=%d tm_exits=%d recovery_s=%s run_s=%.1f%n", r.restarts(),
+            out.append(String.format(" restarts=%d tm_exits=%d recovery_s=%s", r.restarts(),
                     r.taskManagerExitsMs().size(),
                     r.firstCheckpointAfterFault().isPresent() ? String.format("%.1f",
-                            (r.firstCheckpointAfterFault().getAsLong() - r.fault().endMs()) / 1000.0) : "none",
-                    r.wallMs() / 1000.0));
+                            (r.firstCheckpointAfterFault().getAsLong() - r.fault().endMs()) / 1000.0) : "none"));
+            if (r.fault().runningAgainMs() > 0) {
+                // from the kill to every task running on the new JobManager
+                out.append(String.format(" running_again_s=%.1f", (r.fault().runningAgainMs() - r.fault().startMs())
+                        / 1000.0));
+            }
+            out.append(String.format(" run_s=%.1f%n", r.wallMs() / 1000.0));
         } else {
             Outputs b = r.outputs();
             out.append(String.format("  wrote %d alert transitions, %d signals rows, %d SLO statuses, %d dead letters%n",
