@@ -109,8 +109,17 @@ class OperatorSnapshotsTest {
         AbstractStreamOperatorTestHarness<?> create() throws Exception;
     }
 
-    /** A keyed operator as the job builds it, a scenario cut at the snapshot, and the side outputs it writes. */
-    record Case(String name, Factory harness, List<Step> before, List<Step> after, List<OutputTag<?>> sideOutputs) {
+    /**
+     * A keyed operator as the job builds it, a scenario cut at the snapshot, and the side outputs it
+     * writes; {@code timersAfter010}: event-time timers at the snapshot that the operator of release
+     * 0.1.0 did not register (its snapshot has none of them; they come with the keys' next input).
+     */
+    record Case(String name, Factory harness, List<Step> before, List<Step> after, List<OutputTag<?>> sideOutputs,
+            int timersAfter010) {
+        Case(String name, Factory harness, List<Step> before, List<Step> after, List<OutputTag<?>> sideOutputs) {
+            this(name, harness, before, after, sideOutputs, 0);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -217,7 +226,8 @@ class OperatorSnapshotsTest {
         return new Case(SignalsStage.UID, () -> new KeyedOneInputStreamOperatorTestHarness<>(
                 new SignalsWindowOperator(W, new SignalsAggregate(thresholds),
                         new SignalsWindowFunction(thresholds, SaturationGauges.DEFAULT), SignalsStage.LATE),
-                new ServiceKey(), Types.STRING), before, after, List.of(SignalsStage.LATE));
+                new ServiceKey(), Types.STRING), before, after, List.of(SignalsStage.LATE),
+                2); // the two services' retirement timers (SignalsWindowOperator.LAST_WINDOW), new after 0.1.0
     }
 
     static RcaInput edge(String caller, String callee, long t, long calls, double waitMs) {
@@ -523,7 +533,8 @@ class OperatorSnapshotsTest {
             }
             restored.initializeState(OperatorSnapshotUtil.readStateHandle(snapshot.toString()));
             restored.open();
-            assertEquals(timers, restored.numEventTimeTimers(), "event-time timers after the restore");
+            assertEquals(timers - (release.equals("0.1.0") ? c.timersAfter010() : 0), restored.numEventTimeTimers(),
+                    "event-time timers after the restore");
             run(restored, c.after());
             List<String> got = drain(c, restored);
             restored.close();

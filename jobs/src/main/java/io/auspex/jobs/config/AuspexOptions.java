@@ -210,7 +210,7 @@ public final class AuspexOptions {
             .withDescription("Wait-ladder surprise (-log10 of the binomial tail, Bonferroni-corrected) of a caller->callee edge at which the callee gets an EdgeWait alert of its own: a delay in front of a quiet service that only its callers see. 0 turns edge alerts off.");
     public static final ConfigOption<Duration> RETIRE_AFTER = ConfigOptions.key("auspex.anomaly.retire-after")
             .durationType().defaultValue(Duration.ofHours(6))
-            .withDescription("A service that sends no window for this long (event time) is retired: its baselines and detector states are dropped.");
+            .withDescription("A service that sends nothing for this long (event time) is retired: its admission slot, its signals state (cumulative series, last gauges, log template miner), its baselines and detector states are dropped.");
     public static final ConfigOption<Integer> STATE_CACHE_SERVICES = ConfigOptions.key("auspex.anomaly.state-cache-services")
             .intType().defaultValue(-1)
             .withDescription("Services per subtask whose evidence state (baselines, onset detectors, count and metric evidence: about 70 KB a service) the evidence operator keeps on the heap between checkpoints with RocksDB, instead of reading and writing it in RocksDB every window. -1: as many as 10% of the JVM's maximum heap holds at 80 KB a service (at least 64); 0: no cache.");

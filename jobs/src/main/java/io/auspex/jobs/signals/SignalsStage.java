@@ -30,15 +30,19 @@ public final class SignalsStage {
     /** The golden-signals window operator as the job builds it (late records to {@link #LATE}). */
     public static SignalsWindowOperator operator(long windowMs, long[] latencyThresholdsMs, MetricSignals metricSignals,
             LogTemplateSettings logTemplates) {
-        return operator(windowMs, latencyThresholdsMs, metricSignals, logTemplates, SignalsAccumulator.MAX_OPERATIONS);
+        return operator(windowMs, latencyThresholdsMs, metricSignals, logTemplates, SignalsAccumulator.MAX_OPERATIONS,
+                AuspexOptions.RETIRE_AFTER.defaultValue().toMillis());
     }
 
-    /** As above, listing at most {@code maxOperations} operations per service and window. */
+    /**
+     * As above, listing at most {@code maxOperations} operations per service and window, and
+     * clearing a service's state after {@code retireAfterMs} of event time without a window.
+     */
     public static SignalsWindowOperator operator(long windowMs, long[] latencyThresholdsMs, MetricSignals metricSignals,
-            LogTemplateSettings logTemplates, int maxOperations) {
+            LogTemplateSettings logTemplates, int maxOperations, long retireAfterMs) {
         return new SignalsWindowOperator(windowMs,
                 new SignalsAggregate(latencyThresholdsMs, metricSignals, logTemplates, maxOperations),
-                new SignalsWindowFunction(latencyThresholdsMs, metricSignals, logTemplates), LATE);
+                new SignalsWindowFunction(latencyThresholdsMs, metricSignals, logTemplates), LATE, retireAfterMs);
     }
 
     /** One record per service per window, and the late records as dead letters. */
@@ -66,7 +70,8 @@ public final class SignalsStage {
         SingleOutputStreamOperator<ServiceSignals> signals = byService
                 .transform("golden signals window", TypeInformation.of(ServiceSignals.class),
                         operator(cfg.get(AuspexOptions.WINDOW).toMillis(), latencyThresholdsMs, metricSignals,
-                                logTemplates, cfg.get(AuspexOptions.MAX_OPERATIONS_PER_SERVICE)))
+                                logTemplates, cfg.get(AuspexOptions.MAX_OPERATIONS_PER_SERVICE),
+                                cfg.get(AuspexOptions.RETIRE_AFTER).toMillis()))
                 .uid(UID);
         DataStream<DeadLetter> late = signals.getSideOutput(LATE).map(new LateToDeadLetter())
                 .uid("late-to-dead-letter").name("late records");

@@ -158,6 +158,16 @@ public final class SignalsWindowFunction
                 metrics.saturationGauges(), templates));
     }
 
+    /**
+     * Clears the service's state of this function (cumulative series, last gauges, template miner)
+     * in {@code store} (the current key must be the service): the service retired.
+     */
+    void retire(KeyedStateStore store) {
+        store.getMapState(SERIES).clear();
+        store.getMapState(GAUGES).clear();
+        store.getState(MINER).clear();
+    }
+
     /** Pure conversion, shared with offline tools that compute signals without Flink. */
     public static ServiceSignals toSignals(String service, long start, long end, SignalsAccumulator a,
             long[] thresholdsMs, Set<String> saturationGauges) {

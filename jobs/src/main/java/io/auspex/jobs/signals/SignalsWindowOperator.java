@@ -1,10 +1,20 @@
 package io.auspex.jobs.signals;
 
+import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.jobs.window.HeapWindowOperator;
 import io.auspex.schemas.ServiceSignals;
+import java.util.HashMap;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
+import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
@@ -55,33 +65,77 @@ import org.apache.flink.util.OutputTag;
  * SignalsAccumulatorSerializer}) of each service whose windows changed since the last one (its
  * entry rewritten, or removed when it has no open window left). On restore each subtask reads its
  * own key groups' entries back to the heap, so open windows survive a restart and a rescale.
+ *
+ * <p><b>Retirement.</b> The service's keyed state of the window function (cumulative series, last
+ * gauges, template miner) is cleared when the service has fired no window for {@code retireAfterMs}
+ * of event time ({@code auspex.anomaly.retire-after}, as the service admission and the anomaly
+ * evidence retire it): keyed state {@value #LAST_WINDOW} (the end of the service's newest fired
+ * window, written at most once per {@code min(60 s, retireAfterMs / 10)} of event time) and one
+ * event-time timer per service, which clears the state when it is due and otherwise moves to the
+ * new due time. The processing-time TTL of those states ({@link SignalsWindowFunction#STATE_TTL})
+ * stays as a second bound. The number of retired services is the counter {@code
+ * auspex.signals.retiredServices}.
  */
-public final class SignalsWindowOperator extends HeapWindowOperator<Telemetry, SignalsAccumulator, ServiceSignals> {
+public final class SignalsWindowOperator extends HeapWindowOperator<Telemetry, SignalsAccumulator, ServiceSignals>
+        implements Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
+
+    /** Keyed state: the end of the service's newest fired window (for its retirement). */
+    public static final String LAST_WINDOW = "last-window-end";
 
     private final SignalsAggregate aggregate;
     private final SignalsWindowFunction windowFunction;
     private final OutputTag<Telemetry> late;
+    private final long retireAfterMs;
     private transient Counter unlistedOperationSpans;
+    private transient Counter retiredServices;
+    private transient ValueState<Long> lastWindow;
+    /** Service -> {@link #LAST_WINDOW} as last read or written (this subtask's services since the start). */
+    private transient HashMap<String, Long> lastWindowCache;
+    private transient long granularityMs;
+    private transient InternalTimerService<VoidNamespace> timers;
+
+    /**
+     * As below, retiring a service's state after {@code auspex.anomaly.retire-after}'s default.
+     */
+    public SignalsWindowOperator(long sizeMs, SignalsAggregate aggregate, SignalsWindowFunction windowFunction,
+            OutputTag<Telemetry> late) {
+        this(sizeMs, aggregate, windowFunction, late, AuspexOptions.RETIRE_AFTER.defaultValue().toMillis());
+    }
 
     /**
      * @param sizeMs the window size
      * @param aggregate adds a record to a window's accumulator
      * @param windowFunction turns a fired window into its signals record
      * @param late the side output of late records
+     * @param retireAfterMs event time without a fired window after which a service's state is cleared
      */
     public SignalsWindowOperator(long sizeMs, SignalsAggregate aggregate, SignalsWindowFunction windowFunction,
-            OutputTag<Telemetry> late) {
+            OutputTag<Telemetry> late, long retireAfterMs) {
         super(sizeMs, SignalsAccumulatorTypeInfo.INSTANCE, "signals");
+        if (retireAfterMs <= 0) {
+            throw new IllegalArgumentException("retire-after must be positive: " + retireAfterMs);
+        }
         this.aggregate = aggregate;
         this.windowFunction = windowFunction;
         this.late = late;
+        this.retireAfterMs = retireAfterMs;
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         unlistedOperationSpans = metrics.counter("unlistedOperationSpans");
+        retiredServices = metrics.counter("retiredServices");
+        lastWindow = getPartitionedState(new ValueStateDescriptor<>(LAST_WINDOW, Types.LONG));
+        lastWindowCache = new HashMap<>();
+        granularityMs = Math.max(1, Math.min(60_000L, retireAfterMs / 10));
+        timers = getInternalTimerService("signals-retire", VoidNamespaceSerializer.INSTANCE, this);
+    }
+
+    /** Services this subtask's window function state was cleared for (the metric's count). */
+    long retiredServices() {
+        return retiredServices.getCount();
     }
 
     /** Spans of fired windows left out of their window's operations (the metric's count). */
@@ -114,5 +168,49 @@ public final class SignalsWindowOperator extends HeapWindowOperator<Telemetry, S
             unlistedOperationSpans.inc(acc.unlistedOperationSpans);
         }
         windowFunction.emit(service, start, end, acc, getKeyedStateStore(), out);
+        Long last = lastWindow(service);
+        if (last == null) {
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, end + retireAfterMs);
+        }
+        if (last == null || end >= last + granularityMs) {
+            lastWindow.update(end);
+            lastWindowCache.put(service, end);
+        }
+    }
+
+    /** The current service's {@link #LAST_WINDOW}: from the heap copy, else from the keyed state (then copied). */
+    private Long lastWindow(String service) throws Exception {
+        Long last = lastWindowCache.get(service);
+        if (last == null) {
+            last = lastWindow.value();
+            if (last != null) {
+                lastWindowCache.put(service, last);
+            }
+        }
+        return last;
+    }
+
+    /** Clears the service's state when it fired no window for {@code retireAfterMs}; else waits for the rest. */
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        String service = timer.getKey();
+        Long last = lastWindow(service);
+        if (last == null) {
+            return;
+        }
+        long due = last + retireAfterMs;
+        if (due <= timer.getTimestamp()) {
+            windowFunction.retire(getKeyedStateStore());
+            lastWindow.clear();
+            lastWindowCache.remove(service);
+            retiredServices.inc();
+        } else {
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, due);
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+        // event time only
     }
 }

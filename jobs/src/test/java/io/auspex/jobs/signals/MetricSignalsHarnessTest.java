@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.auspex.jobs.Fixtures;
+import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.schemas.MetricPoint;
 import io.auspex.schemas.MetricType;
@@ -28,10 +29,15 @@ class MetricSignalsHarnessTest {
             Set.of("http.server.request.duration"), 30_000);
 
     static KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> harness() throws Exception {
+        return harness(AuspexOptions.RETIRE_AFTER.defaultValue().toMillis());
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> harness(long retireAfterMs)
+            throws Exception {
         long[] thresholds = {300};
         OneInputStreamOperator<Telemetry, ServiceSignals> op = new SignalsWindowOperator(W,
                 new SignalsAggregate(thresholds, SIGNALS), new SignalsWindowFunction(thresholds, SIGNALS),
-                SignalsStage.LATE);
+                SignalsStage.LATE, retireAfterMs);
         KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceSignals> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(op, new ServiceKey(), Types.STRING);
         h.open();
@@ -66,7 +72,8 @@ class MetricSignalsHarnessTest {
         List<List<String>> carried = h.extractOutputValues().stream().map(ServiceSignals::getCarriedGauges).toList();
         List<String> cpu = List.of("k8s.pod.cpu_limit_utilization");
         assertEquals(List.of(List.of(), cpu, cpu, cpu, List.of()), carried);
-        assertEquals(0, h.numKeyedStateEntries(), "the stale gauge is dropped from state");
+        // what stays is the service's newest window end, for its retirement
+        assertEquals(1, h.numKeyedStateEntries(), "the stale gauge is dropped from state");
         h.close();
     }
 
@@ -87,6 +94,41 @@ class MetricSignalsHarnessTest {
         // the first point is the baseline; 130 - 100; a restart counts from zero: 10; then 25 - 10
         assertEquals(List.of(Map.of(), Map.of("http.server.requests", 30.0, "retries", 7.0),
                 Map.of("http.server.requests", 10.0), Map.of("http.server.requests", 15.0)), counters);
+        h.close();
+    }
+
+    /**
+     * A service that fires no window for the retire-after time loses its cumulative series (with its
+     * last gauges and template miner): its next point is a baseline again; a service that keeps
+     * sending within that time keeps them.
+     */
+    @Test
+    void aServiceWithoutWindowsForTheRetireAfterTimeLosesItsSeriesAndGauges() throws Exception {
+        long retire = 60_000;
+        var h = harness(retire);
+        for (String service : List.of("orders", "cart")) {
+            add(h, metric("retries", T0 + 1_000, MetricType.COUNTER, true).setServiceName(service).setValue(100)
+                    .setStartTimeMs(T0 - 60_000).build());
+        }
+        h.processWatermark(T0 + W);
+        // cart goes on every 40 s (within the 60 s); orders says nothing for 100 s
+        for (long t = T0 + 40_000; t <= T0 + 120_000; t += 40_000) {
+            h.processElement(Telemetry.of(Fixtures.server("cart", t, 20_000, false)), t);
+            h.processWatermark(t + W);
+        }
+        assertEquals(1, ((SignalsWindowOperator) h.getOperator()).retiredServices(), "orders retired, cart not");
+        h.getOutput().clear();
+        long back = T0 + 131_000;
+        for (String service : List.of("orders", "cart")) {
+            add(h, metric("retries", back, MetricType.COUNTER, true).setServiceName(service).setValue(130)
+                    .setStartTimeMs(T0 - 60_000).build());
+        }
+        h.processWatermark(back + W);
+        Map<String, ServiceSignals> out = new java.util.TreeMap<>();
+        h.extractOutputValues().forEach(s -> out.put(s.getServiceName().toString(), s));
+        assertEquals(Map.of("retries", 30.0), out.get("cart").getCounters(), "cart kept its series: 130 - 100");
+        assertEquals(Map.of(), out.get("orders").getCounters(), "orders' series was cleared: 130 is a baseline");
+        assertEquals(2, h.numEventTimeTimers(), "one retirement timer per live service");
         h.close();
     }
 

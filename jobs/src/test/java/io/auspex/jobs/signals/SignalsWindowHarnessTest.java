@@ -74,10 +74,14 @@ class SignalsWindowHarnessTest {
         h.processWatermark(w0 + 2 * W);
         assertEquals(3, h.extractOutputValues().size());
         assertEquals(0, openWindows(h));
-        assertEquals(0, h.numEventTimeTimers());
+        assertEquals(2, h.numEventTimeTimers(), "one retirement timer per service");
         // window state is cleared when the window fires; what stays is payment's last CPU sample, carried until
-        // stale, and checkout's log template miner (it logged)
-        assertEquals(2, h.numKeyedStateEntries());
+        // stale, checkout's log template miner (it logged), and each service's newest window end
+        assertEquals(4, h.numKeyedStateEntries());
+        // 6 h (auspex.anomaly.retire-after's default) of event time later without a window: all cleared
+        h.processWatermark(w0 + 2 * W + java.time.Duration.ofHours(6).toMillis());
+        assertEquals(0, h.numEventTimeTimers());
+        assertEquals(0, h.numKeyedStateEntries());
         h.close();
     }
 }

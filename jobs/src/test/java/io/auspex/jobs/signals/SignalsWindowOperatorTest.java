@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auspex.jobs.Fixtures;
+import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.jobs.window.CheckpointedWindows;
 import io.auspex.jobs.window.WindowHarnesses;
@@ -123,15 +124,16 @@ class SignalsWindowOperatorTest {
         h.processWatermark(Long.MAX_VALUE);
         assertEquals(List.of((T0 + 2 * W - 1) + " checkout 10000 1", "watermark " + Long.MAX_VALUE), emitted(h));
         assertEquals(0, openWindows(h));
-        assertEquals(0, h.numEventTimeTimers(), "no timers: the watermark fires the windows");
-        assertEquals(0, h.numKeyedStateEntries(), "no checkpoint was taken: the windows never touched state");
+        assertEquals(0, h.numEventTimeTimers(), "the watermark fires the windows; the retirement timers fired too");
+        assertEquals(0, h.numKeyedStateEntries(), "no checkpoint was taken and both services retired: no state");
         h.close();
     }
 
     @Test
     void operationsBeyondTheConfiguredBoundAreLeftOutOfTheListAndCounted() throws Exception {
         var h = WindowHarnesses.keyed(SignalsStage.operator(W, THRESHOLDS, MetricSignals.DEFAULTS,
-                LogTemplateSettings.DEFAULTS, 1), new ServiceKey(), 1, 0, null, false);
+                LogTemplateSettings.DEFAULTS, 1, AuspexOptions.RETIRE_AFTER.defaultValue().toMillis()), new ServiceKey(), 1,
+                0, null, false);
         for (String service : List.of("checkout", "payment")) {
             for (String op : List.of("GET /a", "GET /b", "GET /b")) {
                 add(h, Telemetry.of(Fixtures.span(service, "00000000000000a1", null,
