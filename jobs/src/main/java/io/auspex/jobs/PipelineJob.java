@@ -46,8 +46,7 @@ public final class PipelineJob {
         // record it received or keeps one it emitted (docs/benchmarks.md, optimisation step 2; ObjectReuseTest)
         env.getConfig().enableObjectReuse();
         env.configure(cfg.restartConfiguration());
-        WatermarkStrategy<Telemetry> wm = EventTime.strategy(cfg.get(AuspexOptions.OUT_OF_ORDERNESS),
-                cfg.get(AuspexOptions.IDLENESS));
+        WatermarkStrategy<Telemetry> wm = EventTime.strategy(cfg);
 
         DecodeStage.Outputs decoded = DecodeStage.wire(env, io, wm, cfg);
         long[] thresholds = slos.latencyThresholdsMs().stream().mapToLong(Long::longValue).toArray();

@@ -154,9 +154,7 @@ class RetirementBurstTest {
                 SimulatorConfig sim = SimulatorConfig.builder().scenarioName("retire").seed(11).startMs(start)
                         .duration(Duration.ofMillis(end - start)).baseRequestRate(5).peakToTrough(1.0).build();
                 long t0 = System.nanoTime();
-                // batches sent after every simulated second, as the Collector's batch processor sends on its
-                // timeout: batches filled only by size would hold a quiet service's spans for minutes of event
-                // time, behind the watermark the busy services' batches have moved
+                // batches sent after every simulated second, as the Collector's batch processor sends on its timeout
                 try (KafkaTelemetryProducer producer = new KafkaTelemetryProducer(kafka.bootstrapServers())
                                 .flushingEverySecond();
                         TopicReader<ServiceSignals> signals = new TopicReader<>(kafka.bootstrapServers(),

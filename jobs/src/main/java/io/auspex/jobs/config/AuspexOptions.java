@@ -96,7 +96,7 @@ public final class AuspexOptions {
             .withDescription("Bounded out-of-orderness of event time.");
     public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("auspex.watermarks.idleness")
             .durationType().defaultValue(Duration.ofSeconds(30))
-            .withDescription("A source split with no record for this long (wall time) stops holding back the watermark.");
+            .withDescription("A source split with no record for this long (wall time) stops holding back the watermark. Unbounded sources only: a bounded split (auspex.sources.bounded, a replay) ends at its end offset instead and is never taken for idle.");
     public static final ConfigOption<Duration> MAX_FUTURE_SKEW = ConfigOptions.key("auspex.validation.max-future-skew")
             .durationType().defaultValue(Duration.ofHours(1))
             .withDescription("Records whose event time is further ahead of wall time go to the dead-letter topic.");
