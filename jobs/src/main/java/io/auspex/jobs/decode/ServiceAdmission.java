@@ -1,9 +1,8 @@
 package io.auspex.jobs.decode;
 
+import io.auspex.jobs.window.CachedLongState;
 import io.auspex.schemas.DeadLetter;
-import java.util.HashMap;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -66,9 +65,8 @@ public final class ServiceAdmission extends AbstractStreamOperator<Telemetry>
     private final String downstream;
     private final DeadLetters deadLetters = new DeadLetters();
 
-    private transient ValueState<Long> lastSeen;
-    /** Admitted service -> its {@code last-seen} value, as written to the keyed state. */
-    private transient HashMap<String, Long> seenCache;
+    /** Keyed {@code last-seen} of each admitted service, read through a heap copy. */
+    private transient CachedLongState lastSeen;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient long live;
     private transient long share;
@@ -102,8 +100,7 @@ public final class ServiceAdmission extends AbstractStreamOperator<Telemetry>
     @Override
     public void open() throws Exception {
         super.open();
-        lastSeen = getPartitionedState(new ValueStateDescriptor<>(LAST_SEEN, Types.LONG));
-        seenCache = new HashMap<>();
+        lastSeen = new CachedLongState(getPartitionedState(new ValueStateDescriptor<>(LAST_SEEN, Types.LONG)));
         timers = getInternalTimerService("service-retire", VoidNamespaceSerializer.INSTANCE, this);
         var task = getRuntimeContext().getTaskInfo();
         KeyGroupRange range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
@@ -132,7 +129,7 @@ public final class ServiceAdmission extends AbstractStreamOperator<Telemetry>
         Telemetry t = record.getValue();
         long ts = t.eventTimeMs();
         String service = (String) getCurrentKey();
-        Long seen = seen(service);
+        Long seen = lastSeen.get(service);
         if (seen == null) {
             if (live >= share) {
                 refused.inc();
@@ -143,10 +140,10 @@ public final class ServiceAdmission extends AbstractStreamOperator<Telemetry>
                 return;
             }
             live++;
-            setSeen(service, ts);
+            lastSeen.put(service, ts);
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, ts + retireAfterMs);
         } else if (ts >= seen + seenGranularityMs) {
-            setSeen(service, ts);
+            lastSeen.put(service, ts);
         }
         if (!contain) {
             output.collect(record);
@@ -164,34 +161,16 @@ public final class ServiceAdmission extends AbstractStreamOperator<Telemetry>
         }
     }
 
-    /** The current service's {@code last-seen}: from the heap copy, else from the keyed state (then copied). */
-    private Long seen(String service) throws Exception {
-        Long seen = seenCache.get(service);
-        if (seen == null) {
-            seen = lastSeen.value();
-            if (seen != null) {
-                seenCache.put(service, seen);
-            }
-        }
-        return seen;
-    }
-
-    private void setSeen(String service, long ts) throws Exception {
-        lastSeen.update(ts);
-        seenCache.put(service, ts);
-    }
-
     /** Retires the service when it had no record for {@code retireAfterMs}; else waits for the rest. */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        Long seen = seen(timer.getKey());
+        Long seen = lastSeen.get(timer.getKey());
         if (seen == null) {
             return;
         }
         long due = seen + retireAfterMs;
         if (due <= timer.getTimestamp()) {
-            lastSeen.clear();
-            seenCache.remove(timer.getKey());
+            lastSeen.clear(timer.getKey());
             live--;
         } else {
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, due);

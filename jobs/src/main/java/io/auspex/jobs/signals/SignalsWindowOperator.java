@@ -2,10 +2,9 @@ package io.auspex.jobs.signals;
 
 import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.decode.Telemetry;
+import io.auspex.jobs.window.CachedLongState;
 import io.auspex.jobs.window.HeapWindowOperator;
 import io.auspex.schemas.ServiceSignals;
-import java.util.HashMap;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -89,9 +88,8 @@ public final class SignalsWindowOperator extends HeapWindowOperator<Telemetry, S
     private final long retireAfterMs;
     private transient Counter unlistedOperationSpans;
     private transient Counter retiredServices;
-    private transient ValueState<Long> lastWindow;
-    /** Service -> {@link #LAST_WINDOW} as last read or written (this subtask's services since the start). */
-    private transient HashMap<String, Long> lastWindowCache;
+    /** Keyed {@link #LAST_WINDOW}, read through a heap copy. */
+    private transient CachedLongState lastWindow;
     private transient long granularityMs;
     private transient InternalTimerService<VoidNamespace> timers;
 
@@ -127,8 +125,7 @@ public final class SignalsWindowOperator extends HeapWindowOperator<Telemetry, S
         super.open();
         unlistedOperationSpans = metrics.counter("unlistedOperationSpans");
         retiredServices = metrics.counter("retiredServices");
-        lastWindow = getPartitionedState(new ValueStateDescriptor<>(LAST_WINDOW, Types.LONG));
-        lastWindowCache = new HashMap<>();
+        lastWindow = new CachedLongState(getPartitionedState(new ValueStateDescriptor<>(LAST_WINDOW, Types.LONG)));
         granularityMs = Math.max(1, Math.min(60_000L, retireAfterMs / 10));
         timers = getInternalTimerService("signals-retire", VoidNamespaceSerializer.INSTANCE, this);
     }
@@ -168,41 +165,27 @@ public final class SignalsWindowOperator extends HeapWindowOperator<Telemetry, S
             unlistedOperationSpans.inc(acc.unlistedOperationSpans);
         }
         windowFunction.emit(service, start, end, acc, getKeyedStateStore(), out);
-        Long last = lastWindow(service);
+        Long last = lastWindow.get(service);
         if (last == null) {
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, end + retireAfterMs);
         }
         if (last == null || end >= last + granularityMs) {
-            lastWindow.update(end);
-            lastWindowCache.put(service, end);
+            lastWindow.put(service, end);
         }
-    }
-
-    /** The current service's {@link #LAST_WINDOW}: from the heap copy, else from the keyed state (then copied). */
-    private Long lastWindow(String service) throws Exception {
-        Long last = lastWindowCache.get(service);
-        if (last == null) {
-            last = lastWindow.value();
-            if (last != null) {
-                lastWindowCache.put(service, last);
-            }
-        }
-        return last;
     }
 
     /** Clears the service's state when it fired no window for {@code retireAfterMs}; else waits for the rest. */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         String service = timer.getKey();
-        Long last = lastWindow(service);
+        Long last = lastWindow.get(service);
         if (last == null) {
             return;
         }
         long due = last + retireAfterMs;
         if (due <= timer.getTimestamp()) {
             windowFunction.retire(getKeyedStateStore());
-            lastWindow.clear();
-            lastWindowCache.remove(service);
+            lastWindow.clear(service);
             retiredServices.inc();
         } else {
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, due);
