@@ -57,6 +57,14 @@ public final class FaultSuiteCommand implements Callable<Integer> {
     @Option(names = "--no-span-status", description = "Spans carry no error status (only HTTP codes and logs), as much real telemetry.")
     boolean noSpanStatus;
 
+    @Option(names = "--no-status-codes", description = "Spans carry no HTTP status code either: with --no-span-status a "
+            + "failed request shows only in error logs, as in traces converted from some tracers.")
+    boolean noStatusCodes;
+
+    @Option(names = "--no-error-logs", description = "A request that fails in the service itself logs nothing there: "
+            + "only its callers' lines about the failed call show a code fault that throws.")
+    boolean noErrorLogs;
+
     @Option(names = "--rate", description = "Entry requests per second (default: 20 for classic, about 30-200 requests per 10 s window, 12 for mixed; "
             + "0.5 makes every classic service quiet, 1-5 per window).")
     Double rate;
@@ -89,6 +97,9 @@ public final class FaultSuiteCommand implements Callable<Integer> {
         } else {
             cfg = Scenarios.faultSuite(seed, startMs, faults != null ? faults : 20, !noSpanStatus);
             labelled = cfg.incidents().stream().map(i -> new Scenarios.SuiteFault(i, kindName(i), kindName(i))).toList();
+        }
+        if (noStatusCodes || noErrorLogs) {
+            cfg = cfg.toBuilder().statusCodes(!noStatusCodes).ownErrorLogs(!noErrorLogs).build();
         }
         if (rate != null) {
             if (!(rate > 0)) {

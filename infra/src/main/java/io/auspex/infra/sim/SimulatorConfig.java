@@ -35,6 +35,8 @@ public final class SimulatorConfig {
     private final double speedFactor;
     private final Topology topology;
     private final boolean spanStatus;
+    private final boolean statusCodes;
+    private final boolean ownErrorLogs;
 
     private SimulatorConfig(Builder b) {
         this.scenarioName = b.scenarioName;
@@ -57,6 +59,8 @@ public final class SimulatorConfig {
         this.speedFactor = b.speedFactor;
         this.topology = b.topology;
         this.spanStatus = b.spanStatus;
+        this.statusCodes = b.statusCodes;
+        this.ownErrorLogs = b.ownErrorLogs;
     }
 
     public static Builder builder() {
@@ -86,6 +90,8 @@ public final class SimulatorConfig {
         b.speedFactor = speedFactor;
         b.topology = topology;
         b.spanStatus = spanStatus;
+        b.statusCodes = statusCodes;
+        b.ownErrorLogs = ownErrorLogs;
         return b;
     }
 
@@ -95,6 +101,25 @@ public final class SimulatorConfig {
      */
     public boolean spanStatus() {
         return spanStatus;
+    }
+
+    /**
+     * Whether spans carry their HTTP status code (default true). Without span status and without
+     * status codes, a request that failed looks like one that succeeded in its spans: only error
+     * logs show it (traces converted from some tracers, or instrumented without HTTP attributes).
+     */
+    public boolean statusCodes() {
+        return statusCodes;
+    }
+
+    /**
+     * Whether a request that fails in the service itself (an {@link IncidentKind#ERROR_BURST} or a
+     * background error) logs an ERROR line there (default true). False: the exception is turned
+     * into a failed response without a log line, so only the callers' lines about the failed call
+     * show it (out-of-memory and timeout lines are still logged).
+     */
+    public boolean ownErrorLogs() {
+        return ownErrorLogs;
     }
 
     /** Free-text name written into the ground truth ("demo", "normal", ...). */
@@ -228,6 +253,8 @@ public final class SimulatorConfig {
         private double speedFactor = 0.0;
         private Topology topology = Topology.standard();
         private boolean spanStatus = true;
+        private boolean statusCodes = true;
+        private boolean ownErrorLogs = true;
 
         private Builder() {
         }
@@ -332,6 +359,16 @@ public final class SimulatorConfig {
 
         public Builder spanStatus(boolean v) {
             this.spanStatus = v;
+            return this;
+        }
+
+        public Builder statusCodes(boolean v) {
+            this.statusCodes = v;
+            return this;
+        }
+
+        public Builder ownErrorLogs(boolean v) {
+            this.ownErrorLogs = v;
             return this;
         }
 

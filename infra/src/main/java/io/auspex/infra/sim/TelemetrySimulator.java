@@ -305,8 +305,10 @@ public final class TelemetrySimulator {
             if (errP > 0 && r.nextDouble() < errP) {
                 int code = http ? (r.nextDouble() < 0.7 ? 500 : 503) : 0;
                 emitSpan(traceId, spanId, parentSpanId, node, SpanKind.SERVER, startUs, own, true, code, node.serverAttributes);
-                emitLog(startUs + own, SEVERITY_ERROR, LogTemplates.ownError(st.spec.name(), node.op, r, own / 1000),
-                        st.spec.name(), traceId, spanId, r);
+                String line = LogTemplates.ownError(st.spec.name(), node.op, r, own / 1000);
+                if (cfg.ownErrorLogs()) {
+                    emitLog(startUs + own, SEVERITY_ERROR, line, st.spec.name(), traceId, spanId, r);
+                }
                 return new Outcome(startUs + own, own, true, code);
             }
 
@@ -389,8 +391,8 @@ public final class TelemetrySimulator {
         private void emitSpan(String traceId, String spanId, String parent, OpNode node, SpanKind kind, long startUs,
                 long durUs, boolean error, int httpStatus, Map<String, String> attrs) {
             Span s = new Span(traceId, spanId, parent, node.state.spec.name(), node.op.name(), kind, startUs / 1000, durUs,
-                    error && cfg.spanStatus() && node.state.spec.setsSpanStatus() ? StatusCode.ERROR : StatusCode.UNSET, httpStatus > 0 ? httpStatus : null,
-                    attrs);
+                    error && cfg.spanStatus() && node.state.spec.setsSpanStatus() ? StatusCode.ERROR : StatusCode.UNSET,
+                    httpStatus > 0 && cfg.statusCodes() ? httpStatus : null, attrs);
             pushSpan(s);
         }
 
@@ -399,7 +401,7 @@ public final class TelemetrySimulator {
             Span s = new Span(traceId, spanId, parent, caller.state.spec.name(), target.op.name(), SpanKind.CLIENT,
                     startUs / 1000, durUs, error && cfg.spanStatus() && caller.state.spec.setsSpanStatus()
                             ? StatusCode.ERROR : StatusCode.UNSET,
-                    httpStatus > 0 ? httpStatus : null, attrs);
+                    httpStatus > 0 && cfg.statusCodes() ? httpStatus : null, attrs);
             pushSpan(s);
         }
 

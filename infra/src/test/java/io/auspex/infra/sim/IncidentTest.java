@@ -108,6 +108,21 @@ class IncidentTest {
     }
 
     @Test
+    void withoutStatusCodesOrOwnErrorLogsAThrowingServiceShowsOnlyInItsCallersLogs() {
+        var out = SimFixtures.run(minutes(20).seed(5).spanStatus(false).statusCodes(false).ownErrorLogs(false)
+                .incident(new Incident("payment", IncidentKind.ERROR_BURST, FROM, TO, 0.3)).build());
+        List<Span> spans = out.spans();
+        assertTrue(spans.stream().noneMatch(s -> s.getStatusCode() == io.auspex.schemas.StatusCode.ERROR));
+        assertTrue(spans.stream().allMatch(s -> s.getHttpStatusCode() == null), "no span carries a status code");
+        assertEquals(0, out.logs().stream().filter(l -> l.getServiceName().equals("payment")
+                && l.getSeverityNumber() >= 17).count(), "payment logs none of its own failures");
+        long callerLines = out.logs().stream().filter(l -> l.getServiceName().equals("checkout")
+                && l.getTimeMs() >= FROM && l.getTimeMs() < TO + 1_000
+                && l.getBody().contains("failed: payment POST /charge returned 5")).count();
+        assertTrue(callerLines > 20, callerLines + " checkout lines name the failed call to payment");
+    }
+
+    @Test
     void latencyIncidentSlowsTheServiceAndItsCallersAndLeavesEverythingElseIdentical() {
         List<Span> slow = SimFixtures.run(withIncident(IncidentKind.LATENCY, "inventory", 5.0)).spans();
         List<Span> normal = SimFixtures.run(minutes(20).seed(5).build()).spans();
