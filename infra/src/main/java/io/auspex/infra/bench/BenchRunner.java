@@ -247,8 +247,8 @@ public final class BenchRunner {
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(flink);
         env.setParallelism(settings.parallelism());
         env.setMaxParallelism(cfg.get(AuspexOptions.MAX_PARALLELISM));
-        WatermarkStrategy<Telemetry> wm = EventTime.strategy(cfg.get(AuspexOptions.OUT_OF_ORDERNESS),
-                cfg.get(AuspexOptions.IDLENESS));
+        // the pipeline's own rule for the SQL and bare jobs too: bounded, so no split is ever taken for idle
+        WatermarkStrategy<Telemetry> wm = EventTime.strategy(cfg);
         long recordsRead;
         switch (job) {
             case PIPELINE -> {

@@ -81,7 +81,7 @@ import org.junit.jupiter.api.io.TempDir;
  * full size per task and the heap after a full collection, are printed ({@code RETIRE ...} lines)
  * for docs/benchmarks.md.
  */
-@Tag("slow")
+@Tag("burst")
 class RetirementBurstTest {
     static final Duration RETIRE_AFTER = Duration.ofMinutes(10);
     static final int MAX_SERVICES = 2_000;
