@@ -305,9 +305,9 @@ public final class TelemetrySimulator {
             if (errP > 0 && r.nextDouble() < errP) {
                 int code = http ? (r.nextDouble() < 0.7 ? 500 : 503) : 0;
                 emitSpan(traceId, spanId, parentSpanId, node, SpanKind.SERVER, startUs, own, true, code, node.serverAttributes);
-                String line = LogTemplates.ownError(st.spec.name(), node.op, r, own / 1000);
                 if (cfg.ownErrorLogs()) {
-                    emitLog(startUs + own, SEVERITY_ERROR, line, st.spec.name(), traceId, spanId, r);
+                    emitLog(startUs + own, SEVERITY_ERROR, LogTemplates.ownError(st.spec.name(), node.op, r, own / 1000),
+                            st.spec.name(), traceId, spanId, r);
                 }
                 return new Outcome(startUs + own, own, true, code);
             }
