@@ -43,8 +43,9 @@ public final class IncidentEvaluator {
         if (scan[0] == Long.MAX_VALUE) {
             throw new IllegalArgumentException("the recording holds no timestamped record");
         }
+        // whole days: the recording keeps its time of day and its window alignment, so a run is repeatable
         long shiftMs = Math.floorDiv(Replayer.shiftNs(new Replayer.TimePlacement.EndAt(System.currentTimeMillis()
-                - 60_000), scan[0], scan[1], false), NS_PER_MS);
+                - 60_000), scan[0], scan[1], true), NS_PER_MS);
         log.printf("evaluate: %d file(s), %,d batches, event time %s .. %s (replayed %s later)%n", files.size(),
                 scan[2], Instant.ofEpochMilli(scan[0] / NS_PER_MS), Instant.ofEpochMilli(scan[1] / NS_PER_MS),
                 Duration.ofMillis(shiftMs));

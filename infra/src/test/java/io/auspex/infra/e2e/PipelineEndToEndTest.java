@@ -83,6 +83,32 @@ class PipelineEndToEndTest {
         }
     }
 
+    /**
+     * payment throws without span status or HTTP code and logs nothing: only checkout's lines about
+     * the failed calls (in the span that made them) show it, and they are counted as failed calls of
+     * checkout -> payment, which names payment and raises an EdgeErrors alert on it.
+     */
+    @Test
+    void aServiceThatFailsSilentlyIsNamedThroughItsCallersLines(@TempDir Path dir) throws Exception {
+        SimulatorConfig scenario = Scenarios.errorBurst("payment", 0.3, 7L, startFor(Duration.ofHours(1)))
+                .toBuilder().spanStatus(false).statusCodes(false).ownErrorLogs(false).build();
+        DemoRunner.Result r = run(scenario, dir);
+        Incident incident = scenario.incidents().get(0);
+        List<Alert> firing = r.alerts().stream().filter(a -> a.getStatus() == AlertStatus.FIRING)
+                .filter(a -> a.getEventTimeMs() >= incident.startMs() && a.getEventTimeMs() <= incident.endMs())
+                .toList();
+        Alert edge = firing.stream().filter(a -> "EdgeErrors".equals(a.getLabels().get("alertname"))).findFirst()
+                .orElse(null);
+        assertNotNull(edge, () -> "no EdgeErrors alert; alerts: " + r.alerts());
+        assertEquals("payment", edge.getService());
+        assertEquals(List.of("edge_errors_from_checkout"), edge.getMovedSignals());
+        assertTrue(edge.getEventTimeMs() - incident.startMs() <= 2 * MINUTE,
+                "alerted " + (edge.getEventTimeMs() - incident.startMs()) / 1000 + " s after onset");
+        Alert first = firing.stream().min((a, b) -> Long.compare(a.getEventTimeMs(), b.getEventTimeMs())).orElseThrow();
+        assertEquals("payment", first.getRootCauses().get(0).getService(), () -> "first alert: " + first);
+        assertEquals(0, r.score().falseAlerts().size(), () -> "false alerts: " + r.score().falseAlerts());
+    }
+
     @Test
     void normalTrafficYieldsNoAlert(@TempDir Path dir) throws Exception {
         Duration length = Duration.ofHours(2);

@@ -18,7 +18,7 @@ public final class AnomalyStage {
     public record Outputs(DataStream<ServiceEvidence> evidence, Optional<DataStream<Alert>> alerts) {}
 
     /** The count-aware evidence the options ask for, or null when it is off. */
-    static CountEvidence countEvidence(PipelineConfig cfg) {
+    public static CountEvidence countEvidence(PipelineConfig cfg) {
         if (!cfg.get(AuspexOptions.COUNT_EVIDENCE)) {
             return null;
         }

@@ -187,6 +187,9 @@ public final class AuspexOptions {
     public static final ConfigOption<Boolean> RCA_EDGE_EVIDENCE = ConfigOptions.key("auspex.rca.edge-evidence")
             .booleanType().defaultValue(true)
             .withDescription("A caller->callee edge whose calls wait beyond the callee's spans, or fail, more than its own baseline is evidence on the callee in root-cause ranking; off only to measure what it adds.");
+    public static final ConfigOption<Boolean> RCA_EDGE_ERROR_ALERTS = ConfigOptions.key("auspex.rca.edge-error-alerts")
+            .booleanType().defaultValue(true)
+            .withDescription("A caller->callee edge whose failed calls reach the count-evidence bar (auspex.anomaly.count-evidence-bar: the test of a service's errors, on the edge's calls against its own baseline) gives the callee an EdgeErrors alert of its own (TICKET, rule anomaly, enriched like any alert; resolved once no edge into it has been at the bar for a minute): a service that fails without span status and logs nothing, seen as its callers see it. Needs auspex.anomaly.count-evidence.");
     public static final ConfigOption<Boolean> METRIC_EVIDENCE = ConfigOptions.key("auspex.anomaly.metric-evidence.enabled")
             .booleanType().defaultValue(true)
             .withDescription("Metric evidence: a baseline per gauge and counter a service sends (any name; the include and exclude globs, a bounded number per service), a window scored by how far each is from it; by default it feeds root-cause ranking only (docs/architecture.md).");
@@ -223,6 +226,9 @@ public final class AuspexOptions {
     public static final ConfigOption<Integer> GRAPH_MAX_PENDING_SPANS = ConfigOptions.key("auspex.graph.max-pending-spans")
             .intType().defaultValue(200_000)
             .withDescription("Spans the service graph buffers per subtask while they wait for their caller or callee span; beyond it the oldest are dropped (auspex.graph.evictedSpans).");
+    public static final ConfigOption<Duration> CALL_ERROR_LOG_WINDOW = ConfigOptions.key("auspex.graph.call-error-log-window")
+            .durationType().defaultValue(Duration.ofMillis(100))
+            .withDescription("An ERROR log line a service writes in a span (by the line's trace and span id) within this time after a call that span made to another service ended counts as that call failing, when neither span said so and the callee logged no error in that call: a service that fails without span status and logs nothing is seen through its callers' lines. 0 turns it off.");
 
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("auspex.sink.transactional-id-prefix")
             .stringType().defaultValue("auspex-alerts")

@@ -64,6 +64,7 @@ public final class PipelineConfig implements java.io.Serializable {
         notNegative(conf, AuspexOptions.SLO_RELOAD, problems);
         positive(conf, AuspexOptions.RCA_LOOKBACK, problems);
         positive(conf, AuspexOptions.TRACE_TTL, problems);
+        notNegative(conf, AuspexOptions.CALL_ERROR_LOG_WINDOW, problems);
         positive(conf, AuspexOptions.RETIRE_AFTER, problems);
         positive(conf, AuspexOptions.EDGE_TTL, problems);
         double edgeAlert = conf.get(AuspexOptions.RCA_EDGE_ALERT_SURPRISE);

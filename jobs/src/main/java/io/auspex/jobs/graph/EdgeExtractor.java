@@ -1,6 +1,9 @@
 package io.auspex.jobs.graph;
 
+import io.auspex.jobs.decode.GraphInputs;
+import io.auspex.jobs.decode.Telemetry;
 import io.auspex.jobs.signals.SignalsAccumulator;
+import io.auspex.schemas.LogRecord;
 import io.auspex.schemas.Span;
 import io.auspex.schemas.SpanKind;
 import java.util.ArrayList;
@@ -50,16 +53,25 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * costs pairs, not memory. The buffer is written to union operator state at each checkpoint and
  * on restore every subtask keeps the entries of the traces in its own key groups, so a pair
  * waiting across a restart or a rescale still completes.
+ *
+ * <p>Its input also holds the ERROR log lines that carry a trace and span id ({@link GraphInputs}): with {@code callErrorLogWindowMs} above 0, a line that
+ * follows a call its span made says the call failed when the spans did not ({@link
+ * CallErrorLogs}, union operator state {@value #CALL_LOGS_STATE_NAME}, restored by key group as
+ * the buffer is); the failure is emitted as a {@link ServiceCall#failureOnly} record stamped with
+ * the call's end (or just past the watermark already forwarded, when that is later).
  */
 public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
-        implements OneInputStreamOperator<Span, ServiceCall> {
-    private static final long serialVersionUID = 2L;
+        implements OneInputStreamOperator<Telemetry, ServiceCall> {
+    private static final long serialVersionUID = 3L;
 
     /** The operator-state name of the buffer. */
     static final String STATE_NAME = "graph-pending-spans";
+    /** The operator-state name of the calls and error lines of {@link CallErrorLogs}. */
+    static final String CALL_LOGS_STATE_NAME = "graph-call-error-logs";
 
     private final long ttlMs;
     private final int maxSpans;
+    private final long callErrorLogWindowMs;
 
     private transient LinkedHashMap<Key, Entry> pending;
     private transient long spans;
@@ -67,6 +79,9 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
     private transient StreamRecord<ServiceCall> reuse;
     private transient Counter unpaired;
     private transient Counter evicted;
+    private transient CallErrorLogs callLogs;
+    private transient ListState<CallErrorLogs.Entry> callLogsState;
+    private transient long watermark;
 
     /** (trace id, span id of the parent span). */
     record Key(String traceId, String spanId) {}
@@ -76,6 +91,10 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
         final long timeMs;
         /** The parent span's service, null while only children wait. */
         String service;
+        /** The parent span's own parent (the caller's span that made the call), its end, how it named its peer. */
+        String callerSpanId;
+        long endMs;
+        String[] peers;
         long durationUs;
         boolean producer;
         boolean paired;
@@ -90,7 +109,7 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
         }
     }
 
-    record Child(String service, boolean error, long durationUs, long timeMs) {}
+    record Child(String service, String spanId, boolean error, long durationUs, long timeMs) {}
 
     /** One buffered span as the checkpoint keeps it. */
     public static class PendingSpan {
@@ -105,16 +124,35 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
         public long timeMs;
         public boolean producer;
         public boolean paired;
+        /** A parent's own parent span id, its end and its peer names (null, 0, null in checkpoints before 0.2). */
+        public String callerSpanId;
+        public long endMs;
+        public String[] peers;
+        /** A child's own span id (null in checkpoints before 0.2). */
+        public String spanId;
 
         public PendingSpan() {}
     }
 
+    /** Pairs spans only: error log lines are not attributed to calls. */
     public EdgeExtractor(long ttlMs, int maxSpans) {
+        this(ttlMs, maxSpans, 0);
+    }
+
+    /**
+     * @param callErrorLogWindowMs how long after a call ended an ERROR line of its span says it
+     *     failed ({@code auspex.graph.call-error-log-window}); 0: never
+     */
+    public EdgeExtractor(long ttlMs, int maxSpans, long callErrorLogWindowMs) {
         if (maxSpans < 1) {
             throw new IllegalArgumentException("maxSpans must be at least 1: " + maxSpans);
         }
+        if (callErrorLogWindowMs < 0) {
+            throw new IllegalArgumentException("callErrorLogWindowMs must be >= 0: " + callErrorLogWindowMs);
+        }
         this.ttlMs = ttlMs;
         this.maxSpans = maxSpans;
+        this.callErrorLogWindowMs = callErrorLogWindowMs;
     }
 
     @Override
@@ -122,8 +160,12 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
         super.initializeState(context);
         pending = new LinkedHashMap<>();
         spans = 0;
+        watermark = Long.MIN_VALUE;
+        callLogs = new CallErrorLogs(callErrorLogWindowMs, ttlMs, maxSpans);
         checkpointed = context.getOperatorStateStore()
                 .getUnionListState(new ListStateDescriptor<>(STATE_NAME, Types.POJO(PendingSpan.class)));
+        callLogsState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>(CALL_LOGS_STATE_NAME, Types.POJO(CallErrorLogs.Entry.class)));
         if (context.isRestored()) {
             var task = getRuntimeContext().getTaskInfo();
             int keyGroups = task.getMaxNumberOfParallelSubtasks();
@@ -135,6 +177,13 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
                     restored.add(p);
                 }
             }
+            List<CallErrorLogs.Entry> logs = new ArrayList<>();
+            for (CallErrorLogs.Entry e : callLogsState.get()) {
+                if (mine.contains(KeyGroupRangeAssignment.assignToKeyGroup(e.traceId, keyGroups))) {
+                    logs.add(e);
+                }
+            }
+            callLogs.restore(logs);
             restored.sort(Comparator.comparingLong(p -> p.timeMs));
             for (PendingSpan p : restored) {
                 Key k = new Key(p.traceId, p.parentSpanId);
@@ -144,11 +193,14 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
                     e.durationUs = p.durationUs;
                     e.producer = p.producer;
                     e.paired = p.paired;
+                    e.callerSpanId = p.callerSpanId;
+                    e.endMs = p.endMs;
+                    e.peers = p.peers;
                 } else {
                     if (e.children == null) {
                         e.children = new ArrayList<>(1);
                     }
-                    e.children.add(new Child(p.service, p.error, p.durationUs, p.timeMs));
+                    e.children.add(new Child(p.service, p.spanId, p.error, p.durationUs, p.timeMs));
                 }
                 spans++;
             }
@@ -163,6 +215,9 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
         unpaired = graph.counter("unpairedSpans");
         evicted = graph.counter("evictedSpans");
         graph.gauge("pendingSpans", () -> spans);
+        graph.gauge("errorLogsAttributed", () -> callLogs.attributed);
+        graph.gauge("errorLogsNotAttributed", () -> callLogs.notAttributed);
+        graph.gauge("evictedCallLogEntries", () -> callLogs.evicted);
     }
 
     /** No keyed state is read or written here: the key need not be set in the state backend per record. */
@@ -172,8 +227,17 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
     }
 
     @Override
-    public void processElement(StreamRecord<Span> record) throws Exception {
-        Span s = record.getValue();
+    public void processElement(StreamRecord<Telemetry> record) throws Exception {
+        Telemetry t = record.getValue();
+        if (t.span != null) {
+            processSpan(record, t.span);
+        } else if (t.log != null && callErrorLogWindowMs > 0 && GraphInputs.errorLineInSpan(t.log)) {
+            LogRecord l = t.log;
+            callLogs.line(l.getTraceId(), l.getSpanId(), l.getServiceName(), l.getTimeMs(), text(l), this::emitFailure);
+        }
+    }
+
+    private void processSpan(StreamRecord<Telemetry> record, Span s) {
         SpanKind kind = s.getKind();
         if (kind == SpanKind.CLIENT || kind == SpanKind.PRODUCER) {
             Key k = new Key(s.getTraceId(), s.getSpanId());
@@ -184,6 +248,10 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
             if (e != null && e.children != null) {
                 for (Child c : e.children) {
                     emit(record, service, c.service, c.error, c.durationUs, c.timeMs, gap(durationUs, c.durationUs));
+                    if (!producer) {
+                        indexCall(s.getTraceId(), s.getParentSpanId(), service, c.service, c.spanId, endMs(s), c.error,
+                                peers(s));
+                    }
                 }
                 pending.remove(k);
                 spans -= e.size();
@@ -197,8 +265,17 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
                 e.service = service;
                 e.durationUs = durationUs;
                 e.producer = producer;
+                e.callerSpanId = s.getParentSpanId();
+                e.endMs = endMs(s);
+                e.peers = peers(s);
             } else {
-                put(k, parentEntry(s.getStartTimeMs(), service, durationUs, producer));
+                Entry p = parentEntry(s.getStartTimeMs(), service, durationUs, producer);
+                if (!producer && callErrorLogWindowMs > 0) {
+                    p.callerSpanId = s.getParentSpanId();
+                    p.endMs = endMs(s);
+                    p.peers = peers(s);
+                }
+                put(k, p);
             }
         } else if ((kind == SpanKind.SERVER || kind == SpanKind.CONSUMER) && s.getParentSpanId() != null) {
             Key k = new Key(s.getTraceId(), s.getParentSpanId());
@@ -208,6 +285,9 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
             long durationUs = s.getDurationUs();
             if (e != null && e.service != null) {
                 emit(record, e.service, service, error, durationUs, s.getStartTimeMs(), gap(e.durationUs, durationUs));
+                if (!e.producer) {
+                    indexCall(s.getTraceId(), e.callerSpanId, e.service, service, s.getSpanId(), e.endMs, error, e.peers);
+                }
                 if (e.producer) {
                     e.paired = true;
                 } else {
@@ -215,7 +295,7 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
                     spans -= e.size();
                 }
             } else {
-                Child c = new Child(service, error, durationUs, s.getStartTimeMs());
+                Child c = new Child(service, s.getSpanId(), error, durationUs, s.getStartTimeMs());
                 if (e == null) {
                     e = new Entry(s.getStartTimeMs());
                     e.children = new ArrayList<>(1);
@@ -228,6 +308,61 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
                 }
             }
         }
+    }
+
+    private static long endMs(Span s) {
+        return s.getStartTimeMs() + Math.max(0, s.getDurationUs()) / 1000;
+    }
+
+    /** Remembers a call (of a CLIENT span) for the caller's error lines, when they are attributed. */
+    private void indexCall(String traceId, String callerSpanId, String caller, String callee, String calleeSpanId,
+            long endMs, boolean error, String[] peers) {
+        if (callErrorLogWindowMs > 0 && !caller.equals(callee)) {
+            callLogs.call(traceId, callerSpanId, caller, callee, calleeSpanId, endMs, error, peers);
+        }
+    }
+
+    /** How a CLIENT span named its peer ({@link CallErrorLogs#PEER_ATTRIBUTES}); null when it did not. */
+    private String[] peers(Span s) {
+        if (callErrorLogWindowMs == 0 || s.getAttributes() == null || s.getAttributes().isEmpty()) {
+            return null;
+        }
+        String[] out = null;
+        int n = 0;
+        for (String a : CallErrorLogs.PEER_ATTRIBUTES) {
+            String v = s.getAttributes().get(a);
+            if (v != null && v.length() >= CallErrorLogs.MIN_NAME) {
+                if (out == null) {
+                    out = new String[CallErrorLogs.PEER_ATTRIBUTES.size()];
+                }
+                out[n++] = v;
+            }
+        }
+        return out == null ? null : java.util.Arrays.copyOf(out, n);
+    }
+
+    /** A line's text as the attribution reads it: its body and its exception's type and message. */
+    private static String text(LogRecord l) {
+        String body = l.getBody() == null ? "" : l.getBody();
+        java.util.Map<String, String> attrs = l.getAttributes();
+        if (attrs == null || attrs.isEmpty()) {
+            return body;
+        }
+        String type = attrs.get("exception.type");
+        String message = attrs.get("exception.message");
+        return type == null && message == null ? body
+                : body + "\n" + (type == null ? "" : type) + "\n" + (message == null ? "" : message);
+    }
+
+    /**
+     * A failure attributed from the caller's line: stamped with the call's end (so it usually lands
+     * in the window that counted the call), or just past the watermark already forwarded when that
+     * is later, so its window is still open.
+     */
+    private void emitFailure(CallErrorLogs.Call c) {
+        long ts = Math.max(c.endMs, watermark == Long.MIN_VALUE ? c.endMs : watermark + 1);
+        reuse.replace(ServiceCall.failure(c.caller, c.callee, c.endMs), ts);
+        output.collect(reuse);
     }
 
     private static Entry parentEntry(long timeMs, String service, long durationUs, boolean producer) {
@@ -256,7 +391,7 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
         }
     }
 
-    private void emit(StreamRecord<Span> in, String caller, String callee, boolean error, long durationUs, long timeMs,
+    private void emit(StreamRecord<Telemetry> in, String caller, String callee, boolean error, long durationUs, long timeMs,
             long gapUs) {
         if (!caller.equals(callee)) {
             ServiceCall call = new ServiceCall(caller, callee, error, durationUs, timeMs, gapUs);
@@ -278,6 +413,11 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         long wm = mark.getTimestamp();
+        if (callErrorLogWindowMs > 0) {
+            // lines the watermark has passed are decided before it goes on, so their failures are in time
+            callLogs.advance(wm, this::emitFailure);
+        }
+        watermark = Math.max(watermark, wm);
         Iterator<Entry> it = pending.values().iterator();
         while (it.hasNext()) {
             Entry e = it.next();
@@ -303,15 +443,21 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
                 PendingSpan p = pendingSpan(k, true, e.service, false, e.durationUs, e.timeMs);
                 p.producer = e.producer;
                 p.paired = e.paired;
+                p.callerSpanId = e.callerSpanId;
+                p.endMs = e.endMs;
+                p.peers = e.peers;
                 out.add(p);
             }
             if (e.children != null) {
                 for (Child c : e.children) {
-                    out.add(pendingSpan(k, false, c.service, c.error, c.durationUs, c.timeMs));
+                    PendingSpan p = pendingSpan(k, false, c.service, c.error, c.durationUs, c.timeMs);
+                    p.spanId = c.spanId;
+                    out.add(p);
                 }
             }
         }
         checkpointed.update(out);
+        callLogsState.update(callLogs.snapshot());
     }
 
     private static PendingSpan pendingSpan(Key k, boolean parent, String service, boolean error, long durationUs,
@@ -330,6 +476,11 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
     /** Spans buffered on this subtask (parents and waiting children). */
     long pendingSpans() {
         return spans;
+    }
+
+    /** The error-line attribution of this subtask. */
+    CallErrorLogs callLogs() {
+        return callLogs;
     }
 
     /** Spans that expired without a partner on this subtask. */

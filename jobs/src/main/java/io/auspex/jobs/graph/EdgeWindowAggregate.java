@@ -5,7 +5,7 @@ import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
-/** Counts the calls of one edge in one window. */
+/** Counts the calls of one edge in one window (a {@link ServiceCall#failureOnly} record counts as a failure only). */
 public final class EdgeWindowAggregate implements AggregateFunction<ServiceCall, EdgeStats, EdgeStats> {
     private static final long serialVersionUID = 1L;
 
@@ -18,6 +18,11 @@ public final class EdgeWindowAggregate implements AggregateFunction<ServiceCall,
     public EdgeStats add(ServiceCall c, EdgeStats acc) {
         acc.caller = c.caller;
         acc.callee = c.callee;
+        if (c.failureOnly) {
+            // a call counted before, found failed in the caller's log
+            acc.errors++;
+            return acc;
+        }
         acc.calls++;
         if (c.error) {
             acc.errors++;

@@ -2,13 +2,12 @@ package io.auspex.jobs.graph;
 
 import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.config.PipelineConfig;
-import io.auspex.jobs.decode.SpanOnly;
+import io.auspex.jobs.decode.GraphInputs;
 import io.auspex.jobs.decode.Telemetry;
-import io.auspex.schemas.Span;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
-/** Stage 7: caller-callee edges from spans (joined per trace) and their per-window stats. */
+/** Stage 7: caller-callee edges from spans (joined per trace, with the callers' error lines) and their per-window stats. */
 public final class GraphStage {
     /**
      * The edge stats window's uid. The heap window ({@link EdgeWindowOperator}) replaced Flink's
@@ -20,12 +19,15 @@ public final class GraphStage {
     private GraphStage() {}
 
     public static DataStream<EdgeStats> wire(DataStream<Telemetry> valid, PipelineConfig cfg) {
-        DataStream<Span> spans = valid.flatMap(new SpanOnly()).uid("spans-only").name("spans");
-        return spans
-                .keyBy(Span::getTraceId)
+        long callErrorLogWindowMs = cfg.get(AuspexOptions.CALL_ERROR_LOG_WINDOW).toMillis();
+        // the uid of the stateless filter that kept only spans before the error lines came in too
+        DataStream<Telemetry> in = valid.filter(new GraphInputs(callErrorLogWindowMs > 0)).uid("spans-only")
+                .name("spans and error lines");
+        return in
+                .keyBy(GraphInputs::traceId)
                 .transform("caller-callee edges", TypeInformation.of(ServiceCall.class),
                         new EdgeExtractor(cfg.get(AuspexOptions.TRACE_TTL).toMillis(),
-                                cfg.get(AuspexOptions.GRAPH_MAX_PENDING_SPANS)))
+                                cfg.get(AuspexOptions.GRAPH_MAX_PENDING_SPANS), callErrorLogWindowMs))
                 // a new uid: the per-trace keyed state of "graph-edges" (releases before) does not map onto this operator
                 .uid("graph-span-pairs")
                 .keyBy(ServiceCall::edge)

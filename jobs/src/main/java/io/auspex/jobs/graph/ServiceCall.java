@@ -13,6 +13,12 @@ public class ServiceCall {
      * front of the callee); -1 when unknown.
      */
     public long gapUs = -1;
+    /**
+     * A failure of a call already counted, learnt later from the caller's ERROR log line that
+     * follows it (the spans said nothing of it): it counts as a failed call, not as another call
+     * ({@link CallErrorLogs}).
+     */
+    public boolean failureOnly;
 
     public ServiceCall() {}
 
@@ -29,12 +35,20 @@ public class ServiceCall {
         this.gapUs = gapUs;
     }
 
+    /** A failure of an earlier call of {@code caller -> callee}, learnt from the caller's log line. */
+    static ServiceCall failure(String caller, String callee, long timeMs) {
+        ServiceCall c = new ServiceCall(caller, callee, true, 0, timeMs);
+        c.failureOnly = true;
+        return c;
+    }
+
     public String edge() {
         return caller + "->" + callee;
     }
 
     @Override
     public String toString() {
-        return edge() + (error ? " error " : " ok ") + durationUs + "us@" + timeMs;
+        return edge() + (failureOnly ? " failed (from its log)@" + timeMs
+                : (error ? " error " : " ok ") + durationUs + "us@" + timeMs);
     }
 }

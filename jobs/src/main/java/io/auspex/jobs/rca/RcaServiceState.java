@@ -4,6 +4,8 @@ import io.auspex.jobs.alerts.Fingerprint;
 import io.auspex.jobs.anomaly.AnomalyAlertFunction;
 import io.auspex.jobs.anomaly.ServiceEvidence;
 import io.auspex.jobs.graph.EdgeStats;
+import io.auspex.models.evidence.CountEvidence;
+import io.auspex.models.evidence.CountEvidenceState;
 import io.auspex.models.evidence.CountTests;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
@@ -14,6 +16,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.ToLongFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -41,8 +45,9 @@ import org.apache.flink.util.OutputTag;
  * until the watermark reaches its window end, and then applied in (window end, edge before
  * evidence, caller) order.
  *
- * <p>State, per service: the edges into it, its evidence history, held inputs, the start of its
- * firing edge alert. <b>Cleared</b>: held inputs when applied; an edge alert when it resolves; on
+ * <p>State, per service: the edges into it (with the count evidence of each edge's failed calls),
+ * its evidence history, held inputs, the start of its firing edge alerts ({@value #EDGE_ALERT_NAME},
+ * {@value #EDGE_ERRORS_ALERT_NAME}). <b>Cleared</b>: held inputs when applied; an edge alert when it resolves; on
  * every timer, an edge unseen for {@code edgeTtlMs} and evidence older than the lookback (quiet
  * since, or unseen) are dropped, and a service with nothing left is cleared whole (its last view
  * says {@code removed}). Every input, and every timer while anything is left, registers a
@@ -55,6 +60,8 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
     public static final OutputTag<Alert> EDGE_ALERTS = new OutputTag<>("edge-alerts") {};
     /** The alert name of an edge-wait alert: calls into a service wait far more than usual. */
     public static final String EDGE_ALERT_NAME = "EdgeWait";
+    /** The alert name of an edge-errors alert: calls into a service fail far more than usual. */
+    public static final String EDGE_ERRORS_ALERT_NAME = "EdgeErrors";
     public static final long EDGE_HALF_LIFE_MS = 10 * 60_000L;
     /** Weight of the newest window in a service's anomaly level (an EWMA of evidence strength). */
     public static final double LEVEL_ALPHA = 0.3;
@@ -71,6 +78,11 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
     private final double edgeAlertSurprise;
     /** Callers tracked per service at most; a further new caller's edge is refused and counted. */
     private int maxCallers = Integer.MAX_VALUE;
+    /** The count tests of an edge's failed calls (null: none), and whether they raise EdgeErrors alerts. */
+    private CountEvidence edgeFailures;
+    private boolean edgeErrorAlerts;
+    /** Start of this service's firing {@value #EDGE_ERRORS_ALERT_NAME} alert. */
+    private transient ValueState<Long> errorsAlert;
     private transient Counter edgesRefused;
     /** Caller -> the edge from it into this service. */
     private transient MapState<String, EdgeState> edges;
@@ -145,6 +157,17 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         public int gapRingPos;
         /** Wait-ladder surprise of the edge's last window with calls (0 when it had no ladder). */
         public double gapCountSurprise;
+        /**
+         * The count evidence of the edge's failed calls among its calls (a service's error test:
+         * the window alone into a CUSUM, and a scan over 3, 6 and 18 windows); null until its first
+         * window with calls, or when the count evidence is off.
+         */
+        public CountEvidenceState failures;
+        /** That evidence after the edge's last window with calls. */
+        public double failEvidence;
+        /** The failures' episode: its start and its last window at the bar. */
+        public long failOnsetMs;
+        public long failLastAbnormalMs = Long.MIN_VALUE / 2;
 
         public EdgeState() {}
     }
@@ -177,6 +200,17 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         this.edgeAlertSurprise = edgeAlertSurprise;
     }
 
+    /**
+     * This function with the count tests of each edge's failed calls ({@code auspex.anomaly.count-evidence},
+     * its bar and drift): an edge at the bar is evidence on its callee and, with {@code alerts}, gives it
+     * an {@value #EDGE_ERRORS_ALERT_NAME} alert.
+     */
+    public RcaServiceState withEdgeFailures(CountEvidence tests, boolean alerts) {
+        this.edgeFailures = tests;
+        this.edgeErrorAlerts = tests != null && alerts;
+        return this;
+    }
+
     /** This function with at most {@code maxCallers} callers tracked per service (option {@code auspex.limits.max-callers-per-service}). */
     public RcaServiceState withMaxCallers(int maxCallers) {
         if (maxCallers < 1) {
@@ -196,6 +230,7 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         held = getRuntimeContext().getListState(
                 new ListStateDescriptor<>("held-inputs", TypeInformation.of(RcaInput.class)));
         edgeAlert = getRuntimeContext().getState(new ValueStateDescriptor<>("edge-alert", Types.LONG));
+        errorsAlert = getRuntimeContext().getState(new ValueStateDescriptor<>("edge-errors-alert", Types.LONG));
     }
 
     /** Callers tracked now (read only when a new caller comes and a limit is set). */
@@ -240,7 +275,10 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
             addGap(e, s.sumGapUs / (double) s.gapCount / 1000.0, s.windowEndMs, s.gapCount, s.gapOver);
         }
         if (s.calls > 0) {
-            addCallErrors(e, s.calls, s.errors, s.windowEndMs);
+            // a failure learnt from a caller's log can land in the window after its call's
+            long errors = Math.min(s.errors, s.calls);
+            addCallErrors(e, s.calls, errors, s.windowEndMs);
+            addFailures(e, s.calls, errors, s.windowEndMs);
         }
         edges.put(s.caller, e);
         return e;
@@ -270,6 +308,33 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
             e.errLastAnomalousMs = windowEndMs;
         }
         e.errWindows++;
+    }
+
+    /**
+     * One window's failed calls of an edge into its count evidence: at the bar the edge's failures
+     * are an episode (its onset where the evidence began), which makes the edge abnormal for ranking
+     * as {@link #addCallErrors} does, and an {@value #EDGE_ERRORS_ALERT_NAME} alert when those are on.
+     */
+    private void addFailures(EdgeState e, long calls, long errors, long windowEndMs) {
+        if (edgeFailures == null) {
+            return;
+        }
+        if (e.failures == null) {
+            e.failures = new CountEvidenceState();
+        }
+        CountEvidence.Result r = edgeFailures.observe(e.failures,
+                new CountEvidence.Window(windowEndMs, calls, errors, 0, null));
+        e.failEvidence = r.evidence();
+        if (r.abnormal(edgeFailures.config())) {
+            if (e.failLastAbnormalMs < windowEndMs - EPISODE_GAP_MS) {
+                e.failOnsetMs = r.onsetMs() > 0 ? r.onsetMs() : windowEndMs;
+            }
+            e.failLastAbnormalMs = windowEndMs;
+            // the failed calls' episode for ranking: a new one, or the one the one-window rule began, dated earlier
+            e.errOnsetMs = e.errLastAnomalousMs < windowEndMs - EPISODE_GAP_MS ? e.failOnsetMs
+                    : Math.min(e.errOnsetMs, e.failOnsetMs);
+            e.errLastAnomalousMs = windowEndMs;
+        }
     }
 
     /**
@@ -443,8 +508,11 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         return out;
     }
 
+    /** The edges of the applied windows whose waits, or whose failed calls, reach an edge alert's bar. */
+    private record Applied(List<EdgeState> waiting, List<EdgeState> failing) {}
+
     /** Applies the held evidence and edges of windows ending at or before {@code timestamp}, in {@link #APPLY_ORDER}. */
-    private List<EdgeState> applyHeld(long timestamp) throws Exception {
+    private Applied applyHeld(long timestamp) throws Exception {
         List<RcaInput> now = new ArrayList<>();
         List<RcaInput> later = new ArrayList<>();
         for (RcaInput in : held.get()) {
@@ -455,11 +523,15 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         }
         now.sort(APPLY_ORDER);
         List<EdgeState> waiting = new ArrayList<>();
+        List<EdgeState> failing = new ArrayList<>();
         for (RcaInput in : now) {
             if (in.edge != null) {
                 EdgeState e = addEdge(in.edge);
                 if (e != null && edgeAlertSurprise > 0 && e.gapCountSurprise >= edgeAlertSurprise) {
                     waiting.add(e);
+                }
+                if (e != null && edgeErrorAlerts && e.failLastAbnormalMs == in.edge.windowEndMs) {
+                    failing.add(e);
                 }
             } else {
                 addEvidence(in.evidence);
@@ -470,7 +542,7 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         } else {
             held.update(later);
         }
-        return waiting;
+        return new Applied(waiting, failing);
     }
 
     /**
@@ -480,15 +552,15 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ServiceView> out) throws Exception {
         String service = ctx.getCurrentKey();
-        List<EdgeState> waiting = applyHeld(timestamp);
-        boolean changed = waiting != null;
-        Long firing = edgeAlertSurprise > 0 ? edgeAlert.value() : null;
-        if (edgeAlertSurprise > 0 && (waiting != null && !waiting.isEmpty() || firing != null)) {
-            firing = edgeAlerts(service, timestamp, waiting == null ? List.of() : waiting, firing, ctx);
-            if (firing != null) {
-                // resolve it on time even if the callers stop calling
-                ctx.timerService().registerEventTimeTimer(timestamp + GAP_CURRENT_MS);
-            }
+        Applied applied = applyHeld(timestamp);
+        boolean changed = applied != null;
+        Long firing = edgeAlertSurprise > 0
+                ? edgeAlerts(WAIT, edgeAlert, service, timestamp, applied == null ? null : applied.waiting(), ctx) : null;
+        Long failing = edgeErrorAlerts
+                ? edgeAlerts(ERRORS, errorsAlert, service, timestamp, applied == null ? null : applied.failing(), ctx)
+                : null;
+        if (firing == null) {
+            firing = failing;
         }
         // one pass over the edges: drop those unseen for the edge TTL, keep the others for the view
         List<ServiceView.EdgeView> live = new ArrayList<>();
@@ -542,41 +614,72 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         return v;
     }
 
+    /** What one kind of edge alert reads of an edge, and says. */
+    private record EdgeAlertKind(String name, ToLongFunction<EdgeState> onset, ToLongFunction<EdgeState> lastAbnormal,
+            BiFunction<EdgeState, String, String> summary, String movedPrefix, String resolved) {}
+
     /**
      * Edge-wait alerts: a service whose incoming calls wait beyond its own spans with a wait-ladder
      * surprise of at least {@code edgeAlertSurprise} gets a FIRING {@value #EDGE_ALERT_NAME} alert
      * (a delay in front of a quiet service that its busy callers' latency dilutes, and its own spans
-     * never show); it resolves once no edge into it has been abnormal for {@link #GAP_CURRENT_MS}.
-     * One alert per service, whichever callers see the wait.
+     * never show).
      */
-    private Long edgeAlerts(String callee, long now, List<EdgeState> waiting, Long firing, OnTimerContext ctx)
-            throws Exception {
-        if (firing == null && !waiting.isEmpty()) {
-            waiting.sort(Comparator.comparing((EdgeState e) -> e.caller));
-            EdgeState e = waiting.get(0);
-            edgeAlert.update(e.gapOnsetMs);
-            ctx.output(EDGE_ALERTS, edgeAlert(callee, AlertStatus.FIRING, e.gapOnsetMs, null, now, String.format(
-                    "Calls from %s into %s wait %.0f ms more than usual beyond its own spans (network or queueing in "
-                            + "front of it)", e.caller, callee, e.gapPeakMs), "edge_wait_from_" + e.caller));
-            return e.gapOnsetMs;
-        }
-        if (firing == null) {
-            return null;
-        }
-        for (EdgeState e : edges.values()) {
-            if (e.gapLastAnomalousMs >= now - GAP_CURRENT_MS) {
-                return firing;
+    private static final EdgeAlertKind WAIT = new EdgeAlertKind(EDGE_ALERT_NAME, e -> e.gapOnsetMs,
+            e -> e.gapLastAnomalousMs, (e, callee) -> String.format("Calls from %s into %s wait %.0f ms more than usual "
+                    + "beyond its own spans (network or queueing in front of it)", e.caller, callee, e.gapPeakMs),
+            "edge_wait_from_", "Calls into %s wait as usual again");
+
+    /**
+     * Edge-errors alerts: a service whose incoming calls fail beyond the edge's own baseline, by the
+     * count evidence of its failed calls at the bar, gets a FIRING {@value #EDGE_ERRORS_ALERT_NAME}
+     * alert (a service that fails without span status and logs nothing, seen in its callers' spans or
+     * log lines).
+     */
+    private static final EdgeAlertKind ERRORS = new EdgeAlertKind(EDGE_ERRORS_ALERT_NAME, e -> e.failOnsetMs,
+            e -> e.failLastAbnormalMs, (e, callee) -> String.format("Calls from %s into %s fail more than usual (count "
+                    + "evidence %.1f)", e.caller, callee, e.failEvidence),
+            "edge_errors_from_", "Calls into %s fail as usual again");
+
+    /**
+     * The lifecycle of one kind of edge alert of {@code callee}: FIRING when an applied edge is at the
+     * kind's bar and none fires (one alert per service, whichever callers see it; the first caller
+     * by name speaks), RESOLVED once no edge into it has been abnormal for {@link #GAP_CURRENT_MS};
+     * a firing alert registers a timer to resolve on time even if the callers stop calling.
+     *
+     * @param abnormal the applied edges at the bar, null when nothing was applied
+     * @return the start of the firing alert, null when none fires
+     */
+    private Long edgeAlerts(EdgeAlertKind kind, ValueState<Long> state, String callee, long now,
+            List<EdgeState> abnormal, OnTimerContext ctx) throws Exception {
+        Long firing = state.value();
+        if (firing == null && abnormal != null && !abnormal.isEmpty()) {
+            abnormal.sort(Comparator.comparing((EdgeState e) -> e.caller));
+            EdgeState e = abnormal.get(0);
+            firing = kind.onset().applyAsLong(e);
+            state.update(firing);
+            ctx.output(EDGE_ALERTS, edgeAlert(kind.name(), callee, AlertStatus.FIRING, firing, null, now,
+                    kind.summary().apply(e, callee), kind.movedPrefix() + e.caller));
+        } else if (firing != null) {
+            boolean current = false;
+            for (EdgeState e : edges.values()) {
+                current |= kind.lastAbnormal().applyAsLong(e) >= now - GAP_CURRENT_MS;
+            }
+            if (!current) {
+                state.clear();
+                ctx.output(EDGE_ALERTS, edgeAlert(kind.name(), callee, AlertStatus.RESOLVED, firing, now, now,
+                        String.format(kind.resolved(), callee), null));
+                return null;
             }
         }
-        edgeAlert.clear();
-        ctx.output(EDGE_ALERTS, edgeAlert(callee, AlertStatus.RESOLVED, firing, now, now,
-                "Calls into " + callee + " wait as usual again", null));
-        return null;
+        if (firing != null) {
+            ctx.timerService().registerEventTimeTimer(now + GAP_CURRENT_MS);
+        }
+        return firing;
     }
 
-    static Alert edgeAlert(String callee, AlertStatus status, long startsAt, Long endsAt, long now, String summary,
-            String moved) {
-        Map<String, String> labels = AnomalyAlertFunction.ticketLabels(EDGE_ALERT_NAME, callee);
+    static Alert edgeAlert(String name, String callee, AlertStatus status, long startsAt, Long endsAt, long now,
+            String summary, String moved) {
+        Map<String, String> labels = AnomalyAlertFunction.ticketLabels(name, callee);
         Map<String, String> annotations = new HashMap<>();
         annotations.put("summary", summary);
         return Alert.newBuilder().setFingerprint(Fingerprint.of(labels)).setStatus(status).setRule("anomaly")

@@ -1,5 +1,6 @@
 package io.auspex.jobs.rca;
 
+import io.auspex.jobs.anomaly.AnomalyStage;
 import io.auspex.jobs.anomaly.ServiceEvidence;
 import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.config.PipelineConfig;
@@ -27,7 +28,8 @@ public final class RcaStage {
         SingleOutputStreamOperator<ServiceView> views = in.keyBy(RcaInput::key)
                 .process(new RcaServiceState(lookbackMs, edgeTtlMs, cfg.get(AuspexOptions.EVIDENCE_THRESHOLD),
                         cfg.get(AuspexOptions.RCA_EDGE_ALERT_SURPRISE))
-                        .withMaxCallers(cfg.get(AuspexOptions.MAX_CALLERS_PER_SERVICE)))
+                        .withMaxCallers(cfg.get(AuspexOptions.MAX_CALLERS_PER_SERVICE))
+                        .withEdgeFailures(AnomalyStage.countEvidence(cfg), cfg.get(AuspexOptions.RCA_EDGE_ERROR_ALERTS)))
                 .uid("rca-service-state").name("root-cause state per service");
         return alerts.union(views.getSideOutput(RcaServiceState.EDGE_ALERTS))
                 .keyBy(Alert::getService)

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auspex.jobs.Fixtures;
-import io.auspex.schemas.Span;
+import io.auspex.jobs.decode.GraphInputs;
+import io.auspex.jobs.decode.Telemetry;
 import io.auspex.schemas.SpanKind;
 import io.auspex.schemas.StatusCode;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ class EdgeExtractorTest {
     static final long TTL = 60_000;
     static final int MAX_PARALLELISM = 128;
     EdgeExtractor op;
-    KeyedOneInputStreamOperatorTestHarness<String, Span, ServiceCall> h;
+    KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceCall> h;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -36,9 +37,9 @@ class EdgeExtractorTest {
         h.close();
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, Span, ServiceCall> harness(EdgeExtractor op, int parallelism,
+    static KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceCall> harness(EdgeExtractor op, int parallelism,
             int subtask, OperatorSubtaskState restore) throws Exception {
-        var harness = new KeyedOneInputStreamOperatorTestHarness<>(op, Span::getTraceId, Types.STRING, MAX_PARALLELISM,
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(op, GraphInputs::traceId, Types.STRING, MAX_PARALLELISM,
                 parallelism, subtask);
         if (restore != null) {
             harness.initializeState(restore);
@@ -47,14 +48,14 @@ class EdgeExtractorTest {
         return harness;
     }
 
-    static Span span(String service, String id, String parent, SpanKind kind, boolean error) {
+    static Telemetry span(String service, String id, String parent, SpanKind kind, boolean error) {
         return span(Fixtures.TRACE, service, id, parent, kind, error, 7000);
     }
 
-    static Span span(String trace, String service, String id, String parent, SpanKind kind, boolean error,
+    static Telemetry span(String trace, String service, String id, String parent, SpanKind kind, boolean error,
             long durationUs) {
-        return Fixtures.span(service, id, parent, kind, T0).setTraceId(trace)
-                .setStatusCode(error ? StatusCode.ERROR : StatusCode.OK).setDurationUs(durationUs).build();
+        return Telemetry.of(Fixtures.span(service, id, parent, kind, T0).setTraceId(trace)
+                .setStatusCode(error ? StatusCode.ERROR : StatusCode.OK).setDurationUs(durationUs).build());
     }
 
     static String trace(int i) {
@@ -195,7 +196,7 @@ class EdgeExtractorTest {
         OperatorSubtaskState snapshot = h.snapshot(1, T0);
         h.close();
         List<EdgeExtractor> ops = new ArrayList<>();
-        List<KeyedOneInputStreamOperatorTestHarness<String, Span, ServiceCall>> hs = new ArrayList<>();
+        List<KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceCall>> hs = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             EdgeExtractor o = new EdgeExtractor(TTL, 1000);
             ops.add(o);

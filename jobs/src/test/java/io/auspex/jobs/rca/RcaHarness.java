@@ -48,8 +48,14 @@ public final class RcaHarness implements AutoCloseable {
     /** @param edgeEvidence slowed and failing edges are evidence on their callee */
     public RcaHarness(long lookbackMs, long edgeTtlMs, double signalThreshold, double edgeAlertSurprise,
             StateBackend backend, Snapshot restore, boolean edgeEvidence) throws Exception {
-        state = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new RcaServiceState(lookbackMs, edgeTtlMs, signalThreshold, edgeAlertSurprise)), RcaInput::key,
+        this(new RcaServiceState(lookbackMs, edgeTtlMs, signalThreshold, edgeAlertSurprise), lookbackMs, edgeTtlMs,
+                backend, restore, edgeEvidence);
+    }
+
+    /** The per-service state function as given (e.g. with edge failures' count tests). */
+    public RcaHarness(RcaServiceState function, long lookbackMs, long edgeTtlMs, StateBackend backend, Snapshot restore,
+            boolean edgeEvidence) throws Exception {
+        state = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function), RcaInput::key,
                 Types.STRING);
         enricher = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
                 new RootCauseEnricher(lookbackMs, edgeTtlMs, edgeEvidence), List.of(RootCauseEnricher.VIEWS)), Alert::getService,

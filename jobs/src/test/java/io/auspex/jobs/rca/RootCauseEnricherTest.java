@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auspex.jobs.anomaly.ServiceEvidence;
 import io.auspex.jobs.graph.EdgeStats;
+import io.auspex.models.evidence.CountEvidence;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
 import io.auspex.schemas.Severity;
@@ -344,6 +345,60 @@ class RootCauseEnricherTest {
             // the late calls end at onset + 20 s; the three-window test still sees them at + 30 s, the episode level
             // stays above its line one window more (+ 40 s), and then a minute without an abnormal window
             assertEquals(onset + 40_000 + 70_000, resolved.getEventTimeMs());
+            h.close();
+        }
+    }
+
+    @Test
+    void aQuietServiceWhoseCallsFailRaisesAnEdgeErrorsAlertThatResolves() throws Exception {
+        for (boolean alerts : new boolean[] {false, true}) {
+            RcaHarness h = new RcaHarness(new RcaServiceState(LOOKBACK, 3_600_000L, 0.8, 10.0).withEdgeFailures(
+                    new CountEvidence(CountEvidence.Config.defaults(), new long[0]), alerts), LOOKBACK, 3_600_000L, null,
+                    null, true);
+            long t = T0;
+            // four calls a window from the gateway, one failing now and then (every 50th window)
+            for (int w = 0; w < 200; w++) {
+                t += 10_000;
+                h.processElement(calls("gateway", "voucher", t, 4, w % 50 == 49 ? 1 : 0), t);
+                h.processWatermark(t);
+            }
+            assertEquals(List.of(), h.extractOutputValues());
+            // voucher fails 2 of its 4 calls a window for a minute, without status or a line of its own
+            long onset = t + 10_000;
+            for (int w = 0; w < 6; w++) {
+                t += 10_000;
+                h.processElement(calls("gateway", "voucher", t, 4, 2), t);
+                h.processWatermark(t);
+            }
+            for (int w = 0; w < 30; w++) {
+                t += 10_000;
+                h.processElement(calls("gateway", "voucher", t, 4, 0), t);
+                h.processWatermark(t);
+            }
+            List<Alert> out = h.extractOutputValues();
+            if (!alerts) {
+                assertEquals(List.of(), out, "edge-errors alerts off");
+                h.close();
+                continue;
+            }
+            assertEquals(2, out.size(), () -> "alerts: " + out);
+            Alert firing = out.get(0);
+            assertEquals(AlertStatus.FIRING, firing.getStatus());
+            assertEquals("voucher", firing.getService());
+            assertEquals(RcaServiceState.EDGE_ERRORS_ALERT_NAME, firing.getLabels().get("alertname"));
+            assertEquals(List.of("edge_errors_from_gateway"), firing.getMovedSignals());
+            // 2 of 4 alone is about 4.7 (-log10, two tests) against a share near 0.0012: the CUSUM adds 3.2 a window;
+            // the scan over 3 windows sees 4 of 12 in the second failing window, above the bar of 8
+            assertEquals(2, (firing.getEventTimeMs() - onset) / 10_000 + 1, "the failing window it fires in");
+            assertEquals(onset - 10_000, firing.getStartsAtMs(), "the first window of the scan that found it");
+            assertEquals("voucher", firing.getRootCauses().get(0).getService());
+            assertTrue(firing.getRootCauses().get(0).getReason().startsWith("calls from gateway fail more than usual"),
+                    firing.getRootCauses().get(0).getReason());
+            Alert resolved = out.get(1);
+            assertEquals(AlertStatus.RESOLVED, resolved.getStatus());
+            assertEquals(firing.getFingerprint(), resolved.getFingerprint());
+            // the scan over 18 windows holds the minute of failures until they leave it, then a minute below the bar
+            assertEquals(25, (resolved.getEventTimeMs() - onset) / 10_000, "windows after the onset");
             h.close();
         }
     }
