@@ -21,8 +21,10 @@ import java.util.function.Consumer;
  * {@code L}: of the calls {@code S} made to other services (paired CLIENT/SERVER spans), the one
  * that ended last at or before {@code L} (up to {@link #SKEW_MS} after it, for millisecond
  * rounding) and no more than {@code windowMs} before it. It is attributed when the line names that
- * call's peer: the callee's service name (not as a segment of a route), or the client span's {@code peer.service},
- * {@code server.address}, {@code net.peer.name} or {@code url.path}, as a word of the line's body or
+ * call's peer: the callee's service name (not as a segment of a route), or the client span's
+ * {@code peer.service}, {@code server.address}, {@code net.peer.name}, {@code url.path} or
+ * {@code http.target} (without its query), or the host or path of its {@code url.full} /
+ * {@code http.url} ({@link #peerNames}), as a word of the line's body or
  * of its {@code exception.message} / {@code exception.type} (case-insensitive; a failed HTTP call's
  * exception carries the URL, whose host is the callee's service name in a cluster). A line that
  * names no peer is the service's own failure after calls that went well (a wrong result it
@@ -81,9 +83,47 @@ final class CallErrorLogs {
         }
     }
 
-    /** The span attributes that say how a CLIENT span addressed its peer. */
+    /** The span attributes that say how a CLIENT span addressed its peer (a URL gives its host and its path). */
     static final java.util.List<String> PEER_ATTRIBUTES = java.util.List.of("peer.service", "server.address",
-            "net.peer.name", "url.path");
+            "net.peer.name", "url.path", "http.target", "url.full", "http.url");
+
+    /**
+     * The names a CLIENT span's attribute {@code key} gives its peer: the value; a URL's host and
+     * path; a path without its query. Names shorter than {@link #MIN_NAME} are left out.
+     */
+    static void peerNames(String key, String value, java.util.List<String> out) {
+        if (value == null) {
+            return;
+        }
+        String v = value;
+        if (key.equals("url.full") || key.equals("http.url")) {
+            int scheme = v.indexOf("://");
+            int hostStart = scheme < 0 ? 0 : scheme + 3;
+            int pathStart = v.indexOf('/', hostStart);
+            String authority = pathStart < 0 ? v.substring(hostStart) : v.substring(hostStart, pathStart);
+            int at = authority.lastIndexOf('@');
+            String host = authority.substring(at + 1);
+            int port = host.lastIndexOf(':');
+            if (port > 0 && host.indexOf(']') < port) {
+                host = host.substring(0, port);
+            }
+            add(host, out);
+            v = pathStart < 0 ? "" : v.substring(pathStart);
+        }
+        if (key.startsWith("url.") || key.startsWith("http.")) {
+            int q = v.indexOf('?');
+            int f = v.indexOf('#');
+            int end = Math.min(q < 0 ? v.length() : q, f < 0 ? v.length() : f);
+            v = v.substring(0, end);
+        }
+        add(v, out);
+    }
+
+    private static void add(String name, java.util.List<String> out) {
+        if (name.length() >= MIN_NAME && !out.contains(name)) {
+            out.add(name);
+        }
+    }
     /** Peer names shorter than this are not looked for (they match too much). */
     static final int MIN_NAME = 3;
 

@@ -327,18 +327,17 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
         if (callErrorLogWindowMs == 0 || s.getAttributes() == null || s.getAttributes().isEmpty()) {
             return null;
         }
-        String[] out = null;
-        int n = 0;
+        List<String> out = null;
         for (String a : CallErrorLogs.PEER_ATTRIBUTES) {
             String v = s.getAttributes().get(a);
-            if (v != null && v.length() >= CallErrorLogs.MIN_NAME) {
+            if (v != null) {
                 if (out == null) {
-                    out = new String[CallErrorLogs.PEER_ATTRIBUTES.size()];
+                    out = new ArrayList<>(2);
                 }
-                out[n++] = v;
+                CallErrorLogs.peerNames(a, v, out);
             }
         }
-        return out == null ? null : java.util.Arrays.copyOf(out, n);
+        return out == null || out.isEmpty() ? null : out.toArray(new String[0]);
     }
 
     /** A line's text as the attribution reads it: its body and its exception's type and message. */

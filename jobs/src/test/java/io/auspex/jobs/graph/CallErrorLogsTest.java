@@ -186,6 +186,17 @@ class CallErrorLogsTest {
     }
 
     @Test
+    void aUrlGivesItsHostAndItsPath() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        CallErrorLogs.peerNames("url.full", "http://user@ts-order-service:12031/api/v1/orderservice/order?id=7", names);
+        CallErrorLogs.peerNames("http.target", "/api/v1/orderservice/order?id=7#x", names);
+        CallErrorLogs.peerNames("http.url", "https://[::1]:8443/", names);
+        CallErrorLogs.peerNames("peer.service", "db", names);
+        assertEquals(List.of("ts-order-service", "/api/v1/orderservice/order", "[::1]"), names,
+                "the host, the path without its query (once), an IPv6 host; the root path and short names left out");
+    }
+
+    @Test
     void namesAreWholeWords() {
         assertTrue(CallErrorLogs.namesWord("post http://ts-order-service:8080/x", "TS-ORDER-SERVICE"));
         assertTrue(CallErrorLogs.namesWord("payment", "payment"));

@@ -10,7 +10,9 @@ import io.auspex.models.evidence.CountEvidence;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
 import io.auspex.schemas.Severity;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.junit.jupiter.api.Test;
 
 class RootCauseEnricherTest {
@@ -401,6 +403,42 @@ class RootCauseEnricherTest {
             assertEquals(25, (resolved.getEventTimeMs() - onset) / 10_000, "windows after the onset");
             h.close();
         }
+    }
+
+    /** The failing-voucher scenario above, on RocksDB, stopped after {@code stopAfter} windows and restored. */
+    static List<String> failingVoucher(int stopAfter) throws Exception {
+        RcaHarness h = null;
+        RcaHarness.Snapshot snapshot = null;
+        List<String> out = new ArrayList<>();
+        long t = T0;
+        for (int w = 0; w < 236; w++) {
+            if (h == null) {
+                h = new RcaHarness(new RcaServiceState(LOOKBACK, 3_600_000L, 0.8, 10.0).withEdgeFailures(
+                        new CountEvidence(CountEvidence.Config.defaults(), new long[0]), true), LOOKBACK, 3_600_000L,
+                        new EmbeddedRocksDBStateBackend(), snapshot, true);
+            }
+            t += 10_000;
+            long errors = w >= 200 && w < 206 ? 2 : w < 200 && w % 50 == 49 ? 1 : 0;
+            h.processElement(calls("gateway", "voucher", t, 4, errors), t);
+            h.processWatermark(t);
+            if (w + 1 == stopAfter) {
+                snapshot = h.snapshot(1L);
+                h.extractOutputValues().forEach(a -> out.add(a.getStatus() + "@" + a.getEventTimeMs()));
+                h.close();
+                h = null;
+            }
+        }
+        h.extractOutputValues().forEach(a -> out.add(a.getStatus() + "@" + a.getEventTimeMs()));
+        h.close();
+        return out;
+    }
+
+    @Test
+    void anEdgesFailureEvidenceSurvivesARestore() throws Exception {
+        List<String> whole = failingVoucher(-1);
+        assertEquals(2, whole.size(), whole::toString);
+        // stopped in the first failing window: the count evidence and its ring come back from RocksDB
+        assertEquals(whole, failingVoucher(201));
     }
 
     /** Builds wait-ladder counts as the edge window counts them. */

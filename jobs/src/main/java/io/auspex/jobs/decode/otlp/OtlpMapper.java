@@ -45,6 +45,8 @@ final class OtlpMapper implements Serializable {
             "messaging.destination.name", "messaging.operation.type", "http.route", "http.request.method",
             "http.method", "rpc.system", "rpc.system.name", "rpc.service", "rpc.method", "error.type",
             "url.path", "net.peer.name");
+    /** Kept on CLIENT spans only: the URL a call went to, whose host and path a caller's error line may name. */
+    static final List<String> CLIENT_KEPT = List.of("url.full", "http.url", "http.target");
     static final List<String> LOG_KEPT = List.of("exception.type", "exception.message", "error.type", "event.name");
     /** gRPC status codes that are errors on the server side (semantic conventions, rpc/grpc.md). */
     static final Set<Integer> GRPC_SERVER_ERRORS = Set.of(2, 4, 12, 13, 14, 15);
@@ -90,6 +92,9 @@ final class OtlpMapper implements Serializable {
         };
         Map<String, String> kept = new HashMap<>(res.attributes());
         keep(attrs, SPAN_KEPT, kept);
+        if (kind == SpanKind.CLIENT) {
+            keep(attrs, CLIENT_KEPT, kept);
+        }
         String traceId = OtlpValues.id(s.getTraceId(), 16);
         String spanId = OtlpValues.id(s.getSpanId(), 8);
         String parent = OtlpValues.id(s.getParentSpanId(), 8);

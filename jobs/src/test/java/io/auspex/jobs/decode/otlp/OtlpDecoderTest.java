@@ -241,6 +241,20 @@ class OtlpDecoderTest {
     }
 
     @Test
+    void clientSpansKeepTheUrlTheyCalledAndServerSpansDoNot() {
+        String url = "http://ts-order-service:12031/api/v1/orderservice/order/7";
+        TracesData batch = traces(resource("cart"),
+                span("00000000000000c1", 3, T0, 5).addAttributes(attr("http.url", url))
+                        .addAttributes(attr("url.full", url)).addAttributes(attr("http.target", "/x?y=1")).build(),
+                span("00000000000000c2", 2, T0, 5).addAttributes(attr("http.url", url)).build());
+        List<Telemetry> out = decode(TelemetryDecoder.Kind.SPAN, InputFormat.OTLP_PROTO, batch.toByteArray());
+        assertEquals(Map.of("http.url", url, "url.full", url, "http.target", "/x?y=1", "k8s.pod.name", "cart-7d9f-x2"),
+                out.get(0).span.getAttributes());
+        assertEquals(Map.of("k8s.pod.name", "cart-7d9f-x2"), out.get(1).span.getAttributes(),
+                "a SERVER span's own URL is of no use downstream");
+    }
+
+    @Test
     void deadLettersAlwaysFitAKafkaRecordAndHugeValuesAreTruncatedWhereTheRecordIsStillUseful() {
         // 2 MB that are not protobuf: the dead letter keeps the first 512 KiB, the size and the SHA-256
         byte[] huge = new byte[2 * 1024 * 1024];
