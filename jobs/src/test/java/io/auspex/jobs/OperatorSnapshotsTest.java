@@ -278,7 +278,9 @@ class OperatorSnapshotsTest {
         }
         after.add(Step.watermark(T0 + 2 * 3_600_000L));
         return new Case("rca-service-state", () -> new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new RcaServiceState(15 * 60_000L, 3_600_000L, 0.8, 10.0)), RcaInput::key,
+                new KeyedProcessOperator<>(new RcaServiceState(15 * 60_000L, 3_600_000L, 0.8, 10.0).withEdgeFailures(
+                        new io.auspex.models.evidence.CountEvidence(io.auspex.models.evidence.CountEvidence.Config.defaults(),
+                                new long[0]), true)), RcaInput::key,
                 Types.STRING), before, after, List.of(RcaServiceState.EDGE_ALERTS));
     }
 
