@@ -7,10 +7,11 @@ import io.auspex.schemas.Span;
 
 /**
  * One decoded input record: exactly one of {@code span}, {@code metric}, {@code log} or
- * {@code deadLetter} is set. A Flink POJO (Avro fields use Flink's Avro serializer, no Kryo).
+ * {@code deadLetter} is set. Flink ships it with {@link TelemetrySerializer} (Avro fields with Flink's Avro serializer, no Kryo).
  * Where it came from (topic, partition, offset) travels along so late records can still be
  * dead-lettered with their origin.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(TelemetrySerializer.Factory.class)
 public class Telemetry implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     public Span span;
