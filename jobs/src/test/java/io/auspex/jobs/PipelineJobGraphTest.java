@@ -58,7 +58,13 @@ class PipelineJobGraphTest {
                 .map(n -> n.getOperatorName()).toList();
         assertEquals(List.of(), missing, "stream nodes without a uid");
         // serializers are created here: a generic (Kryo) type would throw
-        graph.getJobGraph();
+        List<String> vertices = new java.util.ArrayList<>();
+        graph.getJobGraph().getVertices().forEach(v -> vertices.add(v.getName()));
+        // each input's dead-letter split runs in its source's task: no serialized hop between them
+        for (String input : List.of("spans", "metrics", "logs")) {
+            assertTrue(vertices.stream().anyMatch(v -> v.contains(input + "-source")
+                    && v.contains("dead-letter split (" + input + ")")), input + " not chained in " + vertices);
+        }
     }
 
     /** Not a POJO (no default constructor, private field): Flink would need Kryo for it. */

@@ -36,11 +36,15 @@ public final class DecodeStage {
     public static Outputs wire(StreamExecutionEnvironment env, PipelineIo io, WatermarkStrategy<Telemetry> wm,
             PipelineConfig cfg) {
         boolean contain = cfg.get(AuspexOptions.CONTAIN_OPERATOR_ERRORS);
-        DataStream<Telemetry> spans = env.fromSource(io.spans(), wm, "spans-source").uid("source-spans");
-        DataStream<Telemetry> metrics = env.fromSource(io.metrics(), wm, "metrics-source").uid("source-metrics");
-        DataStream<Telemetry> logs = env.fromSource(io.logs(), wm, "logs-source").uid("source-logs");
-        SingleOutputStreamOperator<Telemetry> split = spans.union(metrics, logs)
-                .process(new DeadLetterSplitter(contain)).uid("dead-letter-split").name("dead-letter split");
+        // the split is chained to each source: after a union it could not be (an operator with
+        // three inputs chains to none of them), and every record crossed one more serialized hop
+        SingleOutputStreamOperator<Telemetry> spans = split(
+                env.fromSource(io.spans(), wm, "spans-source").uid("source-spans"), "spans", contain);
+        SingleOutputStreamOperator<Telemetry> metrics = split(
+                env.fromSource(io.metrics(), wm, "metrics-source").uid("source-metrics"), "metrics", contain);
+        SingleOutputStreamOperator<Telemetry> logs = split(
+                env.fromSource(io.logs(), wm, "logs-source").uid("source-logs"), "logs", contain);
+        DataStream<Telemetry> split = spans.union(metrics, logs);
         SingleOutputStreamOperator<Telemetry> admitted = split.keyBy(new ServiceSelector(), Types.STRING)
                 .transform("service admission", TypeInformation.of(Telemetry.class),
                         new ServiceAdmission(cfg.get(AuspexOptions.MAX_SERVICES),
@@ -48,9 +52,18 @@ public final class DecodeStage {
                 .uid("service-admission");
         KeyedStream<Telemetry, String> byService = DataStreamUtils.reinterpretAsKeyedStream(admitted,
                 new ServiceSelector(), Types.STRING);
-        DataStream<DeadLetter> dead = split.getSideOutput(DeadLetterSplitter.DEAD_LETTERS)
-                .union(admitted.getSideOutput(ServiceAdmission.DEAD_LETTERS));
+        DataStream<DeadLetter> dead = spans.getSideOutput(DeadLetterSplitter.DEAD_LETTERS)
+                .union(metrics.getSideOutput(DeadLetterSplitter.DEAD_LETTERS),
+                        logs.getSideOutput(DeadLetterSplitter.DEAD_LETTERS),
+                        admitted.getSideOutput(ServiceAdmission.DEAD_LETTERS));
         return new Outputs(admitted, byService, dead);
+    }
+
+    /** The dead-letter split of one input, chained to its source (stateless; uid {@code dead-letter-split-<input>}). */
+    private static SingleOutputStreamOperator<Telemetry> split(DataStream<Telemetry> source, String input,
+            boolean contain) {
+        return source.process(new DeadLetterSplitter(contain)).uid("dead-letter-split-" + input)
+                .name("dead-letter split (" + input + ")");
     }
 
     /** Keys telemetry by service name (the same key as the signals window). */

@@ -9,7 +9,6 @@ import io.auspex.schemas.MetricType;
 import io.auspex.schemas.Span;
 import io.auspex.schemas.SpanKind;
 import io.auspex.schemas.StatusCode;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
@@ -48,6 +47,10 @@ final class OtlpMapper implements Serializable {
     /** Kept on CLIENT spans only: the URL a call went to, whose host and path a caller's error line may name. */
     static final List<String> CLIENT_KEPT = List.of("url.full", "http.url", "http.target");
     static final List<String> LOG_KEPT = List.of("exception.type", "exception.message", "error.type", "event.name");
+    private static final Set<String> RESOURCE_KEPT_SET = Set.copyOf(RESOURCE_KEPT);
+    private static final Set<String> SPAN_KEPT_SET = Set.copyOf(SPAN_KEPT);
+    private static final Set<String> CLIENT_KEPT_SET = Set.copyOf(CLIENT_KEPT);
+    private static final Set<String> LOG_KEPT_SET = Set.copyOf(LOG_KEPT);
     /** gRPC status codes that are errors on the server side (semantic conventions, rpc/grpc.md). */
     static final Set<Integer> GRPC_SERVER_ERRORS = Set.of(2, 4, 12, 13, 14, 15);
     static final List<String> GRPC_NAMES = List.of("OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
@@ -74,7 +77,7 @@ final class OtlpMapper implements Serializable {
             service = ns == null || ns.isBlank() ? name : ns + "/" + name;
         }
         Map<String, String> kept = new HashMap<>();
-        keep(attrs, RESOURCE_KEPT, kept);
+        keep(attrs, RESOURCE_KEPT_SET, kept);
         return new ResourceInfo(service, kept);
     }
 
@@ -91,9 +94,9 @@ final class OtlpMapper implements Serializable {
             default -> derivedStatus(kind, http, attrs);
         };
         Map<String, String> kept = new HashMap<>(res.attributes());
-        keep(attrs, SPAN_KEPT, kept);
+        keep(attrs, SPAN_KEPT_SET, kept);
         if (kind == SpanKind.CLIENT) {
-            keep(attrs, CLIENT_KEPT, kept);
+            keep(attrs, CLIENT_KEPT_SET, kept);
         }
         String traceId = OtlpValues.id(s.getTraceId(), 16);
         String spanId = OtlpValues.id(s.getSpanId(), 8);
@@ -111,7 +114,7 @@ final class OtlpMapper implements Serializable {
                 .setDurationUs(Long.compareUnsigned(end, start) < 0 ? -1 : (end - start) / 1_000L)
                 .setStatusCode(status)
                 .setHttpStatusCode(http == null || http < 100 || http > 999 ? null : http.intValue())
-                .setAttributes(new HashMap<>(kept))
+                .setAttributes(kept)
                 .build();
         Telemetry t = Telemetry.of(span);
         RecordChecks.Problem p = RecordChecks.span(span);
@@ -178,7 +181,7 @@ final class OtlpMapper implements Serializable {
             severity = severityOfText(l.getSeverityText());
         }
         Map<String, String> kept = new HashMap<>(res.attributes());
-        keep(l.getAttributesList(), LOG_KEPT, kept);
+        keep(l.getAttributesList(), LOG_KEPT_SET, kept);
         // a malformed id is kept as hex here so Limits leaves it out and counts it, as for Avro logs
         String traceId = OtlpValues.hex(l.getTraceId());
         String spanId = OtlpValues.hex(l.getSpanId());
@@ -344,11 +347,16 @@ final class OtlpMapper implements Serializable {
         counts.add(0L);
     }
 
-    private void keep(List<KeyValue> attrs, List<String> keys, Map<String, String> into) {
-        for (String key : keys) {
-            AnyValue v = OtlpValues.find(attrs, key);
-            if (v != null) {
-                into.put(key, OtlpValues.text(v));
+    /**
+     * Copies the attributes named in {@code keys} into {@code into}, over what is there; of a key
+     * given twice the first wins (as {@link OtlpValues#find}). One pass over the attributes, last to
+     * first, instead of one search per kept key (that was 2.5 % of the bench's CPU).
+     */
+    private static void keep(List<KeyValue> attrs, Set<String> keys, Map<String, String> into) {
+        for (int i = attrs.size() - 1; i >= 0; i--) {
+            KeyValue kv = attrs.get(i);
+            if (keys.contains(kv.getKey())) {
+                into.put(kv.getKey(), OtlpValues.text(kv.getValue()));
             }
         }
     }
