@@ -10,7 +10,7 @@ import io.auspex.jobs.anomaly.EvidenceFunction;
 import io.auspex.jobs.anomaly.EvidenceOperator;
 import io.auspex.jobs.anomaly.ServiceEvidence;
 import io.auspex.jobs.decode.DecodeStage;
-import io.auspex.jobs.decode.GraphInputs;
+import io.auspex.jobs.graph.GraphEvent;
 import io.auspex.jobs.decode.LimitAlerts;
 import io.auspex.jobs.decode.ServiceAdmission;
 import io.auspex.jobs.decode.Telemetry;
@@ -349,16 +349,16 @@ class OperatorSnapshotsTest {
         for (int i = 0; i < 3; i++) {
             String trace = String.format("%032x", i + 1);
             long t = T0 + i * 1_000;
-            before.add(Step.element(Telemetry.of(span(trace, "frontend", "00000000000000a1", null, SpanKind.SERVER, t)), t));
-            before.add(Step.element(Telemetry.of(span(trace, "payment", "00000000000000a3", "00000000000000a2",
-                    SpanKind.SERVER, t)), t));
-            after.add(Step.element(Telemetry.of(span(trace, "checkout", "00000000000000a2", "00000000000000a1",
-                    SpanKind.CLIENT, t)), t));
+            // the root SERVER span of each trace (frontend's a1) never reaches the graph (GraphInputs)
+            before.add(Step.element(GraphEvent.from(Telemetry.of(span(trace, "payment", "00000000000000a3",
+                    "00000000000000a2", SpanKind.SERVER, t)), true), t));
+            after.add(Step.element(GraphEvent.from(Telemetry.of(span(trace, "checkout", "00000000000000a2",
+                    "00000000000000a1", SpanKind.CLIENT, t)), true), t));
         }
         before.add(Step.watermark(T0));
         after.add(Step.watermark(T0 + 120_000));
         return new Case("graph-span-pairs", () -> new KeyedOneInputStreamOperatorTestHarness<>(
-                new EdgeExtractor(60_000, 200_000, 100), GraphInputs::traceId, Types.STRING),
+                new EdgeExtractor(60_000, 200_000, 100), GraphEvent::traceId, Types.STRING),
                 before, after, List.of());
     }
 

@@ -1,11 +1,5 @@
 package io.auspex.jobs.graph;
 
-import io.auspex.jobs.decode.GraphInputs;
-import io.auspex.jobs.decode.Telemetry;
-import io.auspex.jobs.signals.SignalsAccumulator;
-import io.auspex.schemas.LogRecord;
-import io.auspex.schemas.Span;
-import io.auspex.schemas.SpanKind;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -36,8 +30,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * emitted with the timestamp of the span that completed the pair.
  *
  * <p>Only spans that can cross services are kept: CLIENT/PRODUCER spans (a possible parent) and
- * SERVER/CONSUMER spans with a parent (a possible child); INTERNAL and root spans pass through
- * without a trace. A parent and a child of another kind (a SERVER span whose parent is another
+ * SERVER/CONSUMER spans with a parent (a possible child); INTERNAL and root spans do not reach
+ * it ({@link GraphInputs} leaves them out of the shuffle, as {@link GraphEvent}s carry only what
+ * the pairing reads). A parent and a child of another kind (a SERVER span whose parent is another
  * service's SERVER span, with no CLIENT span between) make no call.
  *
  * <p>State: an in-memory buffer per subtask (no keyed state, no timers, no RocksDB access per
@@ -61,7 +56,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * the call's end (or just past the watermark already forwarded, when that is later).
  */
 public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
-        implements OneInputStreamOperator<Telemetry, ServiceCall> {
+        implements OneInputStreamOperator<GraphEvent, ServiceCall> {
     private static final long serialVersionUID = 3L;
 
     /** The operator-state name of the buffer. */
@@ -227,91 +222,89 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
     }
 
     @Override
-    public void processElement(StreamRecord<Telemetry> record) throws Exception {
-        Telemetry t = record.getValue();
-        if (t.span != null) {
-            processSpan(record, t.span);
-        } else if (t.log != null && callErrorLogWindowMs > 0 && GraphInputs.errorLineInSpan(t.log)) {
-            LogRecord l = t.log;
-            callLogs.line(l.getTraceId(), l.getSpanId(), l.getServiceName(), l.getTimeMs(), text(l), this::emitFailure);
+    public void processElement(StreamRecord<GraphEvent> record) throws Exception {
+        GraphEvent e = record.getValue();
+        switch (e.kind) {
+            case CLIENT, PRODUCER -> processParent(record, e, e.kind == GraphEvent.Kind.PRODUCER);
+            case SERVER -> processChild(record, e);
+            case LINE -> {
+                if (callErrorLogWindowMs > 0) {
+                    callLogs.line(e.traceId, e.spanId, e.service, e.timeMs, e.text, this::emitFailure);
+                }
+            }
         }
     }
 
-    private void processSpan(StreamRecord<Telemetry> record, Span s) {
-        SpanKind kind = s.getKind();
-        if (kind == SpanKind.CLIENT || kind == SpanKind.PRODUCER) {
-            Key k = new Key(s.getTraceId(), s.getSpanId());
-            Entry e = pending.get(k);
-            String service = s.getServiceName();
-            long durationUs = s.getDurationUs();
-            boolean producer = kind == SpanKind.PRODUCER;
-            if (e != null && e.children != null) {
-                for (Child c : e.children) {
-                    emit(record, service, c.service, c.error, c.durationUs, c.timeMs, gap(durationUs, c.durationUs));
-                    if (!producer) {
-                        indexCall(s.getTraceId(), s.getParentSpanId(), service, c.service, c.spanId, endMs(s), c.error,
-                                peers(s));
-                    }
+    /** A CLIENT or PRODUCER span: pairs with the children waiting for it, or waits for them. */
+    private void processParent(StreamRecord<GraphEvent> record, GraphEvent s, boolean producer) {
+        Key k = new Key(s.traceId, s.spanId);
+        Entry e = pending.get(k);
+        String service = s.service;
+        long durationUs = s.durationUs;
+        if (e != null && e.children != null) {
+            for (Child c : e.children) {
+                emit(record, service, c.service, c.error, c.durationUs, c.timeMs, gap(durationUs, c.durationUs));
+                if (!producer) {
+                    indexCall(s.traceId, s.parentSpanId, service, c.service, c.spanId, s.endMs(), c.error, s.peers);
                 }
-                pending.remove(k);
-                spans -= e.size();
-                if (producer) {
-                    Entry p = parentEntry(s.getStartTimeMs(), service, durationUs, true);
-                    p.paired = true;
-                    put(k, p);
-                }
-            } else if (e != null) {
-                // the same parent span again (a duplicate): keep the newest
-                e.service = service;
-                e.durationUs = durationUs;
-                e.producer = producer;
-                e.callerSpanId = s.getParentSpanId();
-                e.endMs = endMs(s);
-                e.peers = peers(s);
-            } else {
-                Entry p = parentEntry(s.getStartTimeMs(), service, durationUs, producer);
-                if (!producer && callErrorLogWindowMs > 0) {
-                    p.callerSpanId = s.getParentSpanId();
-                    p.endMs = endMs(s);
-                    p.peers = peers(s);
-                }
+            }
+            pending.remove(k);
+            spans -= e.size();
+            if (producer) {
+                Entry p = parentEntry(s.timeMs, service, durationUs, true);
+                p.paired = true;
                 put(k, p);
             }
-        } else if ((kind == SpanKind.SERVER || kind == SpanKind.CONSUMER) && s.getParentSpanId() != null) {
-            Key k = new Key(s.getTraceId(), s.getParentSpanId());
-            Entry e = pending.get(k);
-            String service = s.getServiceName();
-            boolean error = SignalsAccumulator.isError(s);
-            long durationUs = s.getDurationUs();
-            if (e != null && e.service != null) {
-                emit(record, e.service, service, error, durationUs, s.getStartTimeMs(), gap(e.durationUs, durationUs));
-                if (!e.producer) {
-                    indexCall(s.getTraceId(), e.callerSpanId, e.service, service, s.getSpanId(), e.endMs, error, e.peers);
-                }
-                if (e.producer) {
-                    e.paired = true;
-                } else {
-                    pending.remove(k);
-                    spans -= e.size();
-                }
-            } else {
-                Child c = new Child(service, s.getSpanId(), error, durationUs, s.getStartTimeMs());
-                if (e == null) {
-                    e = new Entry(s.getStartTimeMs());
-                    e.children = new ArrayList<>(1);
-                    e.children.add(c);
-                    put(k, e);
-                } else {
-                    e.children.add(c);
-                    spans++;
-                    evictOverflow();
-                }
+        } else if (e != null) {
+            // the same parent span again (a duplicate): keep the newest
+            e.service = service;
+            e.durationUs = durationUs;
+            e.producer = producer;
+            e.callerSpanId = s.parentSpanId;
+            e.endMs = s.endMs();
+            e.peers = s.peers;
+        } else {
+            Entry p = parentEntry(s.timeMs, service, durationUs, producer);
+            if (!producer && callErrorLogWindowMs > 0) {
+                p.callerSpanId = s.parentSpanId;
+                p.endMs = s.endMs();
+                p.peers = s.peers;
             }
+            put(k, p);
         }
     }
 
-    private static long endMs(Span s) {
-        return s.getStartTimeMs() + Math.max(0, s.getDurationUs()) / 1000;
+    /** A SERVER or CONSUMER span with a parent: pairs with its waiting parent, or waits for it. */
+    private void processChild(StreamRecord<GraphEvent> record, GraphEvent s) {
+        Key k = new Key(s.traceId, s.parentSpanId);
+        Entry e = pending.get(k);
+        String service = s.service;
+        boolean error = s.error;
+        long durationUs = s.durationUs;
+        if (e != null && e.service != null) {
+            emit(record, e.service, service, error, durationUs, s.timeMs, gap(e.durationUs, durationUs));
+            if (!e.producer) {
+                indexCall(s.traceId, e.callerSpanId, e.service, service, s.spanId, e.endMs, error, e.peers);
+            }
+            if (e.producer) {
+                e.paired = true;
+            } else {
+                pending.remove(k);
+                spans -= e.size();
+            }
+        } else {
+            Child c = new Child(service, s.spanId, error, durationUs, s.timeMs);
+            if (e == null) {
+                e = new Entry(s.timeMs);
+                e.children = new ArrayList<>(1);
+                e.children.add(c);
+                put(k, e);
+            } else {
+                e.children.add(c);
+                spans++;
+                evictOverflow();
+            }
+        }
     }
 
     /** Remembers a call (of a CLIENT span) for the caller's error lines, when they are attributed. */
@@ -320,37 +313,6 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
         if (callErrorLogWindowMs > 0 && !caller.equals(callee)) {
             callLogs.call(traceId, callerSpanId, caller, callee, calleeSpanId, endMs, error, peers);
         }
-    }
-
-    /** How a CLIENT span named its peer ({@link CallErrorLogs#PEER_ATTRIBUTES}); null when it did not. */
-    private String[] peers(Span s) {
-        if (callErrorLogWindowMs == 0 || s.getAttributes() == null || s.getAttributes().isEmpty()) {
-            return null;
-        }
-        List<String> out = null;
-        for (String a : CallErrorLogs.PEER_ATTRIBUTES) {
-            String v = s.getAttributes().get(a);
-            if (v != null) {
-                if (out == null) {
-                    out = new ArrayList<>(2);
-                }
-                CallErrorLogs.peerNames(a, v, out);
-            }
-        }
-        return out == null || out.isEmpty() ? null : out.toArray(new String[0]);
-    }
-
-    /** A line's text as the attribution reads it: its body and its exception's type and message. */
-    private static String text(LogRecord l) {
-        String body = l.getBody() == null ? "" : l.getBody();
-        java.util.Map<String, String> attrs = l.getAttributes();
-        if (attrs == null || attrs.isEmpty()) {
-            return body;
-        }
-        String type = attrs.get("exception.type");
-        String message = attrs.get("exception.message");
-        return type == null && message == null ? body
-                : body + "\n" + (type == null ? "" : type) + "\n" + (message == null ? "" : message);
     }
 
     /**
@@ -390,7 +352,7 @@ public final class EdgeExtractor extends AbstractStreamOperator<ServiceCall>
         }
     }
 
-    private void emit(StreamRecord<Telemetry> in, String caller, String callee, boolean error, long durationUs, long timeMs,
+    private void emit(StreamRecord<GraphEvent> in, String caller, String callee, boolean error, long durationUs, long timeMs,
             long gapUs) {
         if (!caller.equals(callee)) {
             ServiceCall call = new ServiceCall(caller, callee, error, durationUs, timeMs, gapUs);

@@ -1,15 +1,18 @@
-package io.auspex.jobs.decode;
+package io.auspex.jobs.graph;
 
+import io.auspex.jobs.decode.Telemetry;
 import io.auspex.schemas.LogRecord;
-import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
 
 /**
- * Keeps what the service graph reads of the telemetry stream: the spans, and the ERROR (and FATAL)
- * log lines written in a span (a trace id and a span id, not all zeros), whose failed calls it
- * attributes (io.auspex.jobs.graph.CallErrorLogs). Everything else stays out of its shuffle.
+ * Keeps what the service graph reads of the telemetry stream, as {@link GraphEvent}s: the spans
+ * that can cross services, and the ERROR (and FATAL) log lines written in a span (a trace id and
+ * a span id, not all zeros), whose failed calls it attributes ({@link CallErrorLogs}). Everything
+ * else stays out of its shuffle. Stateless.
  */
-public final class GraphInputs implements FilterFunction<Telemetry> {
-    private static final long serialVersionUID = 1L;
+public final class GraphInputs implements FlatMapFunction<Telemetry, GraphEvent> {
+    private static final long serialVersionUID = 2L;
     private final boolean errorLines;
 
     /** @param errorLines keep the error lines too (the attribution is on) */
@@ -18,8 +21,11 @@ public final class GraphInputs implements FilterFunction<Telemetry> {
     }
 
     @Override
-    public boolean filter(Telemetry t) {
-        return t.span != null || errorLines && t.log != null && errorLineInSpan(t.log);
+    public void flatMap(Telemetry t, Collector<GraphEvent> out) {
+        GraphEvent e = GraphEvent.from(t, errorLines);
+        if (e != null) {
+            out.collect(e);
+        }
     }
 
     /** An ERROR or FATAL line with a trace id and a span id. */
@@ -37,10 +43,5 @@ public final class GraphInputs implements FilterFunction<Telemetry> {
             }
         }
         return false;
-    }
-
-    /** The key of the service graph's shuffle: the trace id of the span or the line. */
-    public static String traceId(Telemetry t) {
-        return t.span != null ? t.span.getTraceId() : t.log.getTraceId();
     }
 }

@@ -2,9 +2,9 @@ package io.auspex.jobs.graph;
 
 import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.config.PipelineConfig;
-import io.auspex.jobs.decode.GraphInputs;
 import io.auspex.jobs.decode.Telemetry;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /** Stage 7: caller-callee edges from spans (joined per trace, with the callers' error lines) and their per-window stats. */
@@ -21,10 +21,10 @@ public final class GraphStage {
     public static DataStream<EdgeStats> wire(DataStream<Telemetry> valid, PipelineConfig cfg) {
         long callErrorLogWindowMs = cfg.get(AuspexOptions.CALL_ERROR_LOG_WINDOW).toMillis();
         // the uid of the stateless filter that kept only spans before the error lines came in too
-        DataStream<Telemetry> in = valid.filter(new GraphInputs(callErrorLogWindowMs > 0)).uid("spans-only")
+        DataStream<GraphEvent> in = valid.flatMap(new GraphInputs(callErrorLogWindowMs > 0)).uid("spans-only")
                 .name("spans and error lines");
         return in
-                .keyBy(GraphInputs::traceId)
+                .keyBy(GraphEvent::traceId, Types.STRING)
                 .transform("caller-callee edges", TypeInformation.of(ServiceCall.class),
                         new EdgeExtractor(cfg.get(AuspexOptions.TRACE_TTL).toMillis(),
                                 cfg.get(AuspexOptions.GRAPH_MAX_PENDING_SPANS), callErrorLogWindowMs))

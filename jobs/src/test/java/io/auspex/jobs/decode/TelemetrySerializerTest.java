@@ -1,5 +1,6 @@
 package io.auspex.jobs.decode;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -7,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.auspex.jobs.Fixtures;
+import io.auspex.schemas.Span;
 import io.auspex.schemas.SpanKind;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -16,6 +19,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.formats.avro.typeutils.AvroSerializer;
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 
 class TelemetrySerializerTest {
@@ -68,6 +73,32 @@ class TelemetrySerializerTest {
         assertEquals(t.log, c.log);
         assertEquals("otlp_logs", c.topic);
         assertEquals(5L, c.offset);
+    }
+
+    @Test
+    void theAvroPartIsWhatFlinksAvroSerializerWrites() throws IOException {
+        Span span = Fixtures.span("checkout", "00000000000000b2", "00000000000000a1", SpanKind.CLIENT, Fixtures.T0)
+                .setHttpStatusCode(503).setAttributes(Map.of("server.address", "payments", "http.route", "/pay")).build();
+        DataOutputSerializer ours = new DataOutputSerializer(256);
+        serializer.serialize(Telemetry.of(span), ours);
+        DataOutputSerializer flinks = new DataOutputSerializer(256);
+        new AvroSerializer<>(Span.class).serialize(span, flinks);
+        byte[] o = ours.getCopyOfBuffer();
+        byte[] f = flinks.getCopyOfBuffer();
+        // version and tag bytes, the span, then the origin (no topic, partition, offset: 1 + 4 + 8 bytes)
+        assertArrayEquals(f, Arrays.copyOfRange(o, 2, 2 + f.length));
+        assertEquals(2 + f.length + 13, o.length);
+    }
+
+    @Test
+    void survivesJavaSerializationAsTheJobGraphCarriesIt() throws Exception {
+        TypeSerializer<Telemetry> shipped = InstantiationUtil.clone(serializer);
+        Telemetry t = Telemetry.of(Fixtures.log("checkout", Fixtures.T0, 17, "boom")).origin("otlp_logs", 1, 2L);
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        shipped.serialize(t, out);
+        Telemetry back = shipped.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertEquals(t.log, back.log);
+        assertEquals(2L, back.offset);
     }
 
     @Test

@@ -2,11 +2,11 @@ package io.auspex.jobs.graph;
 
 import static io.auspex.jobs.Fixtures.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auspex.jobs.Fixtures;
-import io.auspex.jobs.decode.GraphInputs;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.schemas.LogRecord;
 import io.auspex.schemas.SpanKind;
@@ -26,7 +26,7 @@ class CallErrorLogsTest {
     static final long WINDOW = 100;
     static final String T = Fixtures.TRACE;
     EdgeExtractor op;
-    KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceCall> h;
+    GraphHarness h;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -223,14 +223,31 @@ class CallErrorLogsTest {
 
     @Test
     void onlyErrorLinesWrittenInASpanComeIn() {
-        GraphInputs on = new GraphInputs(true);
-        assertTrue(on.filter(line(T, "checkout", "00000000000000s1", T0, 17)));
-        assertFalse(on.filter(line(T, "checkout", "00000000000000s1", T0, 13)), "WARN");
-        assertFalse(on.filter(line(null, "checkout", "00000000000000s1", T0, 17)));
-        assertFalse(on.filter(line(T, "checkout", "0000000000000000", T0, 17)), "an all-zero span id is no span");
-        assertFalse(new GraphInputs(false).filter(line(T, "checkout", "00000000000000s1", T0, 17)));
-        assertTrue(new GraphInputs(false).filter(span(T, "checkout", "00000000000000s1", null, SpanKind.SERVER, T0, 1,
-                false)));
+        assertEquals(GraphEvent.Kind.LINE, GraphEvent.from(line(T, "checkout", "00000000000000s1", T0, 17), true).kind);
+        assertNull(GraphEvent.from(line(T, "checkout", "00000000000000s1", T0, 13), true), "WARN");
+        assertNull(GraphEvent.from(line(null, "checkout", "00000000000000s1", T0, 17), true));
+        assertNull(GraphEvent.from(line(T, "checkout", "0000000000000000", T0, 17), true), "an all-zero span id is no span");
+        assertNull(GraphEvent.from(line(T, "checkout", "00000000000000s1", T0, 17), false), "the attribution is off");
+    }
+
+    @Test
+    void onlySpansThatCanCrossServicesComeIn() {
+        for (boolean lines : new boolean[] {true, false}) {
+            assertNull(GraphEvent.from(span(T, "checkout", "00000000000000s1", null, SpanKind.SERVER, T0, 1, false), lines),
+                    "a root span is nobody's callee");
+            assertNull(GraphEvent.from(span(T, "checkout", "00000000000000i1", "00000000000000s1", SpanKind.INTERNAL, T0, 1,
+                    false), lines));
+            assertNull(GraphEvent.from(span(T, "checkout", "00000000000000u1", "00000000000000s1", SpanKind.UNSPECIFIED, T0,
+                    1, false), lines));
+            assertEquals(GraphEvent.Kind.SERVER, GraphEvent.from(span(T, "payment", "00000000000000p1",
+                    "00000000000000c1", SpanKind.SERVER, T0, 1, false), lines).kind);
+            assertEquals(GraphEvent.Kind.SERVER, GraphEvent.from(span(T, "payment", "00000000000000p1",
+                    "00000000000000c1", SpanKind.CONSUMER, T0, 1, false), lines).kind);
+            assertEquals(GraphEvent.Kind.CLIENT, GraphEvent.from(span(T, "checkout", "00000000000000c1", null,
+                    SpanKind.CLIENT, T0, 1, false), lines).kind);
+            assertEquals(GraphEvent.Kind.PRODUCER, GraphEvent.from(span(T, "checkout", "00000000000000c1",
+                    "00000000000000s1", SpanKind.PRODUCER, T0, 1, false), lines).kind);
+        }
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auspex.jobs.Fixtures;
-import io.auspex.jobs.decode.GraphInputs;
 import io.auspex.jobs.decode.Telemetry;
 import io.auspex.schemas.SpanKind;
 import io.auspex.schemas.StatusCode;
@@ -24,7 +23,7 @@ class EdgeExtractorTest {
     static final long TTL = 60_000;
     static final int MAX_PARALLELISM = 128;
     EdgeExtractor op;
-    KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceCall> h;
+    GraphHarness h;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -37,10 +36,9 @@ class EdgeExtractorTest {
         h.close();
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceCall> harness(EdgeExtractor op, int parallelism,
+    static GraphHarness harness(EdgeExtractor op, int parallelism,
             int subtask, OperatorSubtaskState restore) throws Exception {
-        var harness = new KeyedOneInputStreamOperatorTestHarness<>(op, GraphInputs::traceId, Types.STRING, MAX_PARALLELISM,
-                parallelism, subtask);
+        var harness = new GraphHarness(op, MAX_PARALLELISM, parallelism, subtask);
         if (restore != null) {
             harness.initializeState(restore);
         }
@@ -196,7 +194,7 @@ class EdgeExtractorTest {
         OperatorSubtaskState snapshot = h.snapshot(1, T0);
         h.close();
         List<EdgeExtractor> ops = new ArrayList<>();
-        List<KeyedOneInputStreamOperatorTestHarness<String, Telemetry, ServiceCall>> hs = new ArrayList<>();
+        List<GraphHarness> hs = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             EdgeExtractor o = new EdgeExtractor(TTL, 1000);
             ops.add(o);
