@@ -1,14 +1,17 @@
 package io.auspex.models.evidence;
 
-import smile.math.special.Beta;
-import smile.math.special.Gamma;
+import org.apache.commons.numbers.gamma.RegularizedBeta;
+import org.apache.commons.numbers.gamma.RegularizedGamma;
 
 /**
  * Upper-tail probabilities of counts, the tests behind {@link CountEvidence}. Counts may be real
  * numbers: a count divided by its dispersion factor (a quasi-binomial or quasi-Poisson test) keeps
  * the same mean-to-variance relation as an integer count with that factor removed. Both tails use
- * Smile's regularized incomplete beta and gamma functions, which agree with the discrete sums at
- * integer counts.
+ * the regularized incomplete beta and gamma functions of Apache Commons Numbers (ports of Boost's),
+ * which agree with the discrete sums at integer counts. Smile's, used before, took up to 6 ms per
+ * binomial test at 120,000 requests and 0.1 ms per Poisson test at 5,000 lines (continued fractions
+ * that converge slowly for large arguments) against 0.2-2.3 us here; the two agree to 7 significant
+ * digits, and these match the discrete sums to 8 (CountTestsTest).
  */
 public final class CountTests {
     /** The largest surprise a single test reports, in {@code -log10} units (p = 1e-30). */
@@ -30,7 +33,7 @@ public final class CountTests {
         if (p >= 1) {
             return 1.0;
         }
-        return clamp01(Beta.regularizedIncompleteBetaFunction(k, n - k + 1, p));
+        return clamp01(RegularizedBeta.value(p, k, n - k + 1));
     }
 
     /** {@code P(X >= k)} for {@code X ~ Poisson(lambda)}: the regularized lower gamma {@code P(k, lambda)}. */
@@ -41,7 +44,7 @@ public final class CountTests {
         if (lambda <= 0) {
             return 0.0;
         }
-        return clamp01(Gamma.regularizedIncompleteGamma(k, lambda));
+        return clamp01(RegularizedGamma.P.value(k, lambda));
     }
 
     /** {@code -log10(p)}, in [0, {@link #MAX_SURPRISE}]. */
