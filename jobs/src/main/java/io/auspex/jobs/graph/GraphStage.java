@@ -20,7 +20,7 @@ public final class GraphStage {
 
     public static DataStream<EdgeStats> wire(DataStream<Telemetry> valid, PipelineConfig cfg) {
         long callErrorLogWindowMs = cfg.get(AuspexOptions.CALL_ERROR_LOG_WINDOW).toMillis();
-        // the uid of the stateless filter that kept only spans before the error lines came in too
+        // stateless; its uid is that of the filter that kept only spans before the error lines came in
         DataStream<GraphEvent> in = valid.flatMap(new GraphInputs(callErrorLogWindowMs > 0)).uid("spans-only")
                 .name("spans and error lines");
         return in

@@ -35,22 +35,18 @@ final class OtlpMapper implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Resource attributes kept on every record, so later stages can tell instances apart. */
-    static final List<String> RESOURCE_KEPT = List.of("service.instance.id", "k8s.pod.name", "k8s.namespace.name",
+    static final Set<String> RESOURCE_KEPT = Set.of("service.instance.id", "k8s.pod.name", "k8s.namespace.name",
             "k8s.node.name", "host.name", "container.id", "service.version", "deployment.environment.name",
             "deployment.environment");
     /** Span attributes kept: peers that are not traced, routes, methods, error types. */
-    static final List<String> SPAN_KEPT = List.of("peer.service", "server.address", "server.port", "db.system.name",
+    static final Set<String> SPAN_KEPT = Set.of("peer.service", "server.address", "server.port", "db.system.name",
             "db.system", "db.namespace", "db.name", "db.operation.name", "messaging.system",
             "messaging.destination.name", "messaging.operation.type", "http.route", "http.request.method",
             "http.method", "rpc.system", "rpc.system.name", "rpc.service", "rpc.method", "error.type",
             "url.path", "net.peer.name");
     /** Kept on CLIENT spans only: the URL a call went to, whose host and path a caller's error line may name. */
-    static final List<String> CLIENT_KEPT = List.of("url.full", "http.url", "http.target");
-    static final List<String> LOG_KEPT = List.of("exception.type", "exception.message", "error.type", "event.name");
-    private static final Set<String> RESOURCE_KEPT_SET = Set.copyOf(RESOURCE_KEPT);
-    private static final Set<String> SPAN_KEPT_SET = Set.copyOf(SPAN_KEPT);
-    private static final Set<String> CLIENT_KEPT_SET = Set.copyOf(CLIENT_KEPT);
-    private static final Set<String> LOG_KEPT_SET = Set.copyOf(LOG_KEPT);
+    static final Set<String> CLIENT_KEPT = Set.of("url.full", "http.url", "http.target");
+    static final Set<String> LOG_KEPT = Set.of("exception.type", "exception.message", "error.type", "event.name");
     /** gRPC status codes that are errors on the server side (semantic conventions, rpc/grpc.md). */
     static final Set<Integer> GRPC_SERVER_ERRORS = Set.of(2, 4, 12, 13, 14, 15);
     static final List<String> GRPC_NAMES = List.of("OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
@@ -77,7 +73,7 @@ final class OtlpMapper implements Serializable {
             service = ns == null || ns.isBlank() ? name : ns + "/" + name;
         }
         Map<String, String> kept = new HashMap<>();
-        keep(attrs, RESOURCE_KEPT_SET, kept);
+        keep(attrs, RESOURCE_KEPT, kept);
         return new ResourceInfo(service, kept);
     }
 
@@ -94,9 +90,9 @@ final class OtlpMapper implements Serializable {
             default -> derivedStatus(kind, http, attrs);
         };
         Map<String, String> kept = new HashMap<>(res.attributes());
-        keep(attrs, SPAN_KEPT_SET, kept);
+        keep(attrs, SPAN_KEPT, kept);
         if (kind == SpanKind.CLIENT) {
-            keep(attrs, CLIENT_KEPT_SET, kept);
+            keep(attrs, CLIENT_KEPT, kept);
         }
         String traceId = OtlpValues.id(s.getTraceId(), 16);
         String spanId = OtlpValues.id(s.getSpanId(), 8);
@@ -181,7 +177,7 @@ final class OtlpMapper implements Serializable {
             severity = severityOfText(l.getSeverityText());
         }
         Map<String, String> kept = new HashMap<>(res.attributes());
-        keep(l.getAttributesList(), LOG_KEPT_SET, kept);
+        keep(l.getAttributesList(), LOG_KEPT, kept);
         // a malformed id is kept as hex here so Limits leaves it out and counts it, as for Avro logs
         String traceId = OtlpValues.hex(l.getTraceId());
         String spanId = OtlpValues.hex(l.getSpanId());
