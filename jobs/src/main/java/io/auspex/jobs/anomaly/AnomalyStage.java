@@ -1,6 +1,7 @@
 package io.auspex.jobs.anomaly;
 
 import io.auspex.jobs.config.AuspexOptions;
+import io.auspex.jobs.state.WriteBehindOperator;
 import io.auspex.jobs.config.PipelineConfig;
 import io.auspex.models.evidence.CountEvidence;
 import io.auspex.schemas.Alert;
@@ -39,11 +40,7 @@ public final class AnomalyStage {
 
     /** {@code auspex.anomaly.state-cache-services} when valid (-1, 0 or more); fails at start-up otherwise. */
     static int checkedCacheOption(int option) {
-        if (option < -1) {
-            throw new IllegalArgumentException(AuspexOptions.STATE_CACHE_SERVICES.key() + " must be -1 (automatic), 0 "
-                    + "(no cache) or a number of services per subtask, got " + option);
-        }
-        return option;
+        return WriteBehindOperator.checkedOption(AuspexOptions.STATE_CACHE_SERVICES.key(), option);
     }
 
     public static Outputs wire(DataStream<ServiceSignals> signals, PipelineConfig cfg, WindowScorer model) {

@@ -2,6 +2,7 @@ package io.auspex.jobs.anomaly;
 
 import io.auspex.jobs.signals.LatencyLadder;
 import io.auspex.jobs.state.WriteBehindCache;
+import io.auspex.jobs.state.WriteBehindOperator;
 import io.auspex.models.detector.StreamingDetector;
 import io.auspex.models.evidence.CountEvidence;
 import io.auspex.models.evidence.CountEvidenceState;
@@ -43,7 +44,8 @@ import org.apache.flink.util.Collector;
  * event-time timer when a service sends no window for {@code retireMs} (a retired service); the
  * timers are rounded up to the hour, so at most one per hour is pending per service.
  */
-public final class EvidenceFunction extends KeyedProcessFunction<String, ServiceSignals, ServiceEvidence> {
+public final class EvidenceFunction extends KeyedProcessFunction<String, ServiceSignals, ServiceEvidence>
+        implements WriteBehindOperator.Cacheable<EvidenceFunction.ServiceState> {
     private static final long serialVersionUID = 1L;
     static final long TIMER_GRAIN_MS = 3_600_000L;
     /** Name of the keyed state of the metric evidence. */
@@ -213,12 +215,14 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
      * Keeps the services' state on the heap in {@code cache} between checkpoints (see {@link EvidenceOperator});
      * null reads and writes the backend on every window.
      */
-    void useCache(WriteBehindCache<ServiceState> cache) {
+    @Override
+    public void useCache(WriteBehindCache<ServiceState> cache) {
         this.cache = cache;
     }
 
     /** The backend side of the cache: this function's keyed states under the current key. */
-    WriteBehindCache.Backend<ServiceState> stateBackend() {
+    @Override
+    public WriteBehindCache.Backend<ServiceState> stateBackend() {
         return new WriteBehindCache.Backend<>() {
             @Override
             public ServiceState load() throws Exception {

@@ -1,16 +1,11 @@
 package io.auspex.jobs.anomaly;
 
-import io.auspex.jobs.state.WriteBehindCache;
+import io.auspex.jobs.state.WriteBehindOperator;
 import io.auspex.schemas.ServiceSignals;
-import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link EvidenceFunction} with the services' state cached on the heap between checkpoints
- * ({@link WriteBehindCache}): with RocksDB a window then scores the service's objects in place instead
+ * ({@link WriteBehindOperator}): with RocksDB a window then scores the service's objects in place instead
  * of reading and deserializing its baselines, six onset detectors (about 10 KB each once a detector
  * has weeks behind it), count and metric evidence, and writing them back. Before every checkpoint or
  * savepoint the services changed since the last one are written to the same keyed states as without
@@ -26,25 +21,17 @@ import org.slf4j.LoggerFactory;
  * (services loaded from the backend: first windows, restores, evictions, uncached windows) and
  * {@code uncachedWindows} (both counts since the start, as gauges).
  */
-public final class EvidenceOperator extends KeyedProcessOperator<String, ServiceSignals, ServiceEvidence> {
+public final class EvidenceOperator extends WriteBehindOperator<ServiceSignals, ServiceEvidence, EvidenceFunction.ServiceState> {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(EvidenceOperator.class);
     /** A cached service that sent no window for this long (event time) gives its place to a new one. */
     public static final long IDLE_MS = 60_000L;
 
     /** Heap per cached service assumed by the automatic capacity: six detectors of about 10.4 KB and the rest. */
     static final long CACHED_SERVICE_BYTES = 80 * 1024;
 
-    private final int cacheServices;
-    private transient WriteBehindCache<EvidenceFunction.ServiceState> cache;
-
     /** @param cacheServices services cached per subtask; 0 for none; -1 for {@link #capacity automatic} */
     public EvidenceOperator(EvidenceFunction function, int cacheServices) {
-        super(function);
-        if (cacheServices < -1) {
-            throw new IllegalArgumentException("cacheServices must be -1, 0 or more, got " + cacheServices);
-        }
-        this.cacheServices = cacheServices;
+        super(function, cacheServices, CACHED_SERVICE_BYTES, IDLE_MS, "auspex", "anomaly");
     }
 
     /**
@@ -52,53 +39,6 @@ public final class EvidenceOperator extends KeyedProcessOperator<String, Service
      * {@code maxHeapBytes} holds at {@link #CACHED_SERVICE_BYTES} a service, at least 64.
      */
     static int capacity(int option, long maxHeapBytes) {
-        if (option >= 0) {
-            return option;
-        }
-        return (int) Math.max(64, Math.min(Integer.MAX_VALUE, maxHeapBytes / 10 / CACHED_SERVICE_BYTES));
-    }
-
-    @Override
-    public void open() throws Exception {
-        super.open();
-        int capacity = capacity(cacheServices, Runtime.getRuntime().maxMemory());
-        if (capacity > 0 && !(getKeyedStateBackend() instanceof HeapKeyedStateBackend)) {
-            EvidenceFunction fn = (EvidenceFunction) userFunction;
-            cache = new WriteBehindCache<>(capacity, IDLE_MS, fn.stateBackend(), new WriteBehindCache.KeyContext() {
-                @Override
-                public Object currentKey() {
-                    return getCurrentKey();
-                }
-
-                @Override
-                public void setCurrentKey(Object key) {
-                    EvidenceOperator.this.setCurrentKey(key);
-                }
-            });
-            fn.useCache(cache);
-            var group = getMetricGroup().addGroup("auspex").addGroup("anomaly");
-            group.gauge("cachedServices", cache::size);
-            group.gauge("stateLoads", cache::loads);
-            group.gauge("uncachedWindows", cache::uncached);
-            LOG.info("anomaly evidence caches the state of up to {} services on the heap", capacity);
-        }
-    }
-
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        if (cache != null) {
-            cache.flush();
-        }
-        super.snapshotState(context);
-    }
-
-    /** Whether the services' state is cached (a serializing backend and a capacity above 0). */
-    boolean caching() {
-        return cache != null;
-    }
-
-    /** The cache, or null (tests). */
-    WriteBehindCache<EvidenceFunction.ServiceState> cache() {
-        return cache;
+        return capacity(option, maxHeapBytes, CACHED_SERVICE_BYTES);
     }
 }

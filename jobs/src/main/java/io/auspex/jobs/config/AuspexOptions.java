@@ -208,6 +208,9 @@ public final class AuspexOptions {
     public static final ConfigOption<Duration> RCA_LOOKBACK = ConfigOptions.key("auspex.rca.lookback")
             .durationType().defaultValue(Duration.ofMinutes(15))
             .withDescription("How far back root-cause ranking looks for anomaly evidence.");
+    public static final ConfigOption<Integer> RCA_STATE_CACHE_SERVICES = ConfigOptions.key("auspex.rca.state-cache-services")
+            .intType().defaultValue(-1)
+            .withDescription("Services per subtask whose root-cause state (the edges into the service, its evidence history, held inputs) the root-cause operator keeps on the heap between checkpoints with RocksDB, instead of reading and writing it in RocksDB on every input and timer. -1: as many as 10% of the JVM's maximum heap holds at 16 KB a service (at least 64); 0: no cache.");
     public static final ConfigOption<Double> RCA_EDGE_ALERT_SURPRISE = ConfigOptions.key("auspex.rca.edge-alert-surprise")
             .doubleType().defaultValue(10.0)
             .withDescription("Wait-ladder surprise (-log10 of the binomial tail, Bonferroni-corrected) of a caller->callee edge at which the callee gets an EdgeWait alert of its own: a delay in front of a quiet service that only its callers see. 0 turns edge alerts off.");

@@ -9,13 +9,17 @@ import io.auspex.models.evidence.CountEvidenceState;
 import io.auspex.models.evidence.CountTests;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
+import io.auspex.jobs.state.WriteBehindCache;
+import io.auspex.jobs.state.WriteBehindOperator;
 import io.auspex.schemas.Severity;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.ToLongFunction;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -54,7 +58,8 @@ import org.apache.flink.util.OutputTag;
  * timer at the next multiple of the lookback, so the state of a service that stops sending is
  * cleared within a lookback of the edge TTL or the evidence lookback running out.
  */
-public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput, ServiceView> {
+public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput, ServiceView>
+        implements WriteBehindOperator.Cacheable<RcaServiceState.Local> {
     private static final long serialVersionUID = 1L;
     /** Firing and resolved {@value #EDGE_ALERT_NAME} alerts, not yet enriched. */
     public static final OutputTag<Alert> EDGE_ALERTS = new OutputTag<>("edge-alerts") {};
@@ -90,6 +95,8 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
     private transient ValueState<Long> edgeAlert;
     private transient ValueState<EvidenceHistory> evidence;
     private transient ListState<RcaInput> held;
+    /** The services' state on the heap between checkpoints (with RocksDB, {@link RcaServiceOperator}), or null. */
+    private transient WriteBehindCache<Local> cache;
 
     /** The order held evidence and edges are applied in: window end, edges first, then by edge. */
     static final Comparator<RcaInput> APPLY_ORDER = Comparator.comparingLong(RcaServiceState::timeOf)
@@ -193,6 +200,46 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         public EvidenceHistory() {}
     }
 
+    /**
+     * One service's state as one object: what {@link #load} read of its keyed states and what changed
+     * since, so that {@link #store} writes only that (edges one by one; the rest as a whole).
+     */
+    public static final class Local {
+        /** Caller -> edge into this service. */
+        final Map<String, EdgeState> edges = new HashMap<>();
+        final Set<String> changedEdges = new HashSet<>();
+        final Set<String> removedEdges = new HashSet<>();
+        EvidenceHistory evidence;
+        boolean evidenceChanged;
+        final List<RcaInput> held = new ArrayList<>();
+        boolean heldChanged;
+        /** Start of the firing edge alert of each kind ({@link EdgeAlertKind#slot}), or null. */
+        final Long[] alertStart = new Long[2];
+        boolean alertsChanged;
+
+        void putEdge(EdgeState e) {
+            edges.put(e.caller, e);
+            changedEdges.add(e.caller);
+            removedEdges.remove(e.caller);
+        }
+
+        void removeEdge(String caller) {
+            edges.remove(caller);
+            changedEdges.remove(caller);
+            removedEdges.add(caller);
+        }
+
+        void setEvidence(EvidenceHistory h) {
+            evidence = h;
+            evidenceChanged = true;
+        }
+
+        void setAlert(int slot, Long start) {
+            alertStart[slot] = start;
+            alertsChanged = true;
+        }
+    }
+
     public RcaServiceState(long lookbackMs, long edgeTtlMs, double signalThreshold, double edgeAlertSurprise) {
         this.lookbackMs = lookbackMs;
         this.edgeTtlMs = edgeTtlMs;
@@ -233,13 +280,94 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         errorsAlert = getRuntimeContext().getState(new ValueStateDescriptor<>("edge-errors-alert", Types.LONG));
     }
 
-    /** Callers tracked now (read only when a new caller comes and a limit is set). */
-    private int callers() throws Exception {
-        int n = 0;
-        for (String ignored : edges.keys()) {
-            n++;
+    /** The current service's state as the backend holds it. */
+    Local load() throws Exception {
+        Local s = new Local();
+        for (Map.Entry<String, EdgeState> e : edges.entries()) {
+            s.edges.put(e.getKey(), e.getValue());
         }
-        return n;
+        s.evidence = evidence.value();
+        for (RcaInput in : held.get()) {
+            s.held.add(in);
+        }
+        s.alertStart[WAIT.slot()] = edgeAlert.value();
+        s.alertStart[ERRORS.slot()] = errorsAlert.value();
+        return s;
+    }
+
+    /** Writes what changed in {@code s} since it was loaded or last stored as the current service's state. */
+    void store(Local s) throws Exception {
+        for (String caller : s.removedEdges) {
+            edges.remove(caller);
+        }
+        for (String caller : s.changedEdges) {
+            edges.put(caller, s.edges.get(caller));
+        }
+        s.removedEdges.clear();
+        s.changedEdges.clear();
+        if (s.evidenceChanged) {
+            if (s.evidence == null) {
+                evidence.clear();
+            } else {
+                evidence.update(s.evidence);
+            }
+            s.evidenceChanged = false;
+        }
+        if (s.heldChanged) {
+            if (s.held.isEmpty()) {
+                held.clear();
+            } else {
+                held.update(s.held);
+            }
+            s.heldChanged = false;
+        }
+        if (s.alertsChanged) {
+            storeAlert(edgeAlert, s.alertStart[WAIT.slot()]);
+            storeAlert(errorsAlert, s.alertStart[ERRORS.slot()]);
+            s.alertsChanged = false;
+        }
+    }
+
+    private static void storeAlert(ValueState<Long> state, Long start) throws Exception {
+        if (start == null) {
+            state.clear();
+        } else {
+            state.update(start);
+        }
+    }
+
+    @Override
+    public void useCache(WriteBehindCache<Local> cache) {
+        this.cache = cache;
+    }
+
+    @Override
+    public WriteBehindCache.Backend<Local> stateBackend() {
+        return new WriteBehindCache.Backend<>() {
+            @Override
+            public Local load() throws Exception {
+                return RcaServiceState.this.load();
+            }
+
+            @Override
+            public void store(Local state) throws Exception {
+                RcaServiceState.this.store(state);
+            }
+        };
+    }
+
+    /** The current service's state: cached, else loaded. */
+    private Local get(String service, long eventTimeMs) throws Exception {
+        return cache != null ? cache.get(service, eventTimeMs) : load();
+    }
+
+    /** {@code s}, got by {@link #get}, changed: written at the next checkpoint when cached, else now. */
+    private void done(String service, Local s) throws Exception {
+        if (cache != null) {
+            cache.done(service, s);
+        } else {
+            store(s);
+        }
     }
 
     static long timeOf(RcaInput in) {
@@ -248,17 +376,21 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
 
     @Override
     public void processElement(RcaInput in, Context ctx, Collector<ServiceView> out) throws Exception {
-        held.add(in);
         long t = timeOf(in);
+        String service = ctx.getCurrentKey();
+        Local s = get(service, t);
+        s.held.add(in);
+        s.heldChanged = true;
+        done(service, s);
         ctx.timerService().registerEventTimeTimer(t);
         ctx.timerService().registerEventTimeTimer((t / lookbackMs + 1) * lookbackMs);
     }
 
     /** Applies one window of an edge into this service; null when it is a new caller over the limit (refused, counted). */
-    private EdgeState addEdge(EdgeStats s) throws Exception {
-        EdgeState e = edges.get(s.caller);
+    private EdgeState addEdge(Local local, EdgeStats s) throws Exception {
+        EdgeState e = local.edges.get(s.caller);
         if (e == null) {
-            if (maxCallers < Integer.MAX_VALUE && callers() >= maxCallers) {
+            if (local.edges.size() >= maxCallers) {
                 edgesRefused.inc();
                 return null;
             }
@@ -280,7 +412,7 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
             addCallErrors(e, s.calls, errors, s.windowEndMs);
             addFailures(e, s.calls, errors, s.windowEndMs);
         }
-        edges.put(s.caller, e);
+        local.putEdge(e);
         return e;
     }
 
@@ -452,8 +584,8 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         e.gapRingPos = (r + 1) % e.gapRingCalls.length;
     }
 
-    private void addEvidence(ServiceEvidence ev) throws Exception {
-        EvidenceHistory h = evidence.value();
+    private void addEvidence(Local local, ServiceEvidence ev) {
+        EvidenceHistory h = local.evidence;
         if (h == null) {
             h = new EvidenceHistory();
             h.lastAnomalousMs = Long.MIN_VALUE / 2;
@@ -499,7 +631,7 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
             h.peak = Math.max(h.peak, h.level);
             h.lastAnomalousMs = ev.windowEndMs;
         }
-        evidence.update(h);
+        local.setEvidence(h);
     }
 
     private static String[] append(String[] a, String x) {
@@ -512,10 +644,10 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
     private record Applied(List<EdgeState> waiting, List<EdgeState> failing) {}
 
     /** Applies the held evidence and edges of windows ending at or before {@code timestamp}, in {@link #APPLY_ORDER}. */
-    private Applied applyHeld(long timestamp) throws Exception {
+    private Applied applyHeld(Local local, long timestamp) throws Exception {
         List<RcaInput> now = new ArrayList<>();
         List<RcaInput> later = new ArrayList<>();
-        for (RcaInput in : held.get()) {
+        for (RcaInput in : local.held) {
             (timeOf(in) <= timestamp ? now : later).add(in);
         }
         if (now.isEmpty()) {
@@ -526,7 +658,7 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         List<EdgeState> failing = new ArrayList<>();
         for (RcaInput in : now) {
             if (in.edge != null) {
-                EdgeState e = addEdge(in.edge);
+                EdgeState e = addEdge(local, in.edge);
                 if (e != null && edgeAlertSurprise > 0 && e.gapCountSurprise >= edgeAlertSurprise) {
                     waiting.add(e);
                 }
@@ -534,14 +666,12 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
                     failing.add(e);
                 }
             } else {
-                addEvidence(in.evidence);
+                addEvidence(local, in.evidence);
             }
         }
-        if (later.isEmpty()) {
-            held.clear();
-        } else {
-            held.update(later);
-        }
+        local.held.clear();
+        local.held.addAll(later);
+        local.heldChanged = true;
         return new Applied(waiting, failing);
     }
 
@@ -552,12 +682,13 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ServiceView> out) throws Exception {
         String service = ctx.getCurrentKey();
-        Applied applied = applyHeld(timestamp);
+        Local local = get(service, timestamp);
+        Applied applied = applyHeld(local, timestamp);
         boolean changed = applied != null;
         Long firing = edgeAlertSurprise > 0
-                ? edgeAlerts(WAIT, edgeAlert, service, timestamp, applied == null ? null : applied.waiting(), ctx) : null;
+                ? edgeAlerts(WAIT, local, service, timestamp, applied == null ? null : applied.waiting(), ctx) : null;
         Long failing = edgeErrorAlerts
-                ? edgeAlerts(ERRORS, errorsAlert, service, timestamp, applied == null ? null : applied.failing(), ctx)
+                ? edgeAlerts(ERRORS, local, service, timestamp, applied == null ? null : applied.failing(), ctx)
                 : null;
         if (firing == null) {
             firing = failing;
@@ -565,7 +696,7 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         // one pass over the edges: drop those unseen for the edge TTL, keep the others for the view
         List<ServiceView.EdgeView> live = new ArrayList<>();
         List<String> stale = new ArrayList<>();
-        for (Map.Entry<String, EdgeState> e : edges.entries()) {
+        for (Map.Entry<String, EdgeState> e : local.edges.entrySet()) {
             if (e.getValue().lastSeenMs + edgeTtlMs < timestamp) {
                 stale.add(e.getKey());
             } else {
@@ -573,13 +704,13 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
             }
         }
         for (String k : stale) {
-            edges.remove(k);
+            local.removeEdge(k);
         }
         changed |= !stale.isEmpty();
-        EvidenceHistory h = evidence.value();
+        EvidenceHistory h = local.evidence;
         if (h != null && h.lastAnomalousMs + lookbackMs < timestamp
                 && (h.level < 0.01 || h.lastSeenMs + lookbackMs < timestamp)) {
-            evidence.clear();
+            local.setEvidence(null);
             h = null;
             changed = true;
         }
@@ -587,6 +718,15 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
         if (!empty) {
             // the cleanup goes on while anything is left
             ctx.timerService().registerEventTimeTimer((timestamp / lookbackMs + 1) * lookbackMs);
+        }
+        if (empty && local.held.isEmpty()) {
+            // nothing left: the backend's states are cleared now and the service leaves the cache
+            store(local);
+            if (cache != null) {
+                cache.remove(service);
+            }
+        } else {
+            done(service, local);
         }
         if (changed) {
             out.collect(empty ? ServiceView.removed(service, timestamp) : view(service, timestamp, h, live));
@@ -615,7 +755,7 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
     }
 
     /** What one kind of edge alert reads of an edge, and says. */
-    private record EdgeAlertKind(String name, ToLongFunction<EdgeState> onset, ToLongFunction<EdgeState> lastAbnormal,
+    private record EdgeAlertKind(int slot, String name, ToLongFunction<EdgeState> onset, ToLongFunction<EdgeState> lastAbnormal,
             BiFunction<EdgeState, String, String> summary, String movedPrefix, String resolved) {}
 
     /**
@@ -624,7 +764,7 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
      * (a delay in front of a quiet service that its busy callers' latency dilutes, and its own spans
      * never show).
      */
-    private static final EdgeAlertKind WAIT = new EdgeAlertKind(EDGE_ALERT_NAME, e -> e.gapOnsetMs,
+    private static final EdgeAlertKind WAIT = new EdgeAlertKind(0, EDGE_ALERT_NAME, e -> e.gapOnsetMs,
             e -> e.gapLastAnomalousMs, (e, callee) -> String.format("Calls from %s into %s wait %.0f ms more than usual "
                     + "beyond its own spans (network or queueing in front of it)", e.caller, callee, e.gapPeakMs),
             "edge_wait_from_", "Calls into %s wait as usual again");
@@ -635,7 +775,7 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
      * alert (a service that fails without span status and logs nothing, seen in its callers' spans or
      * log lines).
      */
-    private static final EdgeAlertKind ERRORS = new EdgeAlertKind(EDGE_ERRORS_ALERT_NAME, e -> e.failOnsetMs,
+    private static final EdgeAlertKind ERRORS = new EdgeAlertKind(1, EDGE_ERRORS_ALERT_NAME, e -> e.failOnsetMs,
             e -> e.failLastAbnormalMs, (e, callee) -> String.format("Calls from %s into %s fail more than usual (count "
                     + "evidence %.1f)", e.caller, callee, e.failEvidence),
             "edge_errors_from_", "Calls into %s fail as usual again");
@@ -649,23 +789,23 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
      * @param abnormal the applied edges at the bar, null when nothing was applied
      * @return the start of the firing alert, null when none fires
      */
-    private Long edgeAlerts(EdgeAlertKind kind, ValueState<Long> state, String callee, long now,
-            List<EdgeState> abnormal, OnTimerContext ctx) throws Exception {
-        Long firing = state.value();
+    private Long edgeAlerts(EdgeAlertKind kind, Local local, String callee, long now,
+            List<EdgeState> abnormal, OnTimerContext ctx) {
+        Long firing = local.alertStart[kind.slot()];
         if (firing == null && abnormal != null && !abnormal.isEmpty()) {
             abnormal.sort(Comparator.comparing((EdgeState e) -> e.caller));
             EdgeState e = abnormal.get(0);
             firing = kind.onset().applyAsLong(e);
-            state.update(firing);
+            local.setAlert(kind.slot(), firing);
             ctx.output(EDGE_ALERTS, edgeAlert(kind.name(), callee, AlertStatus.FIRING, firing, null, now,
                     kind.summary().apply(e, callee), kind.movedPrefix() + e.caller));
         } else if (firing != null) {
             boolean current = false;
-            for (EdgeState e : edges.values()) {
+            for (EdgeState e : local.edges.values()) {
                 current |= kind.lastAbnormal().applyAsLong(e) >= now - GAP_CURRENT_MS;
             }
             if (!current) {
-                state.clear();
+                local.setAlert(kind.slot(), null);
                 ctx.output(EDGE_ALERTS, edgeAlert(kind.name(), callee, AlertStatus.RESOLVED, firing, now, now,
                         String.format(kind.resolved(), callee), null));
                 return null;

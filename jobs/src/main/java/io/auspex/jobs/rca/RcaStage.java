@@ -5,7 +5,9 @@ import io.auspex.jobs.anomaly.ServiceEvidence;
 import io.auspex.jobs.config.AuspexOptions;
 import io.auspex.jobs.config.PipelineConfig;
 import io.auspex.jobs.graph.EdgeStats;
+import io.auspex.jobs.state.WriteBehindOperator;
 import io.auspex.schemas.Alert;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -25,12 +27,16 @@ public final class RcaStage {
         long edgeTtlMs = cfg.get(AuspexOptions.EDGE_TTL).toMillis();
         DataStream<RcaInput> in = evidence.map(RcaInput::of).returns(RcaInput.class).uid("rca-in-evidence")
                 .union(edges.map(RcaInput::of).returns(RcaInput.class).uid("rca-in-edges"));
+        RcaServiceState fn = new RcaServiceState(lookbackMs, edgeTtlMs, cfg.get(AuspexOptions.EVIDENCE_THRESHOLD),
+                cfg.get(AuspexOptions.RCA_EDGE_ALERT_SURPRISE))
+                .withMaxCallers(cfg.get(AuspexOptions.MAX_CALLERS_PER_SERVICE))
+                .withEdgeFailures(AnomalyStage.countEvidence(cfg), cfg.get(AuspexOptions.RCA_EDGE_ERROR_ALERTS));
+        int cacheServices = WriteBehindOperator.checkedOption(AuspexOptions.RCA_STATE_CACHE_SERVICES.key(),
+                cfg.get(AuspexOptions.RCA_STATE_CACHE_SERVICES));
         SingleOutputStreamOperator<ServiceView> views = in.keyBy(RcaInput::key)
-                .process(new RcaServiceState(lookbackMs, edgeTtlMs, cfg.get(AuspexOptions.EVIDENCE_THRESHOLD),
-                        cfg.get(AuspexOptions.RCA_EDGE_ALERT_SURPRISE))
-                        .withMaxCallers(cfg.get(AuspexOptions.MAX_CALLERS_PER_SERVICE))
-                        .withEdgeFailures(AnomalyStage.countEvidence(cfg), cfg.get(AuspexOptions.RCA_EDGE_ERROR_ALERTS)))
-                .uid("rca-service-state").name("root-cause state per service");
+                .transform("root-cause state per service", TypeInformation.of(ServiceView.class),
+                        new RcaServiceOperator(fn, cacheServices))
+                .uid("rca-service-state");
         return alerts.union(views.getSideOutput(RcaServiceState.EDGE_ALERTS))
                 .keyBy(Alert::getService)
                 .connect(views.broadcast(RootCauseEnricher.VIEWS))

@@ -7,6 +7,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -55,8 +56,13 @@ public final class RcaHarness implements AutoCloseable {
     /** The per-service state function as given (e.g. with edge failures' count tests). */
     public RcaHarness(RcaServiceState function, long lookbackMs, long edgeTtlMs, StateBackend backend, Snapshot restore,
             boolean edgeEvidence) throws Exception {
-        state = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function), RcaInput::key,
-                Types.STRING);
+        this(new KeyedProcessOperator<>(function), lookbackMs, edgeTtlMs, backend, restore, edgeEvidence);
+    }
+
+    /** The per-service state run by {@code operator} (the plain process operator, or {@link RcaServiceOperator}). */
+    public RcaHarness(OneInputStreamOperator<RcaInput, ServiceView> operator, long lookbackMs, long edgeTtlMs,
+            StateBackend backend, Snapshot restore, boolean edgeEvidence) throws Exception {
+        state = new KeyedOneInputStreamOperatorTestHarness<>(operator, RcaInput::key, Types.STRING);
         enricher = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
                 new RootCauseEnricher(lookbackMs, edgeTtlMs, edgeEvidence), List.of(RootCauseEnricher.VIEWS)), Alert::getService,
                 Types.STRING, 1, 1, 0);
