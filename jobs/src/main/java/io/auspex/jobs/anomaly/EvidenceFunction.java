@@ -176,7 +176,8 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
     }
 
     /** The current service's state as the backend holds it (new objects where it holds none). */
-    ServiceState load() throws Exception {
+    @Override
+    public ServiceState load() throws Exception {
         ServiceState st = new ServiceState();
         st.baselines = baselines.value();
         if (st.baselines == null) {
@@ -194,7 +195,8 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
     }
 
     /** Writes {@code st} as the current service's state (the metric evidence only while it follows a metric). */
-    void store(ServiceState st) throws Exception {
+    @Override
+    public void store(ServiceState st) throws Exception {
         baselines.update(st.baselines);
         detectors.update(st.detectors);
         if (counts != null && st.counts != null) {
@@ -220,21 +222,6 @@ public final class EvidenceFunction extends KeyedProcessFunction<String, Service
         this.cache = cache;
     }
 
-    /** The backend side of the cache: this function's keyed states under the current key. */
-    @Override
-    public WriteBehindCache.Backend<ServiceState> stateBackend() {
-        return new WriteBehindCache.Backend<>() {
-            @Override
-            public ServiceState load() throws Exception {
-                return EvidenceFunction.this.load();
-            }
-
-            @Override
-            public void store(ServiceState state) throws Exception {
-                EvidenceFunction.this.store(state);
-            }
-        };
-    }
 
     /** The metric evidence of window {@code s} into {@code e}; state kept only while a metric is followed. */
     private void observeMetrics(ServiceState st, ServiceSignals s, ServiceEvidence e) {

@@ -281,7 +281,8 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
     }
 
     /** The current service's state as the backend holds it. */
-    Local load() throws Exception {
+    @Override
+    public Local load() throws Exception {
         Local s = new Local();
         for (Map.Entry<String, EdgeState> e : edges.entries()) {
             s.edges.put(e.getKey(), e.getValue());
@@ -296,7 +297,8 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
     }
 
     /** Writes what changed in {@code s} since it was loaded or last stored as the current service's state. */
-    void store(Local s) throws Exception {
+    @Override
+    public void store(Local s) throws Exception {
         for (String caller : s.removedEdges) {
             edges.remove(caller);
         }
@@ -339,21 +341,6 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
     @Override
     public void useCache(WriteBehindCache<Local> cache) {
         this.cache = cache;
-    }
-
-    @Override
-    public WriteBehindCache.Backend<Local> stateBackend() {
-        return new WriteBehindCache.Backend<>() {
-            @Override
-            public Local load() throws Exception {
-                return RcaServiceState.this.load();
-            }
-
-            @Override
-            public void store(Local state) throws Exception {
-                RcaServiceState.this.store(state);
-            }
-        };
     }
 
     /** The current service's state: cached, else loaded. */

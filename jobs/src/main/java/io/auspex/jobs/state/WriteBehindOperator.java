@@ -32,11 +32,11 @@ public class WriteBehindOperator<IN, OUT, S> extends KeyedProcessOperator<String
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehindOperator.class);
 
-    /** A keyed process function whose state can be cached by this operator. */
-    public interface Cacheable<S> {
-        /** The function's keyed states under the current key, as one object. */
-        WriteBehindCache.Backend<S> stateBackend();
-
+    /**
+     * A keyed process function whose state can be cached by this operator: it reads and writes its
+     * keyed states under the current key as one object (the cache's backend side).
+     */
+    public interface Cacheable<S> extends WriteBehindCache.Backend<S> {
         /** From now on the function takes its state from {@code cache} (never called without a cache). */
         void useCache(WriteBehindCache<S> cache);
     }
@@ -92,7 +92,7 @@ public class WriteBehindOperator<IN, OUT, S> extends KeyedProcessOperator<String
         int capacity = capacity(cacheServices, Runtime.getRuntime().maxMemory(), bytesPerKey);
         if (capacity > 0 && !(getKeyedStateBackend() instanceof HeapKeyedStateBackend)) {
             Cacheable<S> fn = (Cacheable<S>) userFunction;
-            cache = new WriteBehindCache<>(capacity, idleMs, fn.stateBackend(), new WriteBehindCache.KeyContext() {
+            cache = new WriteBehindCache<>(capacity, idleMs, fn, new WriteBehindCache.KeyContext() {
                 @Override
                 public Object currentKey() {
                     return getCurrentKey();
