@@ -20,6 +20,7 @@ import io.auspex.jobs.graph.EdgeWindowOperator;
 import io.auspex.jobs.graph.GraphStage;
 import io.auspex.jobs.graph.ServiceCall;
 import io.auspex.jobs.rca.RcaInput;
+import io.auspex.jobs.rca.RcaServiceOperator;
 import io.auspex.jobs.rca.RcaServiceState;
 import io.auspex.jobs.rca.RootCauseEnricher;
 import io.auspex.jobs.rca.ServiceView;
@@ -277,10 +278,11 @@ class OperatorSnapshotsTest {
             to.add(Step.watermark(t - 2 * W));
         }
         after.add(Step.watermark(T0 + 2 * 3_600_000L));
+        // the operator the job runs: with RocksDB the services' state is cached on the heap between checkpoints
         return new Case("rca-service-state", () -> new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new RcaServiceState(15 * 60_000L, 3_600_000L, 0.8, 10.0).withEdgeFailures(
+                new RcaServiceOperator(new RcaServiceState(15 * 60_000L, 3_600_000L, 0.8, 10.0).withEdgeFailures(
                         new io.auspex.models.evidence.CountEvidence(io.auspex.models.evidence.CountEvidence.Config.defaults(),
-                                new long[0]), true)), RcaInput::key,
+                                new long[0]), true), 64), RcaInput::key,
                 Types.STRING), before, after, List.of(RcaServiceState.EDGE_ALERTS));
     }
 
