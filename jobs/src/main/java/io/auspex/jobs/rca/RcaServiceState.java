@@ -4,13 +4,13 @@ import io.auspex.jobs.alerts.Fingerprint;
 import io.auspex.jobs.anomaly.AnomalyAlertFunction;
 import io.auspex.jobs.anomaly.ServiceEvidence;
 import io.auspex.jobs.graph.EdgeStats;
+import io.auspex.jobs.state.WriteBehindCache;
+import io.auspex.jobs.state.WriteBehindOperator;
 import io.auspex.models.evidence.CountEvidence;
 import io.auspex.models.evidence.CountEvidenceState;
 import io.auspex.models.evidence.CountTests;
 import io.auspex.schemas.Alert;
 import io.auspex.schemas.AlertStatus;
-import io.auspex.jobs.state.WriteBehindCache;
-import io.auspex.jobs.state.WriteBehindOperator;
 import io.auspex.schemas.Severity;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -365,10 +365,15 @@ public final class RcaServiceState extends KeyedProcessFunction<String, RcaInput
     public void processElement(RcaInput in, Context ctx, Collector<ServiceView> out) throws Exception {
         long t = timeOf(in);
         String service = ctx.getCurrentKey();
-        Local s = get(service, t);
-        s.held.add(in);
-        s.heldChanged = true;
-        done(service, s);
+        // a cached service holds it on the heap; any other appends to the backend's list (no load per input)
+        Local s = cache != null ? cache.peek(service) : null;
+        if (s == null) {
+            held.add(in);
+        } else {
+            s.held.add(in);
+            s.heldChanged = true;
+            cache.done(service, s);
+        }
         ctx.timerService().registerEventTimeTimer(t);
         ctx.timerService().registerEventTimeTimer((t / lookbackMs + 1) * lookbackMs);
     }
